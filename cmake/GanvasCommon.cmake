@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Settings and helpers shared by the whole build and by the standalone engine build
+# (`cmake -S core/engine`). Included once, from whichever CMakeLists.txt is the top level.
+include_guard(GLOBAL)
+
+if(CMAKE_SOURCE_DIR STREQUAL CMAKE_BINARY_DIR)
+    message(FATAL_ERROR "In-source builds are refused: use `cmake -S . -B build`.")
+endif()
+
+set(CMAKE_CXX_STANDARD 17)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
+    set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type" FORCE)
+endif()
+
+option(GANVAS_USE_CCACHE "Use ccache when it is installed" ON)
+option(GANVAS_BUILD_TESTS "Build the test suites" ON)
+option(GANVAS_USE_PCH "Precompile the LibTorch (and Qt) headers" ON)
+
+if(GANVAS_USE_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+    find_program(GANVAS_CCACHE ccache)
+    if(GANVAS_CCACHE)
+        # Precompiled headers need these sloppiness settings to be cacheable at all.
+        set(CMAKE_CXX_COMPILER_LAUNCHER
+            ${CMAKE_COMMAND} -E env "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+            ${GANVAS_CCACHE})
+        message(STATUS "Ganvas: compiling through ccache (${GANVAS_CCACHE})")
+    endif()
+endif()
+
+# The repository root is the one include root: `#include "core/engine/jobs/Job.h"`,
+# `#include "core/jobs/JobRunner.h"`, `#include "ui/MainWindow.h"` say which layer they use.
+get_filename_component(GANVAS_ROOT "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+
+# LibTorch: Debian's 1.13 CPU build by default; point CMake at another (e.g. a CUDA build from a
+# PyTorch install) with -DTorch_DIR=... or -DCMAKE_PREFIX_PATH=$(python3 -c 'import torch;
+# print(torch.utils.cmake_prefix_path)').
+if(NOT TARGET torch)
+    find_package(Torch REQUIRED)
+endif()
+find_package(nlohmann_json 3.9 REQUIRED)
+find_package(Threads REQUIRED)
+
+function(ganvas_warnings target)
+    if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+    endif()
+    # Torch uses `slots` as an identifier: Qt keywords are off everywhere (DESIGN.md §1).
+    target_compile_definitions(${target} PRIVATE QT_NO_KEYWORDS)
+endfunction()
+
+# Precompile <torch/torch.h> once for the engine; targets with the same flags reuse it.
+function(ganvas_torch_pch target)
+    if(GANVAS_USE_PCH)
+        target_precompile_headers(${target} PRIVATE <torch/torch.h> <string> <vector> <memory>)
+    endif()
+endfunction()
+
+# ganvas_add_test(NAME name COMMAND exe args... [LABELS l...] [TIMEOUT s])
+# GUI tests run offscreen; every test runs with a private HOME/XDG tree so it never touches the
+# user's settings or model folders.
+function(ganvas_add_test)
+    cmake_parse_arguments(T "" "NAME;TIMEOUT" "COMMAND;LABELS" ${ARGN})
+    add_test(NAME ${T_NAME} COMMAND ${T_COMMAND})
+    set(env "QT_QPA_PLATFORM=offscreen"
+            "XDG_CONFIG_HOME=${CMAKE_BINARY_DIR}/test-home/${T_NAME}/config"
+            "XDG_DATA_HOME=${CMAKE_BINARY_DIR}/test-home/${T_NAME}/data"
+            "XDG_CACHE_HOME=${CMAKE_BINARY_DIR}/test-home/${T_NAME}/cache"
+            "XDG_RUNTIME_DIR=${CMAKE_BINARY_DIR}/test-home/runtime"
+            "GANVAS_TEST_DATA=${GANVAS_ROOT}/tests/data"
+            "GANVAS_SOURCE_DIR=${GANVAS_ROOT}")
+    if(NOT T_TIMEOUT)
+        set(T_TIMEOUT 600)
+    endif()
+    set_tests_properties(${T_NAME} PROPERTIES ENVIRONMENT "${env}" TIMEOUT ${T_TIMEOUT}
+                         LABELS "${T_LABELS}")
+endfunction()
+
+# The Python that has Debian's python3-torch (reference cross-checks and benchmark peers). A
+# python3 earlier on PATH (pyenv, a venv) usually has no torch, so prefer the system one.
+if(NOT GANVAS_PYTHON)
+    find_program(GANVAS_PYTHON NAMES python3 PATHS /usr/bin NO_DEFAULT_PATH)
+    if(NOT GANVAS_PYTHON)
+        find_program(GANVAS_PYTHON NAMES python3)
+    endif()
+endif()

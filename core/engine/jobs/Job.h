@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file Job.h
+/// The job contract (DESIGN.md §3): long work (style transfer, sampling, training, upscaling,
+/// export) is a Job that runs on a worker thread, reports through a JobContext, polls
+/// cancellation, and keeps its result to itself until whoever submitted it takes it on the
+/// thread that owns the document. A failed or cancelled job therefore changes nothing.
+
+#include "core/engine/jobs/JobContext.h"
+
+#include <torch/torch.h>
+
+#include <string>
+
+namespace ganvas::engine {
+
+class Job {
+public:
+    virtual ~Job() = default;
+
+    /// Short human-readable title ("Style: Impasto, 1024x768"). Any thread.
+    virtual std::string title() const = 0;
+
+    /// The device the job runs on, from its own configuration. Runners keep one queue per device
+    /// so a GPU is never oversubscribed. Any thread.
+    virtual torch::Device device() const { return torch::Device(torch::kCPU); }
+
+    /// Does the work on the calling (worker) thread. Implementations construct their own
+    /// torch::InferenceMode / NoGradGuard (thread-local), call ctx.throwIfCancelled() at least
+    /// every ~50 ms of work, and throw on failure with a message a user can act on.
+    virtual void run(JobContext& ctx) = 0;
+};
+
+enum class JobOutcome { Finished, Failed, Cancelled };
+
+const char* jobOutcomeName(JobOutcome outcome);
+
+struct JobResult {
+    JobOutcome outcome = JobOutcome::Finished;
+    std::string error; ///< set when outcome == Failed: one line, no backtrace
+};
+
+/// Runs @p job on the calling thread and converts every way it can end into a JobResult:
+/// JobCancelled (or a cancelled token) -> Cancelled; std::bad_alloc and LibTorch out-of-memory
+/// errors -> Failed with a clear "not enough memory" message; c10::Error -> its first line;
+/// any other exception -> its what(). Never throws.
+JobResult runJob(Job& job, JobContext& ctx);
+
+} // namespace ganvas::engine

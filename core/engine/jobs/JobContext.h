@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file JobContext.h
+/// What a running Job may talk to: progress, preview images, cancellation and a log.
+
+#include "core/engine/jobs/CancelToken.h"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+
+namespace ganvas::engine {
+
+enum class LogLevel { Debug, Info, Warning, Error };
+
+/// Receives a job's reports. Called on the job's worker thread: implementations must be
+/// thread-safe towards whoever reads what they collect (core's JobRunner queues Qt signals).
+class JobObserver {
+public:
+    virtual ~JobObserver() = default;
+    /// @p done of @p total units (total > 0, 0 <= done <= total).
+    virtual void onProgress(int64_t done, int64_t total, const std::string& message) {}
+    /// @p image: CPU float tensor [C,H,W], C = 3 (RGB) or 4 (RGBA), values in [0,1], owned by the
+    /// observer (a private copy). @p pass counts coarse-to-fine passes from 0.
+    virtual void onPreview(const torch::Tensor& image, int pass) {}
+    virtual void onLog(LogLevel level, const std::string& message) {}
+};
+
+/// Handed to Job::run() on the worker thread. Not copyable; lives as long as the run.
+class JobContext {
+public:
+    explicit JobContext(const CancelToken& token, JobObserver* observer = nullptr)
+        : m_token(token), m_observer(observer) {}
+    JobContext(const JobContext&) = delete;
+    JobContext& operator=(const JobContext&) = delete;
+
+    /// Reports progress. Clamps @p done to [0, total]; a non-positive total means "unknown" and
+    /// is sent as 0 of 0.
+    void progress(int64_t done, int64_t total, const std::string& message = {});
+
+    /// Sends a preview. Accepts [C,H,W] or [1,C,H,W] with C = 1, 3 or 4 on any device and dtype;
+    /// the observer gets a detached CPU float copy clamped to [0,1] (grey is expanded to RGB).
+    /// Throws std::invalid_argument for any other shape.
+    void preview(const torch::Tensor& image, int pass = 0);
+
+    void log(LogLevel level, const std::string& message);
+
+    bool cancelled() const noexcept { return m_token.isCancelled(); }
+    /// Throws JobCancelled when cancellation was requested. Jobs call this between units of work.
+    void throwIfCancelled() const;
+
+    int previewsSent() const { return m_previews; }
+
+private:
+    const CancelToken& m_token;
+    JobObserver* m_observer;
+    int m_previews = 0;
+};
+
+} // namespace ganvas::engine
