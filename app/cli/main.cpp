@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ganvas-cli: the studio's work without a window. Wiring only; each subcommand is its own file.
+#include "app/cli/Command.h"
+#include "core/app/RuntimeReport.h"
+#include "core/settings/ComputeSettings.h"
+
+#include <QCoreApplication>
+#include <QSettings>
+
+#include <iostream>
+
+int main(int argc, char** argv)
+{
+    using namespace ganvas;
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Ganvas"));
+    QCoreApplication::setApplicationName(QStringLiteral("Ganvas"));
+    QCoreApplication::setApplicationVersion(core::ganvasVersion());
+
+    CLI::App cli{"ganvas-cli: Ganvas without a window (style transfer, GANs, upscaling, benchmarks)", "ganvas-cli"};
+    cli.set_version_flag("--version", core::ganvasVersion().toStdString());
+    cli.require_subcommand(1);
+    cli::GlobalOptions global;
+    cli.add_option("--device", global.device, "compute device: auto, cpu, cuda or cuda:N (default: settings, else auto)");
+    cli.add_option("--threads", global.threads, "CPU threads, 0 = all cores (default: settings, else all cores)")
+        ->check(CLI::Range(0, 1024));
+    cli.add_option("--precision", global.precision, "fp32 or bf16 (default: settings, else fp32)");
+
+    std::vector<std::unique_ptr<cli::Command>> commands;
+    commands.push_back(cli::makeInfoCommand());
+    commands.push_back(cli::makeBenchCommand());
+    std::vector<std::pair<CLI::App*, cli::Command*>> subs;
+    for (auto& c : commands)
+        subs.emplace_back(c->add(cli), c.get());
+
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = cli.exit(e);
+        return code == 0 ? cli::kExitOk : cli::kExitUsage;
+    }
+
+    QSettings settings;
+    auto compute = core::ComputeSettings::load(settings);
+    if (!global.device.empty())
+        compute.device = QString::fromStdString(global.device);
+    if (global.threads >= 0)
+        compute.threads = global.threads;
+    if (!global.precision.empty())
+        compute.precision = QString::fromStdString(global.precision);
+    const auto status = core::applyComputeSettings(compute);
+    if (!status.error.isEmpty()) {
+        std::cerr << "ganvas-cli: " << status.error.toStdString() << "\n";
+        return cli::kExitUsage;
+    }
+
+    for (const auto& [sub, command] : subs)
+        if (sub->parsed()) {
+            try {
+                return command->run();
+            } catch (const std::exception& e) {
+                std::cerr << "ganvas-cli " << sub->get_name() << ": " << e.what() << "\n";
+                return cli::kExitFailure;
+            }
+        }
+    return cli::kExitUsage;
+}

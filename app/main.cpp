@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ganvas: the studio. Wiring only: settings -> compute (device, threads) -> main window.
+#include "core/app/RuntimeReport.h"
+#include "core/settings/ComputeSettings.h"
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QSettings>
+
+#include <cstdio>
+#include <cstdlib>
+
+int main(int argc, char** argv)
+{
+#if defined(Q_OS_LINUX)
+    if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM")) {
+        std::fprintf(stderr,
+                     "ganvas: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the studio cannot open a "
+                     "window.\nRun it under a virtual display with `xvfb-run -a ganvas`, or use the command-line "
+                     "tool:\n  ganvas-cli info\n  ganvas-cli bench\n  ganvas-cli --help\n");
+        return 1;
+    }
+#endif
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Ganvas"));
+    QApplication::setApplicationName(QStringLiteral("Ganvas"));
+    QApplication::setApplicationVersion(ganvas::core::ganvasVersion());
+    QApplication::setApplicationDisplayName(QStringLiteral("Ganvas"));
+    QApplication::setDesktopFileName(QStringLiteral("ganvas"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate("main", "Ganvas, an offline AI painting studio"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption deviceOption(QStringLiteral("device"),
+                                          QApplication::translate("main", "Compute device: auto, cpu, cuda or cuda:N."),
+                                          QStringLiteral("device"));
+    const QCommandLineOption threadsOption(QStringLiteral("threads"),
+                                           QApplication::translate("main", "CPU threads (0 = all cores)."),
+                                           QStringLiteral("n"));
+    const QCommandLineOption precisionOption(QStringLiteral("precision"),
+                                             QApplication::translate("main", "fp32 or bf16."), QStringLiteral("p"));
+    parser.addOption(deviceOption);
+    parser.addOption(threadsOption);
+    parser.addOption(precisionOption);
+    parser.addPositionalArgument(QStringLiteral("image"), QApplication::translate("main", "Image to open."), QStringLiteral("[image]"));
+    parser.process(app);
+
+    QSettings settings;
+    auto compute = ganvas::core::ComputeSettings::load(settings);
+    if (parser.isSet(deviceOption))
+        compute.device = parser.value(deviceOption);
+    if (parser.isSet(threadsOption))
+        compute.threads = parser.value(threadsOption).toInt();
+    if (parser.isSet(precisionOption))
+        compute.precision = parser.value(precisionOption);
+    auto status = ganvas::core::applyComputeSettings(compute);
+    if (!status.error.isEmpty()) {
+        // A bad saved or given setting must not keep the studio from starting: fall back to auto.
+        const QString error = status.error;
+        status = ganvas::core::applyComputeSettings({});
+        QMessageBox::warning(nullptr, QStringLiteral("Ganvas"),
+                             QApplication::translate("main", "Compute settings ignored: %1\nUsing %2.")
+                                 .arg(error, status.device));
+    }
+
+    ganvas::ui::MainWindow window;
+    window.show();
+    if (!parser.positionalArguments().isEmpty())
+        window.openImage(parser.positionalArguments().constFirst());
+    return app.exec();
+}

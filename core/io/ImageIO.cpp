@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/io/ImageIO.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QImageWriter>
+#include <QSaveFile>
+
+namespace ganvas::core {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("ImageIO", text);
+}
+} // namespace
+
+QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& limits)
+{
+    const QString name = QFileInfo(path).fileName();
+    if (!QFileInfo(path).isFile()) {
+        *error = tr("Cannot open %1: no such file.").arg(name);
+        return {};
+    }
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    // Qt's own guard against decompression bombs, in MB of decoded image.
+    reader.setAllocationLimit(static_cast<int>(qMin<qint64>(limits.maxPixels * 4 / (1024 * 1024) + 1, 1 << 30)));
+    const QSize size = reader.size();
+    if (size.isValid() && qint64(size.width()) * size.height() > limits.maxPixels) {
+        *error = tr("Cannot open %1: it is %2 x %3 pixels, more than the %4 megapixel limit.")
+                     .arg(name)
+                     .arg(size.width())
+                     .arg(size.height())
+                     .arg(limits.maxPixels / (1024 * 1024));
+        return {};
+    }
+    QImage image = reader.read();
+    if (image.isNull()) {
+        *error = tr("Cannot open %1: %2.").arg(name, reader.errorString());
+        return {};
+    }
+    return image;
+}
+
+bool saveImage(const QImage& image, const QString& path, QString* error, int quality)
+{
+    const QString name = QFileInfo(path).fileName();
+    const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
+    if (!QImageWriter::supportedImageFormats().contains(format)) {
+        *error = tr("Cannot save %1: the format \"%2\" is not supported.").arg(name, QString::fromLatin1(format));
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = tr("Cannot save %1: %2.").arg(name, file.errorString());
+        return false;
+    }
+    QImageWriter writer(&file, format);
+    if (quality >= 0)
+        writer.setQuality(quality);
+    if (!writer.write(image)) {
+        file.cancelWriting();
+        *error = tr("Cannot save %1: %2.").arg(name, writer.errorString());
+        return false;
+    }
+    if (!file.commit()) {
+        *error = tr("Cannot save %1: %2.").arg(name, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace ganvas::core

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file ImageIO.h
+/// Reading images a user hands us and writing finished ones. Reads refuse images whose header
+/// claims more pixels than the limit before decoding anything; writes are atomic (QSaveFile:
+/// written aside, then renamed), so a crash mid-save leaves the old file intact.
+
+#include <QImage>
+#include <QString>
+
+namespace ganvas::core {
+
+struct ImageLoadLimits {
+    qint64 maxPixels = qint64(256) * 1024 * 1024; ///< 256 megapixels (a 16384 x 16384 canvas)
+};
+
+/// Decodes @p path (PNG, JPEG, WebP, TIFF, BMP…). On failure returns a null image and sets
+/// @p error to a sentence naming the file and the reason. GUI or worker thread.
+QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& limits = {});
+
+/// Writes @p image to @p path atomically; the format follows the suffix. @p quality 0–100 for
+/// lossy formats, -1 for the default. Returns false and sets @p error on failure; the old file,
+/// if any, is untouched then.
+bool saveImage(const QImage& image, const QString& path, QString* error, int quality = -1);
+
+} // namespace ganvas::core

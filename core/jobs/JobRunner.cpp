@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/jobs/JobRunner.h"
+
+#include "core/engine/jobs/Job.h"
+#include "core/image/ImageBridge.h"
+
+#include <QElapsedTimer>
+#include <QMutexLocker>
+#include <QRunnable>
+#include <QThreadPool>
+
+#include <optional>
+
+namespace ganvas::core {
+
+struct JobRunner::Entry {
+    JobId id = 0;
+    std::shared_ptr<engine::Job> job;
+    engine::CancelToken token;
+};
+
+namespace {
+
+/// Lives on the worker thread for one run: converts and throttles reports, then emits them
+/// through the runner (signals emitted from a worker thread reach GUI-thread receivers queued,
+/// in emission order).
+class SignalObserver final : public engine::JobObserver {
+public:
+    SignalObserver(JobRunner* runner, JobId id, int throttleMs) : m_runner(runner), m_id(id), m_throttleMs(throttleMs)
+    {
+        m_progressClock.start();
+        m_previewClock.start();
+    }
+
+    void onProgress(int64_t done, int64_t total, const std::string& message) override
+    {
+        const bool last = total > 0 && done >= total;
+        if (!last && m_anyProgress && m_progressClock.elapsed() < m_throttleMs) {
+            m_pendingProgress = Progress{done, total, QString::fromStdString(message)};
+            return;
+        }
+        emitProgress({done, total, QString::fromStdString(message)});
+    }
+
+    void onPreview(const torch::Tensor& image, int pass) override
+    {
+        // A new pass is always shown (it is the coarse-to-fine step the user waits for);
+        // within a pass, at most one preview per interval, keeping the newest.
+        if (pass == m_lastPass && m_previewClock.elapsed() < m_throttleMs) {
+            m_pendingPreview = image;
+            m_pendingPass = pass;
+            return;
+        }
+        emitPreview(image, pass);
+    }
+
+    void onLog(engine::LogLevel level, const std::string& message) override
+    {
+        Q_EMIT m_runner->logMessage(m_id, static_cast<int>(level), QString::fromStdString(message));
+    }
+
+    /// Delivers what throttling held back, so the UI ends on the job's final state.
+    void flush()
+    {
+        if (m_pendingProgress)
+            emitProgress(*m_pendingProgress);
+        if (m_pendingPreview.defined())
+            emitPreview(m_pendingPreview, m_pendingPass);
+    }
+
+private:
+    struct Progress {
+        int64_t done, total;
+        QString message;
+    };
+
+    void emitProgress(const Progress& p)
+    {
+        m_pendingProgress.reset();
+        m_anyProgress = true;
+        m_progressClock.restart();
+        Q_EMIT m_runner->progress(m_id, p.done, p.total, p.message);
+    }
+
+    void emitPreview(torch::Tensor image, int pass) // by value: may be m_pendingPreview itself
+    {
+        m_pendingPreview = torch::Tensor();
+        m_lastPass = pass;
+        m_previewClock.restart();
+        Q_EMIT m_runner->preview(m_id, tensorToImage(image), pass);
+    }
+
+    JobRunner* m_runner;
+    JobId m_id;
+    int m_throttleMs;
+    QElapsedTimer m_progressClock, m_previewClock;
+    bool m_anyProgress = false;
+    std::optional<Progress> m_pendingProgress;
+    torch::Tensor m_pendingPreview;
+    int m_pendingPass = 0;
+    int m_lastPass = -1;
+};
+
+} // namespace
+
+JobRunner::JobRunner(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<ganvas::core::JobId>("ganvas::core::JobId");
+}
+
+JobRunner::~JobRunner()
+{
+    cancelAll();
+    QList<QThreadPool*> pools;
+    {
+        QMutexLocker lock(&m_mutex);
+        pools = m_pools.values();
+    }
+    for (QThreadPool* pool : pools)
+        pool->waitForDone();
+    qDeleteAll(pools);
+}
+
+QThreadPool* JobRunner::poolFor(const QString& device)
+{
+    // Called with m_mutex held.
+    QThreadPool*& pool = m_pools[device];
+    if (!pool) {
+        pool = new QThreadPool();
+        pool->setMaxThreadCount(1); // one queue per device: jobs on a device run one after another
+        pool->setObjectName(QStringLiteral("ganvas-jobs-") + device);
+    }
+    return pool;
+}
+
+JobId JobRunner::submit(std::shared_ptr<engine::Job> job)
+{
+    Q_ASSERT(job);
+    auto entry = std::make_shared<Entry>();
+    entry->job = std::move(job);
+    const QString device = QString::fromStdString(entry->job->device().str());
+    QThreadPool* pool = nullptr;
+    {
+        QMutexLocker lock(&m_mutex);
+        entry->id = m_nextId++;
+        m_active.insert(entry->id, entry);
+        pool = poolFor(device);
+    }
+    Q_EMIT queued(entry->id, QString::fromStdString(entry->job->title()), device);
+    pool->start(QRunnable::create([this, entry] { runEntry(entry); }));
+    return entry->id;
+}
+
+void JobRunner::runEntry(const std::shared_ptr<Entry>& entry)
+{
+    SignalObserver observer(this, entry->id, m_throttleMs);
+    engine::JobContext context(entry->token, &observer);
+    engine::JobResult result{engine::JobOutcome::Cancelled, {}};
+    if (!entry->token.isCancelled()) {
+        Q_EMIT started(entry->id);
+        result = engine::runJob(*entry->job, context);
+        if (result.outcome == engine::JobOutcome::Finished) {
+            try {
+                observer.flush();
+            } catch (const std::exception& e) {
+                result = {engine::JobOutcome::Failed, e.what()};
+            }
+        }
+    }
+    bool nowIdle = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_active.remove(entry->id);
+        nowIdle = m_active.isEmpty();
+    }
+    switch (result.outcome) {
+    case engine::JobOutcome::Finished: Q_EMIT finished(entry->id); break;
+    case engine::JobOutcome::Failed: Q_EMIT failed(entry->id, QString::fromStdString(result.error)); break;
+    case engine::JobOutcome::Cancelled: Q_EMIT cancelled(entry->id); break;
+    }
+    if (nowIdle)
+        Q_EMIT idle();
+}
+
+void JobRunner::cancel(JobId id)
+{
+    QMutexLocker lock(&m_mutex);
+    if (const auto it = m_active.constFind(id); it != m_active.constEnd())
+        (*it)->token.cancel();
+}
+
+void JobRunner::cancelAll()
+{
+    QMutexLocker lock(&m_mutex);
+    for (const auto& entry : std::as_const(m_active))
+        entry->token.cancel();
+}
+
+int JobRunner::activeCount() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_active.size();
+}
+
+bool JobRunner::waitForIdle(int msecs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    QList<QThreadPool*> pools;
+    {
+        QMutexLocker lock(&m_mutex);
+        pools = m_pools.values();
+    }
+    for (QThreadPool* pool : pools) {
+        const int left = msecs - static_cast<int>(timer.elapsed());
+        if (left <= 0 || !pool->waitForDone(left))
+            return false;
+    }
+    return activeCount() == 0;
+}
+
+} // namespace ganvas::core

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/models/ModelCatalogue.h"
+
+#include "core/engine/models/ModelConfig.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSet>
+#include <QStandardPaths>
+
+#ifndef GANVAS_SOURCE_RESOURCES_DIR
+#define GANVAS_SOURCE_RESOURCES_DIR ""
+#endif
+
+namespace ganvas::core {
+
+namespace {
+const char* const kKindFolders[] = {"styles", "generators", "upscalers", "feature-networks"};
+}
+
+QString ModelCatalogue::userModelRoot()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/Ganvas/models");
+}
+
+QString ModelCatalogue::bundledResourceRoot()
+{
+    const QString fromEnv = qEnvironmentVariable("GANVAS_RESOURCES");
+    if (!fromEnv.isEmpty())
+        return QDir(fromEnv).absolutePath();
+    if (QCoreApplication::instance()) {
+        const QString installed = QCoreApplication::applicationDirPath() + QStringLiteral("/../share/ganvas");
+        if (QFileInfo(installed + QStringLiteral("/resources.json")).exists())
+            return QDir(installed).canonicalPath();
+    }
+    return QStringLiteral(GANVAS_SOURCE_RESOURCES_DIR);
+}
+
+QStringList ModelCatalogue::defaultRoots()
+{
+    QStringList roots;
+    for (const QString& p : qEnvironmentVariable("GANVAS_MODEL_PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts))
+        roots << QDir(p).absolutePath();
+    roots << userModelRoot();
+    const QString bundled = bundledResourceRoot();
+    if (!bundled.isEmpty())
+        roots << bundled;
+    roots.removeDuplicates();
+    return roots;
+}
+
+void ModelCatalogue::scan(const QStringList& roots)
+{
+    m_roots = roots;
+    m_entries.clear();
+    QSet<QString> seen; // kind/id
+    for (const QString& root : roots) {
+        for (const char* kindFolder : kKindFolders) {
+            const QDir dir(root + QLatin1Char('/') + QLatin1String(kindFolder));
+            if (!dir.exists())
+                continue;
+            const auto folders = dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+            for (const QFileInfo& folder : folders) {
+                if (!QFileInfo::exists(folder.absoluteFilePath() + QStringLiteral("/config.json")))
+                    continue;
+                ModelEntry entry;
+                entry.folder = folder.absoluteFilePath();
+                entry.root = root;
+                entry.id = folder.fileName();
+                try {
+                    const auto config = engine::loadModelConfig(folder.absoluteFilePath().toStdString());
+                    entry.id = QString::fromStdString(config.id);
+                    entry.name = QString::fromStdString(config.name);
+                    entry.kind = QString::fromLatin1(engine::modelKindName(config.kind));
+                    entry.weightsPath = QString::fromStdString(config.weightsPath().string());
+                    entry.license = QString::fromStdString(config.license);
+                    entry.sha256 = QString::fromStdString(config.sha256);
+                    if (!QFileInfo::exists(entry.weightsPath))
+                        entry.error = QCoreApplication::translate("ModelCatalogue", "weights file %1 is missing")
+                                          .arg(QFileInfo(entry.weightsPath).fileName());
+                } catch (const std::exception& e) {
+                    entry.name = entry.id;
+                    entry.error = QString::fromStdString(e.what());
+                }
+                const QString key = entry.kind + QLatin1Char('/') + entry.id;
+                if (seen.contains(key))
+                    continue;
+                seen.insert(key);
+                m_entries.push_back(entry);
+            }
+        }
+    }
+}
+
+QVector<ModelEntry> ModelCatalogue::entries(const QString& kind) const
+{
+    QVector<ModelEntry> out;
+    for (const auto& e : m_entries)
+        if (e.kind == kind)
+            out.push_back(e);
+    return out;
+}
+
+QString ModelCatalogue::verify(const ModelEntry& entry)
+{
+    if (!entry.isValid())
+        return entry.error;
+    if (entry.sha256.isEmpty())
+        return QCoreApplication::translate("ModelCatalogue", "no sha256 in config.json: weights unverified");
+    QFile file(entry.weightsPath);
+    if (!file.open(QIODevice::ReadOnly))
+        return QCoreApplication::translate("ModelCatalogue", "cannot read %1").arg(entry.weightsPath);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&file))
+        return QCoreApplication::translate("ModelCatalogue", "cannot read %1").arg(entry.weightsPath);
+    const QString actual = QString::fromLatin1(hash.result().toHex());
+    if (actual != entry.sha256)
+        return QCoreApplication::translate("ModelCatalogue", "weights hash mismatch: expected %1, file has %2")
+            .arg(entry.sha256, actual);
+    return {};
+}
+
+} // namespace ganvas::core

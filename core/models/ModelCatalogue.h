@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file ModelCatalogue.h
+/// Finds the models on disk: every folder `<root>/<kind folder>/<model>/config.json`, where the
+/// kind folders are styles/, generators/ and upscalers/ and the roots are, in order, the folders
+/// in GANVAS_MODEL_PATH, the user's data folder (~/.local/share/Ganvas/models) and the bundled
+/// resources. Reads configs only (never weights, never code); a broken model is listed with its
+/// error so the UI can say what is wrong instead of hiding it.
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+namespace ganvas::core {
+
+struct ModelEntry {
+    QString id;
+    QString name;
+    QString kind;        ///< "style", "generator", "upscaler", "feature-network"
+    QString folder;      ///< absolute path of the model folder
+    QString weightsPath; ///< absolute path of the weights file (may be missing: see error)
+    QString license;
+    QString sha256;      ///< from config.json; empty when the config gives none
+    QString root;        ///< which search root it came from
+    QString error;       ///< empty when the config is valid and the weights file exists
+    bool isValid() const { return error.isEmpty(); }
+};
+
+class ModelCatalogue {
+public:
+    /// GANVAS_MODEL_PATH (':'-separated), the user's model folder, the bundled resources folder.
+    static QStringList defaultRoots();
+    /// The user's writable model folder (created on demand by whoever writes there).
+    static QString userModelRoot();
+    /// Bundled resources: $GANVAS_RESOURCES, else <exe>/../share/ganvas when installed, else the
+    /// source tree's resources/ for a build that has not been installed.
+    static QString bundledResourceRoot();
+
+    /// Re-reads every root. Folders without config.json are ignored; invalid configs are kept
+    /// as entries with an error. A model id seen in an earlier root shadows later ones.
+    void scan(const QStringList& roots = defaultRoots());
+
+    const QVector<ModelEntry>& entries() const { return m_entries; }
+    QVector<ModelEntry> entries(const QString& kind) const;
+    const QStringList& roots() const { return m_roots; }
+
+    /// Hashes the weights file (SHA-256, streamed) and compares with the config's hash.
+    /// Returns an empty string when they match, else a message. Slow for big files: not on the UI thread.
+    static QString verify(const ModelEntry& entry);
+
+private:
+    QStringList m_roots;
+    QVector<ModelEntry> m_entries;
+};
+
+} // namespace ganvas::core

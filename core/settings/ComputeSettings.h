@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file ComputeSettings.h
+/// Where and how the engine computes: device ("auto", "cpu", "cuda", "cuda:N"), intra-op
+/// threads (0 = every core) and precision ("fp32", "bf16"). Stored in QSettings under
+/// "compute/…"; the CLI's --device/--threads/--precision override them for one run.
+/// This header has no Torch in it, so the UI may include it.
+
+#include <QString>
+
+class QSettings;
+
+namespace ganvas::core {
+
+struct ComputeSettings {
+    QString device = QStringLiteral("auto");
+    int threads = 0;
+    QString precision = QStringLiteral("fp32");
+
+    static ComputeSettings load(const QSettings& settings);
+    void save(QSettings& settings) const;
+};
+
+/// What apply() decided.
+struct ComputeStatus {
+    QString device;     ///< resolved device, e.g. "cpu" or "cuda:0"
+    int threads = 1;    ///< LibTorch intra-op threads now in force
+    QString precision;  ///< "fp32" or "bf16"
+    QString error;      ///< non-empty when the settings were invalid (nothing was changed then)
+};
+
+/// Validates @p settings, then sets LibTorch's intra-op threads (all cores when threads == 0).
+/// Call once at start-up on the main thread, before any job runs. Invalid settings change
+/// nothing and are reported in ComputeStatus::error.
+ComputeStatus applyComputeSettings(const ComputeSettings& settings);
+
+/// The status of the last successful applyComputeSettings() (for jobs and the About dialog).
+ComputeStatus currentCompute();
+
+} // namespace ganvas::core

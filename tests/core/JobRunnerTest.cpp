@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/document/Document.h"
+#include "core/engine/jobs/Job.h"
+#include "core/jobs/JobRunner.h"
+
+#include <QtTest>
+
+#include <atomic>
+#include <functional>
+
+using namespace ganvas;
+using core::JobId;
+using core::JobRunner;
+
+namespace {
+
+class FnJob : public engine::Job {
+public:
+    explicit FnJob(std::function<void(engine::JobContext&)> fn) : m_fn(std::move(fn)) {}
+    std::string title() const override { return "test job"; }
+    void run(engine::JobContext& ctx) override { m_fn(ctx); }
+
+private:
+    std::function<void(engine::JobContext&)> m_fn;
+};
+
+/// A job that produces an image; the test applies it to a document only on finished().
+class FillJob : public engine::Job {
+public:
+    std::string title() const override { return "fill"; }
+    void run(engine::JobContext& ctx) override
+    {
+        for (int i = 0; i < 100000; ++i) { // ~seconds of polling unless cancelled
+            ctx.throwIfCancelled();
+            QThread::usleep(200);
+        }
+        result = QImage(16, 16, QImage::Format_ARGB32_Premultiplied);
+        result.fill(Qt::red);
+    }
+    QImage result;
+};
+
+std::shared_ptr<engine::Job> job(std::function<void(engine::JobContext&)> fn)
+{
+    return std::make_shared<FnJob>(std::move(fn));
+}
+
+} // namespace
+
+class JobRunnerTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void progressAndPreviewsArriveInOrder()
+    {
+        JobRunner runner;
+        runner.setThrottleInterval(0);
+        QStringList events;
+        connect(&runner, &JobRunner::started, this, [&](JobId) { events << QStringLiteral("started"); });
+        connect(&runner, &JobRunner::progress, this,
+                [&](JobId, qint64 d, qint64 t, const QString&) { events << QStringLiteral("p%1/%2").arg(d).arg(t); });
+        connect(&runner, &JobRunner::preview, this, [&](JobId, const QImage& image, int pass) {
+            events << QStringLiteral("v%1:%2").arg(pass).arg(image.width());
+        });
+        QSignalSpy finished(&runner, &JobRunner::finished);
+        const JobId id = runner.submit(job([](engine::JobContext& ctx) {
+            for (int pass = 0; pass < 3; ++pass) {
+                ctx.progress(pass, 3);
+                ctx.preview(torch::rand({3, 8 << pass, 8 << pass}), pass); // coarse to fine
+            }
+            ctx.progress(3, 3);
+        }));
+        QVERIFY(id != 0);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(0).value<JobId>(), id);
+        QCOMPARE(events, QStringList({"started", "p0/3", "v0:8", "p1/3", "v1:16", "p2/3", "v2:32", "p3/3"}));
+    }
+
+    void throttlingKeepsTheLastReport()
+    {
+        JobRunner runner;
+        runner.setThrottleInterval(50);
+        QList<qint64> progress;
+        QList<int> previewValues;
+        connect(&runner, &JobRunner::progress, this, [&](JobId, qint64 d, qint64, const QString&) { progress << d; });
+        connect(&runner, &JobRunner::preview, this,
+                [&](JobId, const QImage& image, int) { previewValues << qRed(image.pixel(0, 0)); });
+        QSignalSpy finished(&runner, &JobRunner::finished);
+        runner.submit(job([](engine::JobContext& ctx) {
+            for (int i = 0; i <= 2000; ++i) {
+                ctx.progress(i, 2000);
+                if (i % 100 == 0)
+                    ctx.preview(torch::full({3, 2, 2}, i / 2000.0), 0);
+            }
+        }));
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(progress.size() < 200, qPrintable(QString::number(progress.size())));
+        QCOMPARE(progress.last(), 2000);
+        QVERIFY(previewValues.size() < 21);
+        QCOMPARE(previewValues.last(), 255); // the final state is always delivered
+    }
+
+    void failingJobReportsItsMessage()
+    {
+        JobRunner runner;
+        QSignalSpy failed(&runner, &JobRunner::failed);
+        QSignalSpy finished(&runner, &JobRunner::finished);
+        runner.submit(job([](engine::JobContext&) { throw std::runtime_error("style image is unreadable"); }));
+        QVERIFY(failed.wait(10000));
+        QCOMPARE(failed.at(0).at(1).toString(), QStringLiteral("style image is unreadable"));
+        QCOMPARE(finished.count(), 0);
+    }
+
+    void cancellationLandsWithin100ms()
+    {
+        JobRunner runner;
+        QSignalSpy started(&runner, &JobRunner::started);
+        QSignalSpy cancelled(&runner, &JobRunner::cancelled);
+        const JobId id = runner.submit(job([](engine::JobContext& ctx) {
+            torch::InferenceMode guard;
+            auto x = torch::rand({128, 128});
+            for (;;) { // work in small slices, polling between them
+                ctx.throwIfCancelled();
+                x = torch::tanh(torch::mm(x, x) / 128);
+            }
+        }));
+        QVERIFY(started.wait(10000));
+        QTest::qWait(50); // let it get going
+        QElapsedTimer timer;
+        timer.start();
+        runner.cancel(id);
+        QVERIFY(cancelled.wait(5000));
+        const qint64 ms = timer.elapsed();
+        QVERIFY2(ms < 100, qPrintable(QStringLiteral("cancel took %1 ms").arg(ms)));
+        QCOMPARE(cancelled.at(0).at(0).value<JobId>(), id);
+    }
+
+    void cancelledJobChangesNothing()
+    {
+        JobRunner runner;
+        core::Document doc(QSize(16, 16), Qt::white);
+        const QImage before = doc.flatten();
+        auto fill = std::make_shared<FillJob>();
+        // The GUI applies a result only when its job finished, as one undo command.
+        connect(&runner, &JobRunner::finished, this, [&](JobId) { doc.addLayer(QStringLiteral("AI"), fill->result); });
+        QSignalSpy started(&runner, &JobRunner::started);
+        QSignalSpy cancelled(&runner, &JobRunner::cancelled);
+        const JobId id = runner.submit(fill);
+        QVERIFY(started.wait(10000));
+        runner.cancel(id);
+        QVERIFY(cancelled.wait(5000));
+        QVERIFY(runner.waitForIdle(5000));
+        QCoreApplication::processEvents();
+        QCOMPARE(doc.layerCount(), 1);
+        QCOMPARE(doc.undoStack()->count(), 0);
+        QCOMPARE(doc.flatten(), before);
+        QVERIFY(fill->result.isNull());
+    }
+
+    void queuedJobCancelledNeverRuns()
+    {
+        JobRunner runner;
+        std::atomic<bool> secondRan{false};
+        QSignalSpy started(&runner, &JobRunner::started);
+        QSignalSpy cancelled(&runner, &JobRunner::cancelled);
+        const JobId first = runner.submit(job([](engine::JobContext& ctx) {
+            while (!ctx.cancelled())
+                QThread::msleep(2);
+        }));
+        const JobId second = runner.submit(job([&](engine::JobContext&) { secondRan = true; }));
+        QVERIFY(started.wait(10000));
+        runner.cancel(second); // still queued behind the first: same device, one queue
+        runner.cancel(first);
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 2, 5000);
+        QVERIFY(!secondRan);
+        QCOMPARE(started.count(), 1);
+    }
+
+    void oneJobAtATimePerDevice()
+    {
+        JobRunner runner;
+        runner.setThrottleInterval(0);
+        std::atomic<int> running{0}, maxRunning{0};
+        QSignalSpy idle(&runner, &JobRunner::idle);
+        for (int i = 0; i < 6; ++i)
+            runner.submit(job([&](engine::JobContext&) {
+                const int now = ++running;
+                maxRunning = std::max(maxRunning.load(), now);
+                QThread::msleep(10);
+                --running;
+            }));
+        QVERIFY(runner.waitForIdle(10000));
+        QCOMPARE(maxRunning.load(), 1);
+    }
+
+    void manyJobsInARowLeakNothing()
+    {
+        JobRunner runner;
+        runner.setThrottleInterval(0);
+        QSignalSpy finished(&runner, &JobRunner::finished);
+        std::vector<std::weak_ptr<engine::Job>> jobs;
+        for (int i = 0; i < 300; ++i) {
+            auto j = job([](engine::JobContext& ctx) {
+                ctx.progress(1, 1);
+                ctx.preview(torch::rand({3, 32, 32}), 0);
+            });
+            jobs.push_back(j);
+            runner.submit(std::move(j));
+        }
+        QVERIFY(runner.waitForIdle(60000));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 300, 10000);
+        QCOMPARE(runner.activeCount(), 0);
+        // The runner let go of every job (and with it every tensor the job held).
+        for (const auto& w : jobs)
+            QVERIFY(w.expired());
+    }
+
+    void destructionCancelsRunningJobs()
+    {
+        std::atomic<bool> entered{false}, sawCancel{false};
+        {
+            JobRunner runner;
+            runner.submit(job([&](engine::JobContext& ctx) {
+                entered = true;
+                while (!ctx.cancelled())
+                    QThread::msleep(1);
+                sawCancel = true;
+            }));
+            QTRY_VERIFY_WITH_TIMEOUT(entered, 10000);
+        } // ~JobRunner cancels and waits
+        QVERIFY(sawCancel);
+    }
+};
+
+QTEST_GUILESS_MAIN(JobRunnerTest)
+#include "JobRunnerTest.moc"

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file MainWindow.h
+/// The studio window: canvas in the middle; docks for the Style Gallery, Latent Space, Layers and
+/// Jobs; File/Edit/View/Tools/Help menus with the standard shortcuts. Window geometry and dock
+/// layout are kept in QSettings. Owns the job runner and the model catalogue.
+
+#include "core/models/ModelCatalogue.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QDockWidget;
+class QLabel;
+
+namespace ganvas::core {
+class Document;
+class JobRunner;
+} // namespace ganvas::core
+
+namespace ganvas::ui {
+
+class CanvasView;
+class JobsPanel;
+class LayersPanel;
+class ModelListPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    core::JobRunner* jobRunner() const { return m_runner; }
+    core::Document* document() const { return m_document.get(); }
+    CanvasView* canvas() const { return m_canvas; }
+    JobsPanel* jobsPanel() const { return m_jobs; }
+    QDockWidget* dock(const QString& objectName) const;
+
+    /// Replaces the document (no unsaved-changes check: issue #3 adds it).
+    void setDocument(std::unique_ptr<core::Document> document);
+    /// Opens an image file as a new document; on failure shows why and keeps the current one.
+    bool openImage(const QString& path);
+
+public Q_SLOTS:
+    void newDocument();
+    void openDialog();
+    void exportDialog();
+    void runBenchmark();
+    void showAbout();
+    void reloadModels();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createDocks();
+    void createActions();
+    void restoreWindowState();
+    void updateTitle();
+
+    core::JobRunner* m_runner;
+    core::ModelCatalogue m_catalogue;
+    std::unique_ptr<core::Document> m_document;
+    CanvasView* m_canvas;
+    JobsPanel* m_jobs = nullptr;
+    LayersPanel* m_layers = nullptr;
+    ModelListPanel* m_styles = nullptr;
+    ModelListPanel* m_generators = nullptr;
+    QLabel* m_statusDevice = nullptr;
+    QLabel* m_statusZoom = nullptr;
+};
+
+} // namespace ganvas::ui
