@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ganvas: the studio. Wiring only: settings -> compute (device, threads) -> main window.
 #include "core/app/RuntimeReport.h"
+#include "core/io/ImageIO.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/MainWindow.h"
 
@@ -8,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QMessageBox>
 #include <QSettings>
+#include <QTimer>
 
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +44,18 @@ int main(int argc, char** argv)
                                            QStringLiteral("n"));
     const QCommandLineOption precisionOption(QStringLiteral("precision"),
                                              QApplication::translate("main", "fp32 or bf16."), QStringLiteral("p"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QApplication::translate("main", "Save a picture of the window to <file> after <ms> (see --screenshot-delay) and quit."),
+        QStringLiteral("file"));
+    const QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
+                                         QApplication::translate("main", "Milliseconds before --screenshot (default 2000)."),
+                                         QStringLiteral("ms"), QStringLiteral("2000"));
+    const QCommandLineOption benchmarkOption(QStringLiteral("run-benchmark"),
+                                             QApplication::translate("main", "Start Tools > Run Benchmark at start-up."));
+    parser.addOption(screenshotOption);
+    parser.addOption(delayOption);
+    parser.addOption(benchmarkOption);
     parser.addOption(deviceOption);
     parser.addOption(threadsOption);
     parser.addOption(precisionOption);
@@ -70,5 +84,17 @@ int main(int argc, char** argv)
     window.show();
     if (!parser.positionalArguments().isEmpty())
         window.openImage(parser.positionalArguments().constFirst());
+    if (parser.isSet(benchmarkOption))
+        window.runBenchmark();
+    if (parser.isSet(screenshotOption)) {
+        const QString path = parser.value(screenshotOption);
+        QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&window, path] {
+            QString error;
+            const bool ok = ganvas::core::saveImage(window.grab().toImage(), path, &error);
+            if (!ok)
+                std::fprintf(stderr, "ganvas: %s\n", qPrintable(error));
+            QApplication::exit(ok ? 0 : 1);
+        });
+    }
     return app.exec();
 }

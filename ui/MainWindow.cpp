@@ -265,7 +265,9 @@ void MainWindow::restoreWindowState()
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1400, 900);
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
+        resizeDocks({dock(QStringLiteral("layersDock")), dock(QStringLiteral("styleGalleryDock"))}, {320, 300},
+                    Qt::Horizontal);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -22,7 +22,7 @@ public:
     explicit StderrProgress(bool enabled) : m_enabled(enabled) {}
     void onProgress(int64_t done, int64_t total, const std::string& message) override
     {
-        if (m_enabled && done < total)
+        if (m_enabled && done < total && !message.empty()) // the start of a case
             std::fprintf(stderr, "[%lld/%lld] %s…\n", static_cast<long long>(done + 1), static_cast<long long>(total),
                          message.c_str());
     }

@@ -73,7 +73,7 @@ public:
             f.note = QString::fromStdString(r.note);
             m_results->push_back(f);
             ctx.log(engine::LogLevel::Info, r.name + ": " + std::to_string(r.value) + " " + r.unit);
-            ctx.progress(++done, static_cast<int64_t>(cases.size()), c->name);
+            ctx.progress(++done, static_cast<int64_t>(cases.size())); // no message: keeps the status
         }
     }
 

@@ -23,9 +23,13 @@ JobRow::JobRow(core::JobId id, const QString& title, const QString& device, QWid
     m_preview->setFrameShape(QFrame::StyledPanel);
     m_title = new QLabel(QStringLiteral("<b>%1</b> <small>(%2)</small>").arg(title.toHtmlEscaped(), device), this);
     m_title->setTextFormat(Qt::RichText);
+    m_title->setWordWrap(true);
+    m_title->setMinimumWidth(80);
+    m_preview->hide(); // shown with the first preview
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 0); // busy until the first report
     m_progress->setTextVisible(true);
+    m_progress->setMinimumWidth(60);
     m_status = new QLabel(tr("Queued"), this);
     m_status->setWordWrap(true);
     m_cancel = new QToolButton(this);
@@ -90,6 +94,7 @@ void JobRow::setProgress(qint64 done, qint64 total, const QString& message)
 
 void JobRow::setPreview(const QImage& image)
 {
+    m_preview->show();
     m_preview->setPixmap(QPixmap::fromImage(image.scaled(kThumb, kThumb, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
 }
 

@@ -18,6 +18,7 @@ JobsPanel::JobsPanel(core::JobRunner* runner, QWidget* parent) : QWidget(parent)
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* content = new QWidget(scroll);
     m_list = new QVBoxLayout(content);
     m_list->setContentsMargins(0, 0, 0, 0);
