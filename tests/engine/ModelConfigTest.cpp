@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 using namespace ganvas::engine;
 namespace fs = std::filesystem;
@@ -78,4 +79,27 @@ GANVAS_TEST(modelconfig, load_from_folder)
     const auto c = loadModelConfig(root);
     REQUIRE_EQ(c.name, std::string("Impasto swirl"));
     REQUIRE_THROWS_WITH(loadModelConfig(fs::path(root) / "missing"), ModelConfigError, "not a readable file");
+}
+
+GANVAS_TEST(modelconfig, bad_corpus_gives_clear_errors)
+{
+    const fs::path data = ganvas::test::testDataDir();
+    std::ifstream goodFile(data / "good" / "config" / "style.json");
+    const std::string good((std::istreambuf_iterator<char>(goodFile)), std::istreambuf_iterator<char>());
+    REQUIRE_EQ(parseModelConfig(good, "/m").id, std::string("impasto"));
+    size_t files = 0;
+    for (const auto& entry : fs::directory_iterator(data / "bad" / "config")) {
+        std::ifstream in(entry.path());
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        ++files;
+        bool threw = false;
+        try {
+            parseModelConfig(text, "/m");
+        } catch (const ModelConfigError& e) {
+            threw = std::string(e.what()).rfind("config.json", 0) == 0; // every message names the file
+        }
+        if (!threw)
+            ganvas::test::failCheck(__FILE__, __LINE__, "bad config accepted or unclear: " + entry.path().string());
+    }
+    REQUIRE(files >= 15);
 }
