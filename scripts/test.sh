@@ -9,4 +9,4 @@ build="${GANVAS_BUILD_DIR:-$here/build}"
 "$here/scripts/install-deps.sh"
 "$here/scripts/build.sh"
 cd "$build"
-exec ctest --output-on-failure --parallel "${GANVAS_JOBS:-$(nproc)}" --timeout 900
+exec ctest --output-on-failure --no-label-summary --parallel "${GANVAS_JOBS:-$(nproc)}" --timeout 900
