@@ -208,7 +208,7 @@ void MainWindow::exportDialog()
     if (path.isEmpty())
         return;
     QString error;
-    if (!core::saveImage(m_document->flatten(), path, &error, 95))
+    if (!core::saveImage(m_document->composite(), path, &error, 95))
         QMessageBox::warning(this, tr("Export"), error);
     else
         statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);

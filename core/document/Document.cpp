@@ -9,35 +9,54 @@ namespace ganvas::core {
 
 namespace {
 
-class SetVisibleCommand : public QUndoCommand {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("Document", text);
+}
+
+/// Swaps whole layer stacks (tile handles): add, delete, move, merge, flatten, properties.
+class StackCommand : public QUndoCommand {
 public:
-    SetVisibleCommand(Document* doc, int index, bool visible)
-        : m_doc(doc), m_index(index), m_visible(visible)
+    StackCommand(Document* doc, QVector<Layer> before, int beforeCurrent, QVector<Layer> after, int afterCurrent,
+                 const QString& text)
+        : m_doc(doc), m_before(std::move(before)), m_after(std::move(after)), m_beforeCurrent(beforeCurrent),
+          m_afterCurrent(afterCurrent)
     {
-        setText(visible ? QCoreApplication::translate("Document", "Show layer")
-                        : QCoreApplication::translate("Document", "Hide layer"));
+        setText(text);
     }
-    void redo() override { m_doc->applyVisible(m_index, m_visible); }
-    void undo() override { m_doc->applyVisible(m_index, !m_visible); }
+    void redo() override { m_doc->restoreStack(m_after, m_afterCurrent); }
+    void undo() override { m_doc->restoreStack(m_before, m_beforeCurrent); }
 
 private:
     Document* m_doc;
-    int m_index;
-    bool m_visible;
+    QVector<Layer> m_before, m_after;
+    int m_beforeCurrent, m_afterCurrent;
 };
 
-class AddLayerCommand : public QUndoCommand {
+/// Swaps the tiles a stroke (or an AI result) changed. The first redo is skipped when the
+/// change is already on the canvas (live painting).
+class TilesCommand : public QUndoCommand {
 public:
-    AddLayerCommand(Document* doc, Layer layer) : m_doc(doc), m_layer(std::move(layer))
+    TilesCommand(Document* doc, int layer, QHash<int, QImage> before, QHash<int, QImage> after, bool applied,
+                 const QString& text)
+        : m_doc(doc), m_layer(layer), m_before(std::move(before)), m_after(std::move(after)), m_skipRedo(applied)
     {
-        setText(QCoreApplication::translate("Document", "Add layer"));
+        setText(text);
     }
-    void redo() override { m_doc->insertLayer(m_doc->layerCount(), m_layer); }
-    void undo() override { m_doc->removeLayer(m_doc->layerCount() - 1); }
+    void redo() override
+    {
+        if (m_skipRedo)
+            m_skipRedo = false;
+        else
+            m_doc->restoreTiles(m_layer, m_after);
+    }
+    void undo() override { m_doc->restoreTiles(m_layer, m_before); }
 
 private:
     Document* m_doc;
-    Layer m_layer;
+    int m_layer;
+    QHash<int, QImage> m_before, m_after;
+    bool m_skipRedo;
 };
 
 QSize clampSize(QSize size)
@@ -45,75 +64,272 @@ QSize clampSize(QSize size)
     return {qBound(1, size.width(), Document::kMaxEdge), qBound(1, size.height(), Document::kMaxEdge)};
 }
 
+Layer makeLayer(const QString& name, QSize size)
+{
+    Layer layer;
+    layer.name = name;
+    layer.pixels = TileGrid(size);
+    return layer;
+}
+
+/// The layer's pixels with its mask applied, for compositing @p area (document coordinates).
+QImage maskedRegion(const Layer& layer, const QRect& area)
+{
+    QImage img = layer.pixels.copyRegion(area);
+    if (layer.hasMask) {
+        QPainter p(&img);
+        p.setCompositionMode(QPainter::CompositionMode_DestinationIn);
+        p.drawImage(0, 0, layer.mask.copyRegion(area));
+    }
+    return img;
+}
+
 } // namespace
 
 Document::Document(QSize size, const QColor& background, QObject* parent) : QObject(parent), m_size(clampSize(size))
 {
-    Layer layer;
-    layer.name = tr("Background");
-    layer.image = QImage(m_size, QImage::Format_ARGB32_Premultiplied);
-    layer.image.fill(background);
+    Layer layer = makeLayer(tr("Background"), m_size);
+    layer.pixels.fill(background);
     m_layers.push_back(layer);
 }
 
 Document::Document(const QImage& image, const QString& layerName, QObject* parent)
-    : QObject(parent), m_size(image.size())
+    : QObject(parent), m_size(clampSize(image.size()))
 {
-    Layer layer;
-    layer.name = layerName;
-    layer.image = image.convertToFormat(QImage::Format_ARGB32_Premultiplied);
+    Layer layer = makeLayer(layerName, m_size);
+    layer.pixels.fromImage(image);
     m_layers.push_back(layer);
 }
 
-void Document::setLayerVisible(int index, bool visible)
+Document::Document(QSize size, const QVector<Layer>& layers, QObject* parent)
+    : QObject(parent), m_size(clampSize(size)), m_layers(layers)
 {
-    if (index < 0 || index >= m_layers.size() || m_layers[index].visible == visible)
+    Q_ASSERT(!m_layers.isEmpty());
+    m_current = m_layers.size() - 1;
+}
+
+void Document::setCurrentLayer(int index)
+{
+    if (!validIndex(index) || index == m_current)
         return;
-    m_undo.push(new SetVisibleCommand(this, index, visible));
+    m_current = index;
+    Q_EMIT currentLayerChanged(index);
+}
+
+void Document::pushStack(const QVector<Layer>& after, int current, const QString& text)
+{
+    m_undo.push(new StackCommand(this, m_layers, m_current, after, current, text));
+}
+
+void Document::restoreStack(const QVector<Layer>& layers, int current)
+{
+    m_layers = layers;
+    m_current = qBound(0, current, m_layers.size() - 1);
+    Q_EMIT layersChanged();
+    Q_EMIT currentLayerChanged(m_current);
+    Q_EMIT pixelsChanged(rect());
+}
+
+void Document::restoreTiles(int index, const QHash<int, QImage>& tiles)
+{
+    if (!validIndex(index))
+        return;
+    TileGrid& grid = m_layers[index].pixels;
+    QRect changed;
+    for (auto it = tiles.cbegin(); it != tiles.cend(); ++it) {
+        grid.setTile(it.key(), it.value());
+        changed |= grid.tileRect(it.key());
+    }
+    Q_EMIT pixelsChanged(changed.intersected(rect()));
+    Q_EMIT layersChanged(); // thumbnails
 }
 
 void Document::addLayer(const QString& name, const QImage& image)
 {
-    Layer layer;
-    layer.name = name;
-    layer.image = image.size() == m_size ? image.convertToFormat(QImage::Format_ARGB32_Premultiplied)
-                                         : image.scaled(m_size).convertToFormat(QImage::Format_ARGB32_Premultiplied);
-    m_undo.push(new AddLayerCommand(this, layer));
+    QVector<Layer> after = m_layers;
+    Layer layer = makeLayer(name, m_size);
+    if (!image.isNull())
+        layer.pixels.fromImage(image);
+    const int at = m_current + 1;
+    after.insert(at, layer);
+    pushStack(after, at, tr("Add layer"));
 }
 
-void Document::applyVisible(int index, bool visible)
+bool Document::removeLayer(int index)
 {
-    m_layers[index].visible = visible;
-    Q_EMIT layersChanged();
-    Q_EMIT pixelsChanged();
+    if (!validIndex(index) || m_layers.size() <= 1)
+        return false;
+    QVector<Layer> after = m_layers;
+    after.removeAt(index);
+    pushStack(after, qMin(index, after.size() - 1), tr("Delete layer"));
+    return true;
 }
 
-void Document::insertLayer(int index, const Layer& layer)
+void Document::duplicateLayer(int index)
 {
-    m_layers.insert(index, layer);
-    Q_EMIT layersChanged();
-    Q_EMIT pixelsChanged();
+    if (!validIndex(index))
+        return;
+    QVector<Layer> after = m_layers;
+    Layer copy = m_layers.at(index);
+    copy.name = tr("%1 copy").arg(copy.name);
+    after.insert(index + 1, copy);
+    pushStack(after, index + 1, tr("Duplicate layer"));
 }
 
-void Document::removeLayer(int index)
+void Document::moveLayer(int from, int to)
 {
-    m_layers.removeAt(index);
-    Q_EMIT layersChanged();
-    Q_EMIT pixelsChanged();
+    if (!validIndex(from) || !validIndex(to) || from == to)
+        return;
+    QVector<Layer> after = m_layers;
+    after.move(from, to);
+    pushStack(after, to, tr("Move layer"));
 }
 
-QImage Document::flatten() const
+bool Document::mergeDown(int index)
 {
-    QImage out(m_size, QImage::Format_ARGB32_Premultiplied);
+    if (!validIndex(index) || index == 0)
+        return false;
+    QVector<Layer> after = m_layers;
+    const Layer& top = m_layers.at(index);
+    Layer below = m_layers.at(index - 1);
+    if (top.visible) {
+        // Composite the upper layer onto the lower one, tile by tile, only where it has pixels.
+        for (int t = 0; t < top.pixels.tileCount(); ++t) {
+            if (top.pixels.tile(t).isNull())
+                continue;
+            const QRect r = top.pixels.tileRect(t);
+            QImage& dst = below.pixels.tileForWrite(t);
+            QPainter p(&dst);
+            p.setCompositionMode(compositionMode(top.blend));
+            p.setOpacity(top.opacity);
+            p.drawImage(0, 0, maskedRegion(top, r));
+        }
+    }
+    after[index - 1] = below;
+    after.removeAt(index);
+    pushStack(after, index - 1, tr("Merge down"));
+    return true;
+}
+
+void Document::flatten()
+{
+    Layer layer = makeLayer(tr("Background"), m_size);
+    layer.pixels.fromImage(render(rect()));
+    pushStack({layer}, 0, tr("Flatten image"));
+}
+
+void Document::setLayerVisible(int index, bool visible)
+{
+    if (!validIndex(index) || m_layers[index].visible == visible)
+        return;
+    QVector<Layer> after = m_layers;
+    after[index].visible = visible;
+    pushStack(after, m_current, visible ? tr("Show layer") : tr("Hide layer"));
+}
+
+void Document::setLayerOpacity(int index, qreal opacity)
+{
+    opacity = qBound(0.0, opacity, 1.0);
+    if (!validIndex(index) || qFuzzyCompare(m_layers[index].opacity, opacity))
+        return;
+    QVector<Layer> after = m_layers;
+    after[index].opacity = opacity;
+    pushStack(after, m_current, tr("Layer opacity"));
+}
+
+void Document::setLayerBlendMode(int index, BlendMode mode)
+{
+    if (!validIndex(index) || m_layers[index].blend == mode)
+        return;
+    QVector<Layer> after = m_layers;
+    after[index].blend = mode;
+    pushStack(after, m_current, tr("Blend mode: %1").arg(blendModeName(mode)));
+}
+
+void Document::setLayerLocked(int index, bool locked)
+{
+    if (!validIndex(index) || m_layers[index].locked == locked)
+        return;
+    QVector<Layer> after = m_layers;
+    after[index].locked = locked;
+    pushStack(after, m_current, locked ? tr("Lock layer") : tr("Unlock layer"));
+}
+
+void Document::renameLayer(int index, const QString& name)
+{
+    if (!validIndex(index) || m_layers[index].name == name || name.trimmed().isEmpty())
+        return;
+    QVector<Layer> after = m_layers;
+    after[index].name = name.trimmed();
+    pushStack(after, m_current, tr("Rename layer"));
+}
+
+void Document::addLayerMask(int index)
+{
+    if (!validIndex(index) || m_layers[index].hasMask)
+        return;
+    QVector<Layer> after = m_layers;
+    after[index].hasMask = true;
+    after[index].mask = TileGrid(m_size);
+    after[index].mask.fill(Qt::white);
+    pushStack(after, m_current, tr("Add layer mask"));
+}
+
+void Document::removeLayerMask(int index)
+{
+    if (!validIndex(index) || !m_layers[index].hasMask)
+        return;
+    QVector<Layer> after = m_layers;
+    after[index].hasMask = false;
+    after[index].mask = TileGrid();
+    pushStack(after, m_current, tr("Remove layer mask"));
+}
+
+QImage Document::render(const QRect& area) const
+{
+    const QRect r = area.intersected(rect());
+    QImage out(r.size(), QImage::Format_ARGB32_Premultiplied);
     out.fill(Qt::transparent);
-    QPainter painter(&out);
+    if (r.isEmpty())
+        return out;
+    QPainter p(&out);
     for (const Layer& layer : m_layers) {
-        if (!layer.visible)
+        if (!layer.visible || layer.opacity <= 0)
             continue;
-        painter.setOpacity(layer.opacity);
-        painter.drawImage(0, 0, layer.image);
+        p.setCompositionMode(compositionMode(layer.blend));
+        p.setOpacity(layer.opacity);
+        if (layer.hasMask) {
+            p.drawImage(0, 0, maskedRegion(layer, r));
+            continue;
+        }
+        for (int index : layer.pixels.tilesIn(r)) {
+            const QImage& tile = layer.pixels.tile(index);
+            if (!tile.isNull())
+                p.drawImage(layer.pixels.tileRect(index).topLeft() - r.topLeft(), tile);
+        }
     }
     return out;
+}
+
+void Document::commitTiles(int index, const QHash<int, QImage>& before, const QString& text)
+{
+    if (!validIndex(index) || before.isEmpty())
+        return;
+    QHash<int, QImage> after;
+    for (auto it = before.cbegin(); it != before.cend(); ++it)
+        after.insert(it.key(), m_layers[index].pixels.tile(it.key()));
+    m_undo.push(new TilesCommand(this, index, before, after, true, text));
+    Q_EMIT layersChanged();
+}
+
+void Document::replaceTiles(int index, const QHash<int, QImage>& after, const QString& text)
+{
+    if (!validIndex(index) || after.isEmpty())
+        return;
+    QHash<int, QImage> before;
+    for (auto it = after.cbegin(); it != after.cend(); ++it)
+        before.insert(it.key(), m_layers[index].pixels.tile(it.key()));
+    m_undo.push(new TilesCommand(this, index, before, after, false, text));
 }
 
 } // namespace ganvas::core

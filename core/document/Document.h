@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// @file Document.h
-/// The painting being edited: a stack of layers (index 0 at the bottom) and one undo stack that
-/// every change goes through. GUI thread only: jobs never touch a Document; their results are
-/// applied here as one undo command when they finish (DESIGN.md §3–4).
+/// The painting being edited: a stack of tiled layers (index 0 at the bottom), the current layer,
+/// and one undo stack that every change goes through (DESIGN.md §4). GUI thread only: jobs
+/// never touch a Document; their results are applied here as one undo command when they finish.
+///
+/// Structural operations (add, delete, duplicate, move, merge, flatten, properties) are undone by
+/// swapping layer stacks, which costs tile handles, not pixels. Painting is undone per tile: a
+/// stroke keeps the handles of the tiles it changed (before and after).
 
 #include "core/document/Layer.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSize>
 #include <QUndoStack>
@@ -17,43 +22,86 @@ namespace ganvas::core {
 class Document : public QObject {
     Q_OBJECT
 public:
-    /// A blank document of @p size filled with @p background, one layer named "Background".
-    /// Sizes are clamped to 1..kMaxEdge per side.
-    explicit Document(QSize size, const QColor& background = Qt::white, QObject* parent = nullptr);
-    /// A document whose single layer is @p image (converted to premultiplied ARGB32).
-    Document(const QImage& image, const QString& layerName, QObject* parent = nullptr);
-
     static constexpr int kMaxEdge = 32768;
 
+    /// A blank document of @p size (clamped to 1..kMaxEdge) with one layer "Background" filled
+    /// with @p background.
+    explicit Document(QSize size, const QColor& background = Qt::white, QObject* parent = nullptr);
+    /// A document whose single layer is @p image.
+    Document(const QImage& image, const QString& layerName, QObject* parent = nullptr);
+    /// A document with the given layers (e.g. read from a file). @p layers must not be empty and
+    /// every layer must have size @p size.
+    Document(QSize size, const QVector<Layer>& layers, QObject* parent = nullptr);
+
     QSize size() const { return m_size; }
+    QRect rect() const { return QRect(QPoint(0, 0), m_size); }
     int layerCount() const { return m_layers.size(); }
     const Layer& layer(int index) const { return m_layers.at(index); }
+    const QVector<Layer>& layers() const { return m_layers; }
+    int currentLayer() const { return m_current; }
+    void setCurrentLayer(int index);
     QUndoStack* undoStack() { return &m_undo; }
 
-    /// Changes visibility as one undoable command ("Hide layer"/"Show layer").
+    // ---- structural operations: each one undoable command ------------------------------------
+    /// Adds a layer above the current one and makes it current. An empty @p image gives a
+    /// transparent layer; otherwise it is placed at (0,0), cropped to the document.
+    void addLayer(const QString& name, const QImage& image = {});
+    /// Deletes a layer (not the last remaining one). Returns false when refused.
+    bool removeLayer(int index);
+    void duplicateLayer(int index);
+    /// Moves layer @p from to position @p to (0 = bottom).
+    void moveLayer(int from, int to);
+    /// Merges @p index into the layer below it (respecting blend mode, opacity and mask).
+    bool mergeDown(int index);
+    /// Replaces all layers with one: the visible composite.
+    void flatten();
     void setLayerVisible(int index, bool visible);
-    /// Adds a layer above the others as one undoable command. @p image must have the document's size.
-    void addLayer(const QString& name, const QImage& image);
+    void setLayerOpacity(int index, qreal opacity);
+    void setLayerBlendMode(int index, BlendMode mode);
+    void setLayerLocked(int index, bool locked);
+    void renameLayer(int index, const QString& name);
+    void addLayerMask(int index);
+    void removeLayerMask(int index);
 
-    /// All visible layers composited with their opacity (Format_ARGB32_Premultiplied).
-    QImage flatten() const;
+    // ---- pixels ---------------------------------------------------------------------------------
+    /// All visible layers composited (blend modes, opacity, masks), Format_ARGB32_Premultiplied.
+    QImage composite() const { return render(rect()); }
+    /// The composite of @p area (document coordinates) only.
+    QImage render(const QRect& area) const;
+
+    /// Live painting: the layer's pixel grid to write into directly. Callers then call
+    /// notifyPixelsChanged() for what they touched and finally commitTiles() once.
+    TileGrid& pixelsForPainting(int index) { return m_layers[index].pixels; }
+    void notifyPixelsChanged(const QRect& area) { Q_EMIT pixelsChanged(area); }
+    /// Records a finished change of layer @p index as one undo command. @p before holds the
+    /// tiles as they were (null = transparent) for every tile index that changed; the layer
+    /// already holds the new tiles. Works for strokes and for AI results.
+    void commitTiles(int index, const QHash<int, QImage>& before, const QString& text);
+    /// Replaces tiles of layer @p index with @p after as one undo command (applied now).
+    void replaceTiles(int index, const QHash<int, QImage>& after, const QString& text);
 
     QString filePath() const { return m_filePath; }
     void setFilePath(const QString& path) { m_filePath = path; }
     bool isModified() const { return !m_undo.isClean(); }
 
-    // Used by undo commands only.
-    void applyVisible(int index, bool visible);
-    void insertLayer(int index, const Layer& layer);
-    void removeLayer(int index);
+    // ---- used by undo commands ------------------------------------------------------------------
+    void restoreStack(const QVector<Layer>& layers, int current);
+    void restoreTiles(int index, const QHash<int, QImage>& tiles);
 
 Q_SIGNALS:
     void layersChanged();
-    void pixelsChanged();
+    void currentLayerChanged(int index);
+    /// Pixels in @p area (document coordinates) may look different now.
+    void pixelsChanged(const QRect& area);
 
 private:
+    /// Pushes a command that changes the stack from the current one to @p after.
+    void pushStack(const QVector<Layer>& after, int current, const QString& text);
+    bool validIndex(int index) const { return index >= 0 && index < m_layers.size(); }
+
     QSize m_size;
     QVector<Layer> m_layers;
+    int m_current = 0;
     QUndoStack m_undo;
     QString m_filePath;
 };

@@ -144,12 +144,12 @@ private Q_SLOTS:
         QImage red(8, 8, QImage::Format_ARGB32_Premultiplied);
         red.fill(Qt::red);
         doc.addLayer("red", red);
-        QCOMPARE(doc.flatten().pixelColor(0, 0), QColor(Qt::red));
+        QCOMPARE(doc.composite().pixelColor(0, 0), QColor(Qt::red));
         doc.setLayerVisible(1, false);
-        QCOMPARE(doc.flatten().pixelColor(0, 0), QColor(Qt::white));
+        QCOMPARE(doc.composite().pixelColor(0, 0), QColor(Qt::white));
         QVERIFY(doc.isModified());
         doc.undoStack()->undo();
-        QCOMPARE(doc.flatten().pixelColor(0, 0), QColor(Qt::red));
+        QCOMPARE(doc.composite().pixelColor(0, 0), QColor(Qt::red));
         doc.undoStack()->undo();
         QCOMPARE(doc.layerCount(), 1);
         QVERIFY(!doc.isModified());

@@ -138,7 +138,7 @@ private Q_SLOTS:
     {
         JobRunner runner;
         core::Document doc(QSize(16, 16), Qt::white);
-        const QImage before = doc.flatten();
+        const QImage before = doc.composite();
         auto fill = std::make_shared<FillJob>();
         // The GUI applies a result only when its job finished, as one undo command.
         connect(&runner, &JobRunner::finished, this, [&](JobId) { doc.addLayer(QStringLiteral("AI"), fill->result); });
@@ -152,7 +152,7 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         QCOMPARE(doc.layerCount(), 1);
         QCOMPARE(doc.undoStack()->count(), 0);
-        QCOMPARE(doc.flatten(), before);
+        QCOMPARE(doc.composite(), before);
         QVERIFY(fill->result.isNull());
     }
 

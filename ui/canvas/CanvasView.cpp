@@ -40,7 +40,7 @@ void CanvasView::setDocument(core::Document* document)
 
 void CanvasView::refreshComposite()
 {
-    m_composite = m_document ? m_document->flatten() : QImage();
+    m_composite = m_document ? m_document->composite() : QImage();
     update();
 }
 

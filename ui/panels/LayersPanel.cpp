@@ -41,7 +41,7 @@ void LayersPanel::rebuild()
             item->setData(Qt::UserRole, i);
             item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
             item->setCheckState(layer.visible ? Qt::Checked : Qt::Unchecked);
-            item->setIcon(QIcon(QPixmap::fromImage(layer.image.scaled(40, 40, Qt::KeepAspectRatio))));
+            item->setIcon(QIcon(QPixmap::fromImage(layer.image().scaled(40, 40, Qt::KeepAspectRatio, Qt::SmoothTransformation))));
             item->setToolTip(tr("%1 — check to show, uncheck to hide").arg(layer.name));
         }
     }

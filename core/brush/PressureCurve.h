@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file PressureCurve.h
+/// Maps stylus pressure (0..1) to a factor (0..1) through editable control points, linearly
+/// interpolated (the curve editors of Krita and MyPaint). The default is the identity.
+
+#include <QJsonArray>
+#include <QPointF>
+#include <QVector>
+
+namespace ganvas::core {
+
+class PressureCurve {
+public:
+    PressureCurve(); ///< identity: (0,0) (1,1)
+    /// Points are clamped to [0,1], sorted by x; fewer than two points give the identity.
+    explicit PressureCurve(QVector<QPointF> points);
+
+    double map(double pressure) const;
+    const QVector<QPointF>& points() const { return m_points; }
+
+    /// [[x, y], …]
+    QJsonArray toJson() const;
+    /// Returns false (and leaves @p out unchanged) when @p json is not a list of [x, y] pairs.
+    static bool fromJson(const QJsonArray& json, PressureCurve* out);
+
+    bool operator==(const PressureCurve& o) const { return m_points == o.m_points; }
+
+private:
+    QVector<QPointF> m_points;
+};
+
+} // namespace ganvas::core
