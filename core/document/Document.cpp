@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QPainter>
+#include <QSet>
 #include <QUndoCommand>
 
 namespace ganvas::core {
@@ -51,6 +52,12 @@ public:
             m_doc->restoreTiles(m_layer, m_after);
     }
     void undo() override { m_doc->restoreTiles(m_layer, m_before); }
+    void collect(QVector<const QImage*>* out) const
+    {
+        for (const auto* map : {&m_before, &m_after})
+            for (const QImage& t : *map)
+                out->push_back(&t);
+    }
 
 private:
     Document* m_doc;
@@ -320,6 +327,35 @@ void Document::commitTiles(int index, const QHash<int, QImage>& before, const QS
         after.insert(it.key(), m_layers[index].pixels.tile(it.key()));
     m_undo.push(new TilesCommand(this, index, before, after, true, text));
     Q_EMIT layersChanged();
+}
+
+qsizetype Document::undoBytes() const
+{
+    QSet<qint64> live;
+    for (const Layer& layer : m_layers)
+        for (const TileGrid* grid : {&layer.pixels, &layer.mask})
+            for (int i = 0; i < grid->tileCount(); ++i)
+                if (!grid->tile(i).isNull())
+                    live.insert(grid->tile(i).cacheKey() >> 32); // the buffer, not the detach serial
+    QSet<qint64> counted;
+    qsizetype bytes = 0;
+    for (int c = 0; c < m_undo.count(); ++c) {
+        const auto* command = dynamic_cast<const TilesCommand*>(m_undo.command(c));
+        if (!command)
+            continue;
+        QVector<const QImage*> tiles;
+        command->collect(&tiles);
+        for (const QImage* t : tiles) {
+            if (t->isNull())
+                continue;
+            const qint64 key = t->cacheKey() >> 32;
+            if (live.contains(key) || counted.contains(key))
+                continue;
+            counted.insert(key);
+            bytes += t->sizeInBytes();
+        }
+    }
+    return bytes;
 }
 
 void Document::replaceTiles(int index, const QHash<int, QImage>& after, const QString& text)

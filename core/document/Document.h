@@ -83,6 +83,9 @@ public:
     QString filePath() const { return m_filePath; }
     void setFilePath(const QString& path) { m_filePath = path; }
     bool isModified() const { return !m_undo.isClean(); }
+    /// Bytes of pixel data that only the undo history keeps alive (tiles the layers no longer
+    /// hold, each buffer counted once).
+    qsizetype undoBytes() const;
 
     // ---- used by undo commands ------------------------------------------------------------------
     void restoreStack(const QVector<Layer>& layers, int current);
