@@ -2,6 +2,7 @@
 #include "ui/MainWindow.h"
 
 #include "core/app/RuntimeReport.h"
+#include "core/brush/BrushSettings.h"
 #include "core/bench/BenchmarkJob.h"
 #include "core/document/Document.h"
 #include "core/io/ImageIO.h"
@@ -9,11 +10,15 @@
 #include "core/settings/ComputeSettings.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
+#include "ui/dialogs/ShortcutsDialog.h"
+#include "ui/panels/BrushPanel.h"
+#include "ui/panels/ColourPanel.h"
 #include "ui/panels/JobsPanel.h"
 #include "ui/panels/LayersPanel.h"
 #include "ui/panels/ModelListPanel.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -57,8 +62,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
     connect(m_canvas, &CanvasView::zoomChanged, this,
             [this](qreal zoom) { m_statusZoom->setText(tr("%1 %").arg(qRound(zoom * 100))); });
 
+    connect(m_canvas, &CanvasView::message, this, [this](const QString& text) { statusBar()->showMessage(text, 4000); });
+    connect(m_canvas, &CanvasView::colourPicked, m_colours, &ColourPanel::setForeground);
+    connect(m_canvas, &CanvasView::strokeStarted, m_colours, &ColourPanel::addRecent);
+    connect(m_colours, &ColourPanel::foregroundChanged, m_canvas, &CanvasView::setColour);
+    connect(m_brushes, &BrushPanel::brushChanged, m_canvas, &CanvasView::setBrush);
+    connect(m_canvas, &CanvasView::brushSizeChanged, m_brushes, &BrushPanel::showSize);
+
+    loadBrushes();
     reloadModels();
     setDocument(std::make_unique<core::Document>(QSize(1024, 768)));
+    ShortcutsDialog::applySaved(namedActions());
     restoreWindowState();
 }
 
@@ -95,61 +109,159 @@ void MainWindow::createDocks()
         this);
     m_layers = new LayersPanel(this);
     m_jobs = new JobsPanel(m_runner, this);
+    m_brushes = new BrushPanel(this);
+    m_colours = new ColourPanel(this);
 
     auto* styleDock = addDock(QStringLiteral("styleGalleryDock"), tr("Style Gallery"), m_styles, Qt::RightDockWidgetArea);
     auto* latentDock = addDock(QStringLiteral("latentSpaceDock"), tr("Latent Space"), m_generators, Qt::RightDockWidgetArea);
     addDock(QStringLiteral("layersDock"), tr("Layers"), m_layers, Qt::LeftDockWidgetArea);
     addDock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::LeftDockWidgetArea);
+    auto* brushDock = addDock(QStringLiteral("brushesDock"), tr("Brushes"), m_brushes, Qt::RightDockWidgetArea);
+    auto* colourDock = addDock(QStringLiteral("colourDock"), tr("Colour"), m_colours, Qt::RightDockWidgetArea);
+    tabifyDockWidget(brushDock, colourDock);
+    brushDock->raise();
     tabifyDockWidget(styleDock, latentDock);
     styleDock->raise();
+}
+
+QAction* MainWindow::addNamedAction(QMenu* menu, const QString& name, const QString& text, const QKeySequence& key)
+{
+    QAction* action = menu->addAction(text);
+    action->setObjectName(name);
+    if (!key.isEmpty())
+        action->setShortcut(key);
+    return action;
+}
+
+QList<QAction*> MainWindow::namedActions() const
+{
+    QList<QAction*> out;
+    for (QAction* a : findChildren<QAction*>())
+        if (a->objectName().startsWith(QLatin1String("action")))
+            out << a;
+    return out;
 }
 
 void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* newAct = file->addAction(tr("&New"), this, &MainWindow::newDocument);
-    newAct->setShortcut(QKeySequence::New);
-    QAction* openAct = file->addAction(tr("&Open…"), this, &MainWindow::openDialog);
-    openAct->setShortcut(QKeySequence::Open);
-    QAction* exportAct = file->addAction(tr("&Export…"), this, &MainWindow::exportDialog);
-    exportAct->setShortcut(QKeySequence(tr("Ctrl+Shift+E")));
-    exportAct->setObjectName(QStringLiteral("actionExport"));
+    connect(addNamedAction(file, "actionNew", tr("&New"), QKeySequence::New), &QAction::triggered, this,
+            &MainWindow::newDocument);
+    connect(addNamedAction(file, "actionOpen", tr("&Open…"), QKeySequence::Open), &QAction::triggered, this,
+            &MainWindow::openDialog);
+    connect(addNamedAction(file, "actionExport", tr("&Export…"), QKeySequence(tr("Ctrl+Shift+E"))), &QAction::triggered,
+            this, &MainWindow::exportDialog);
     file->addSeparator();
-    QAction* quitAct = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quitAct->setShortcut(QKeySequence::Quit);
+    connect(addNamedAction(file, "actionQuit", tr("&Quit"), QKeySequence::Quit), &QAction::triggered, this,
+            &QWidget::close);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    QAction* undo = edit->addAction(tr("&Undo"));
-    undo->setObjectName(QStringLiteral("actionUndo"));
-    undo->setShortcut(QKeySequence::Undo);
-    QAction* redo = edit->addAction(tr("&Redo"));
-    redo->setObjectName(QStringLiteral("actionRedo"));
-    redo->setShortcuts({QKeySequence::Redo, QKeySequence(tr("Ctrl+Shift+Z"))});
+    QAction* undo = addNamedAction(edit, "actionUndo", tr("&Undo"), QKeySequence::Undo);
+    QAction* redo = addNamedAction(edit, "actionRedo", tr("&Redo"), QKeySequence(tr("Ctrl+Shift+Z")));
+    redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence::Redo});
     connect(undo, &QAction::triggered, this, [this] { m_document->undoStack()->undo(); });
     connect(redo, &QAction::triggered, this, [this] { m_document->undoStack()->redo(); });
+    edit->addSeparator();
+    connect(addNamedAction(edit, "actionShortcuts", tr("Configure &Shortcuts…"), {}), &QAction::triggered, this,
+            &MainWindow::configureShortcuts);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    QAction* zoomIn = view->addAction(tr("Zoom &In"), m_canvas, &CanvasView::zoomIn);
+    QAction* zoomIn = addNamedAction(view, "actionZoomIn", tr("Zoom &In"), QKeySequence::ZoomIn);
     zoomIn->setShortcuts({QKeySequence::ZoomIn, QKeySequence(tr("Ctrl+="))});
-    QAction* zoomOut = view->addAction(tr("Zoom &Out"), m_canvas, &CanvasView::zoomOut);
-    zoomOut->setShortcut(QKeySequence::ZoomOut);
-    view->addAction(tr("&Fit to Window"), m_canvas, &CanvasView::zoomToFit)->setShortcut(QKeySequence(tr("Ctrl+0")));
-    view->addAction(tr("&Actual Size (100 %)"), m_canvas, &CanvasView::zoomActualSize)
-        ->setShortcut(QKeySequence(tr("Ctrl+1")));
+    connect(zoomIn, &QAction::triggered, m_canvas, &CanvasView::zoomIn);
+    connect(addNamedAction(view, "actionZoomOut", tr("Zoom &Out"), QKeySequence::ZoomOut), &QAction::triggered, m_canvas,
+            &CanvasView::zoomOut);
+    connect(addNamedAction(view, "actionFit", tr("&Fit to Window"), QKeySequence(tr("Ctrl+0"))), &QAction::triggered,
+            m_canvas, &CanvasView::zoomToFit);
+    connect(addNamedAction(view, "actionActualSize", tr("&Actual Size (100 %)"), QKeySequence(tr("Ctrl+1"))),
+            &QAction::triggered, m_canvas, &CanvasView::zoomActualSize);
+    connect(addNamedAction(view, "actionRotateLeft", tr("Rotate &Left"), QKeySequence(tr("4"))), &QAction::triggered,
+            m_canvas, [this] { m_canvas->rotateBy(-15); });
+    connect(addNamedAction(view, "actionRotateRight", tr("Rotate &Right"), QKeySequence(tr("6"))), &QAction::triggered,
+            m_canvas, [this] { m_canvas->rotateBy(15); });
+    connect(addNamedAction(view, "actionResetRotation", tr("Reset Rotation"), QKeySequence(tr("5"))), &QAction::triggered,
+            m_canvas, &CanvasView::resetRotation);
+    QAction* mirror = addNamedAction(view, "actionMirror", tr("&Mirror View"), QKeySequence(tr("M")));
+    mirror->setCheckable(true);
+    connect(mirror, &QAction::toggled, m_canvas, &CanvasView::setMirrored);
+    connect(addNamedAction(view, "actionToggleDocks", tr("Hide/Show &Docks"), QKeySequence(Qt::Key_Tab)),
+            &QAction::triggered, this, &MainWindow::toggleDocks);
     view->addSeparator();
     for (auto* d : findChildren<QDockWidget*>())
         view->addAction(d->toggleViewAction());
 
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
-    QAction* bench = tools->addAction(tr("Run &Benchmark"), this, &MainWindow::runBenchmark);
-    bench->setObjectName(QStringLiteral("actionBenchmark"));
-    tools->addAction(tr("&Reload Models"), this, &MainWindow::reloadModels);
+    auto* toolGroup = new QActionGroup(this);
+    const auto addTool = [&](const char* name, const QString& text, const QString& key, Tool tool) {
+        QAction* a = addNamedAction(tools, QString::fromLatin1(name), text, QKeySequence(key));
+        a->setCheckable(true);
+        toolGroup->addAction(a);
+        connect(a, &QAction::triggered, m_canvas, [this, tool] { m_canvas->setTool(tool); });
+        return a;
+    };
+    addTool("actionBrush", tr("&Brush"), tr("B"), Tool::Brush)->setChecked(true);
+    addTool("actionEraser", tr("&Eraser"), tr("E"), Tool::Eraser);
+    addTool("actionEyedropper", tr("Eye&dropper"), tr("I"), Tool::Eyedropper);
+    tools->addSeparator();
+    connect(addNamedAction(tools, "actionSmaller", tr("Smaller Brush"), QKeySequence(tr("["))), &QAction::triggered,
+            m_canvas, [this] { m_canvas->scaleBrushSize(1 / 1.25); });
+    connect(addNamedAction(tools, "actionBigger", tr("Bigger Brush"), QKeySequence(tr("]"))), &QAction::triggered,
+            m_canvas, [this] { m_canvas->scaleBrushSize(1.25); });
+    connect(addNamedAction(tools, "actionSwapColours", tr("Swap Colours"), QKeySequence(tr("X"))), &QAction::triggered,
+            m_colours, &ColourPanel::swap);
+    connect(addNamedAction(tools, "actionResetColours", tr("Default Colours"), QKeySequence(tr("D"))),
+            &QAction::triggered, m_colours, &ColourPanel::resetColours);
+    tools->addSeparator();
+    connect(addNamedAction(tools, "actionBenchmark", tr("Run &Benchmark"), {}), &QAction::triggered, this,
+            &MainWindow::runBenchmark);
+    connect(addNamedAction(tools, "actionReloadModels", tr("&Reload Models"), {}), &QAction::triggered, this,
+            &MainWindow::reloadModels);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    QAction* about = help->addAction(tr("&About Ganvas"), this, &MainWindow::showAbout);
-    about->setObjectName(QStringLiteral("actionAbout"));
+    QAction* about = addNamedAction(help, "actionAbout", tr("&About Ganvas"), {});
     about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::loadBrushes()
+{
+    QString error;
+    auto presets = core::loadBrushPresets(core::ModelCatalogue::bundledResourceRoot() + QStringLiteral("/brushes/presets.json"),
+                                          &error);
+    if (presets.isEmpty()) {
+        statusBar()->showMessage(tr("Brush presets could not be read (%1); using a plain round brush.").arg(error));
+        presets = {core::BrushSettings()};
+    }
+    for (const auto& p : presets)
+        if (p.mode == core::BrushMode::Erase) {
+            m_canvas->setEraser(p);
+            break;
+        }
+    m_brushes->setPresets(presets);
+    m_canvas->setTool(Tool::Brush);
+}
+
+void MainWindow::configureShortcuts()
+{
+    ShortcutsDialog dialog(namedActions(), this);
+    dialog.exec();
+}
+
+void MainWindow::toggleDocks()
+{
+    const auto docks = findChildren<QDockWidget*>();
+    if (m_hiddenByTab.isEmpty()) {
+        for (QDockWidget* d : docks)
+            if (d->isVisible()) {
+                m_hiddenByTab << d;
+                d->hide();
+            }
+    } else {
+        for (QDockWidget* d : std::as_const(m_hiddenByTab))
+            d->show();
+        m_hiddenByTab.clear();
+    }
 }
 
 void MainWindow::setDocument(std::unique_ptr<core::Document> document)

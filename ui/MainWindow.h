@@ -12,6 +12,7 @@
 #include <memory>
 
 class QDockWidget;
+class QMenu;
 class QLabel;
 
 namespace ganvas::core {
@@ -21,7 +22,9 @@ class JobRunner;
 
 namespace ganvas::ui {
 
+class BrushPanel;
 class CanvasView;
+class ColourPanel;
 class JobsPanel;
 class LayersPanel;
 class ModelListPanel;
@@ -37,6 +40,10 @@ public:
     CanvasView* canvas() const { return m_canvas; }
     JobsPanel* jobsPanel() const { return m_jobs; }
     QDockWidget* dock(const QString& objectName) const;
+    BrushPanel* brushPanel() const { return m_brushes; }
+    ColourPanel* colourPanel() const { return m_colours; }
+    /// Every action that has a shortcut-settable object name (menus and tools).
+    QList<QAction*> namedActions() const;
 
     /// Replaces the document (no unsaved-changes check: issue #3 adds it).
     void setDocument(std::unique_ptr<core::Document> document);
@@ -50,6 +57,9 @@ public Q_SLOTS:
     void runBenchmark();
     void showAbout();
     void reloadModels();
+    void configureShortcuts();
+    /// Tab: hides every dock, or brings back the ones that were shown.
+    void toggleDocks();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -59,6 +69,8 @@ private:
     void createActions();
     void restoreWindowState();
     void updateTitle();
+    void loadBrushes();
+    QAction* addNamedAction(QMenu* menu, const QString& name, const QString& text, const QKeySequence& key);
 
     core::JobRunner* m_runner;
     core::ModelCatalogue m_catalogue;
@@ -68,6 +80,9 @@ private:
     LayersPanel* m_layers = nullptr;
     ModelListPanel* m_styles = nullptr;
     ModelListPanel* m_generators = nullptr;
+    BrushPanel* m_brushes = nullptr;
+    ColourPanel* m_colours = nullptr;
+    QList<QDockWidget*> m_hiddenByTab;
     QLabel* m_statusDevice = nullptr;
     QLabel* m_statusZoom = nullptr;
 };

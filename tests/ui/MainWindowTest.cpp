@@ -8,7 +8,10 @@
 #include "ui/MainWindow.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
+#include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/JobRow.h"
+#include "ui/panels/BrushPanel.h"
+#include "ui/panels/ColourPanel.h"
 #include "ui/panels/JobsPanel.h"
 
 #include <QtTest>
@@ -32,6 +35,41 @@ public:
         }
     }
 };
+
+QColor docPixel(ui::MainWindow& w, int x, int y)
+{
+    return w.document()->render(QRect(x, y, 1, 1)).pixelColor(0, 0);
+}
+
+/// Widget position of document point @p p.
+QPoint toWidget(ui::CanvasView* c, QPointF p)
+{
+    return c->viewTransform().map(p).toPoint();
+}
+
+void sendMouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons)
+{
+    QMouseEvent e(type, pos, w->mapToGlobal(pos), type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons,
+                  Qt::NoModifier);
+    QApplication::sendEvent(w, &e);
+}
+
+void sendTablet(QWidget* w, const QPointingDevice* device, QEvent::Type type, QPointF pos, qreal pressure)
+{
+    QTabletEvent e(type, device, pos, w->mapToGlobal(pos), pressure, 0, 0, 0, 0, 0, Qt::NoModifier,
+                   type == QEvent::TabletMove ? Qt::NoButton : Qt::LeftButton,
+                   type == QEvent::TabletRelease ? Qt::NoButton : Qt::LeftButton);
+    QApplication::sendEvent(w, &e);
+}
+
+/// Width in pixels of the dark run crossing column @p x of the composite.
+int lineWidthAt(ui::MainWindow& w, int x, int y0, int y1)
+{
+    int n = 0;
+    for (int y = y0; y < y1; ++y)
+        n += docPixel(w, x, y).lightness() < 128 ? 1 : 0;
+    return n;
+}
 
 QAction* findAction(QWidget* window, const QString& text)
 {
@@ -173,6 +211,170 @@ private Q_SLOTS:
         });
         QVERIFY(!w.openImage(dir.filePath("broken.png")));
         QCOMPARE(w.document()->size(), QSize(40, 30));
+    }
+
+    void paintWithTheMouseAndUndo()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::CanvasView* c = w.canvas();
+        c->zoomActualSize();
+        w.brushPanel()->selectPreset("round");
+        w.brushPanel()->spinBox("size")->setValue(20);
+        w.brushPanel()->spinBox("hardness")->setValue(1);
+        w.colourPanel()->setForeground(QColor(200, 0, 0));
+        QCOMPARE(docPixel(w, 500, 384), QColor(Qt::white));
+        sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {400, 384}), Qt::LeftButton);
+        for (int x = 410; x <= 600; x += 10)
+            sendMouse(c, QEvent::MouseMove, toWidget(c, {double(x), 384}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {600, 384}), Qt::NoButton);
+        QCOMPARE(docPixel(w, 500, 384), QColor(200, 0, 0));
+        QCOMPARE(docPixel(w, 500, 414), QColor(Qt::white));
+        QCOMPARE(w.document()->undoStack()->count(), 1);
+        QCOMPARE(w.document()->undoStack()->undoText(), QStringLiteral("Brush stroke"));
+        QCOMPARE(w.colourPanel()->recent().value(0), QColor(200, 0, 0));
+        // The canvas widget shows the stroke (its pixels, not only the document's).
+        const QImage shown = c->grab().toImage();
+        QCOMPARE(shown.pixelColor(toWidget(c, {500, 384})), QColor(200, 0, 0));
+        QCOMPARE(shown.pixelColor(toWidget(c, {500, 414})), QColor(Qt::white));
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(docPixel(w, 500, 384), QColor(Qt::white));
+        QCOMPARE(c->grab().toImage().pixelColor(toWidget(c, {500, 384})), QColor(Qt::white));
+        QTest::keyClick(&w, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(docPixel(w, 500, 384), QColor(200, 0, 0));
+    }
+
+    void paintWithATabletPenAndItsEraser()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::CanvasView* c = w.canvas();
+        c->zoomActualSize();
+        w.brushPanel()->selectPreset("ink"); // pressure drives size
+        w.brushPanel()->spinBox("size")->setValue(30);
+        w.brushPanel()->spinBox("smoothing")->setValue(0);
+        const QPointingDevice pen(QStringLiteral("test pen"), 1001, QInputDevice::DeviceType::Stylus,
+                                  QPointingDevice::PointerType::Pen,
+                                  QInputDevice::Capability::Position | QInputDevice::Capability::Pressure, 1, 3);
+        const QPointingDevice eraser(QStringLiteral("test pen eraser"), 1001, QInputDevice::DeviceType::Stylus,
+                                     QPointingDevice::PointerType::Eraser,
+                                     QInputDevice::Capability::Position | QInputDevice::Capability::Pressure, 1, 3);
+        const auto line = [&](const QPointingDevice* d, double y, double pressure) {
+            sendTablet(c, d, QEvent::TabletPress, toWidget(c, {100, y}), pressure);
+            for (int x = 110; x <= 400; x += 5)
+                sendTablet(c, d, QEvent::TabletMove, toWidget(c, {double(x), y}), pressure);
+            sendTablet(c, d, QEvent::TabletRelease, toWidget(c, {400, y}), 0);
+        };
+        line(&pen, 100, 1.0);
+        line(&pen, 200, 0.3);
+        const int heavy = lineWidthAt(w, 250, 70, 130), light = lineWidthAt(w, 250, 170, 230);
+        QVERIFY2(heavy >= 26 && heavy <= 32, qPrintable(QString::number(heavy)));
+        QVERIFY2(light > 2 && light < heavy / 2, qPrintable(QString::number(light)));
+        // The pen's eraser end erases whatever tool is selected.
+        line(&eraser, 100, 1.0);
+        QCOMPARE(w.document()->layer(0).pixels.copyRegion(QRect(250, 100, 1, 1)).pixelColor(0, 0).alpha(), 0);
+        QCOMPARE(w.document()->undoStack()->count(), 3);
+    }
+
+    void toolShortcutsAndEyedropper()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::CanvasView* c = w.canvas();
+        c->setFocus();
+        QTest::keyClick(c, Qt::Key_E);
+        QCOMPARE(c->tool(), ui::Tool::Eraser);
+        QTest::keyClick(c, Qt::Key_B);
+        QCOMPARE(c->tool(), ui::Tool::Brush);
+        const double size = c->brush().size;
+        QTest::keyClick(c, Qt::Key_BracketRight);
+        QVERIFY(c->brush().size > size);
+        QCOMPARE(w.brushPanel()->spinBox("size")->value(), c->brush().size);
+        QTest::keyClick(c, Qt::Key_BracketLeft);
+        QTest::keyClick(c, Qt::Key_BracketLeft);
+        QVERIFY(c->brush().size < size);
+        // X swaps foreground and background; D resets them.
+        w.colourPanel()->setForeground(Qt::green);
+        QTest::keyClick(c, Qt::Key_X);
+        QCOMPARE(w.colourPanel()->foreground(), QColor(Qt::white));
+        QCOMPARE(c->colour(), QColor(Qt::white));
+        QTest::keyClick(c, Qt::Key_D);
+        QCOMPARE(w.colourPanel()->foreground(), QColor(Qt::black));
+        // Eyedropper (I) picks the canvas colour into the colour panel.
+        w.document()->addLayer("blue", [] {
+            QImage img(1024, 768, QImage::Format_ARGB32_Premultiplied);
+            img.fill(QColor(10, 20, 230));
+            return img;
+        }());
+        QTest::keyClick(c, Qt::Key_I);
+        QCOMPARE(c->tool(), ui::Tool::Eyedropper);
+        QTest::mouseClick(c, Qt::LeftButton, Qt::NoModifier, toWidget(c, {50, 50}));
+        QCOMPARE(w.colourPanel()->foreground(), QColor(10, 20, 230));
+        // Tab hides all docks, Tab again brings them back.
+        QVERIFY(w.dock("layersDock")->isVisible());
+        QTest::keyClick(&w, Qt::Key_Tab);
+        QVERIFY(!w.dock("layersDock")->isVisible());
+        QTest::keyClick(&w, Qt::Key_Tab);
+        QVERIFY(w.dock("layersDock")->isVisible());
+    }
+
+    void lockedLayerRefusesPaint()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::CanvasView* c = w.canvas();
+        w.document()->setLayerLocked(0, true);
+        const int commands = w.document()->undoStack()->count();
+        QSignalSpy message(c, &ui::CanvasView::message);
+        sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {100, 100}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseMove, toWidget(c, {200, 100}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {200, 100}), Qt::NoButton);
+        QCOMPARE(docPixel(w, 150, 100), QColor(Qt::white));
+        QCOMPARE(w.document()->undoStack()->count(), commands);
+        QCOMPARE(message.count(), 1);
+        QVERIFY(message.at(0).at(0).toString().contains("locked"));
+    }
+
+    void shortcutsAreEditableAndKept()
+    {
+        {
+            ui::MainWindow w;
+            QAction* brush = w.findChild<QAction*>("actionBrush");
+            QCOMPARE(brush->shortcut(), QKeySequence("B"));
+            ui::ShortcutsDialog dialog(w.namedActions(), &w);
+            auto* edit = dialog.findChild<QKeySequenceEdit*>("actionBrush");
+            QVERIFY(edit);
+            edit->setKeySequence(QKeySequence("P"));
+            dialog.accept();
+            QCOMPARE(brush->shortcut(), QKeySequence("P"));
+        }
+        ui::MainWindow again;
+        QCOMPARE(again.findChild<QAction*>("actionBrush")->shortcut(), QKeySequence("P"));
+        QSettings().remove("shortcuts");
+    }
+
+    void viewRotatesAndMirrorsAroundTheCanvas()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::CanvasView* c = w.canvas();
+        c->zoomActualSize();
+        const QPointF centre(512, 384);
+        const QPointF onScreen = c->viewTransform().map(centre);
+        c->rotateBy(30);
+        c->setMirrored(true);
+        QVERIFY(QLineF(c->viewTransform().map(centre), onScreen).length() < 0.01); // pivots on the centre
+        const QPointF right = c->viewTransform().map(QPointF(612, 384));
+        QVERIFY(right.x() < onScreen.x()); // mirrored: document right is screen left
+        // Painting still lands where the pointer is.
+        sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {300, 300}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {300, 300}), Qt::NoButton);
+        QVERIFY(docPixel(w, 300, 300) != QColor(Qt::white));
     }
 
     void zoomKeepsTheAnchor()

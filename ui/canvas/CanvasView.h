@@ -1,29 +1,56 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// @file CanvasView.h
-/// Shows a Document: zoom (Ctrl+wheel or the View menu, around the cursor), pan (wheel, middle
-/// button drag, Space+drag), fit and 100 %. Repaints only what it must; never runs tensor code.
+/// Shows a Document and paints on it. View: zoom (Ctrl+wheel, pinch, View menu) around the
+/// pointer, pan (wheel, middle button, Space+drag), rotate, mirror, fit, 100 %. Painting: mouse
+/// and tablet (pressure, tilt; the pen's eraser end erases) through the brush engine onto the
+/// current layer; each stroke is one undo command. Only dirty regions are re-composited and
+/// repainted. GUI thread; never runs tensor code.
+
+#include "core/brush/BrushSettings.h"
+#include "core/document/Document.h"
 
 #include <QImage>
 #include <QPointF>
-#include "core/document/Document.h"
-
 #include <QPointer>
+#include <QTransform>
 #include <QWidget>
 
+#include <memory>
+
+namespace ganvas::core {
+class BrushStroke;
+class LayerSurface;
+struct InputPoint;
+} // namespace ganvas::core
 
 namespace ganvas::ui {
+
+enum class Tool { Brush, Eraser, Eyedropper };
 
 class CanvasView : public QWidget {
     Q_OBJECT
 public:
     explicit CanvasView(QWidget* parent = nullptr);
+    ~CanvasView() override;
 
     void setDocument(core::Document* document);
     core::Document* document() const { return m_document; }
 
     qreal zoom() const { return m_zoom; }
     void setZoom(qreal zoom, QPointF anchor);
+    qreal rotation() const { return m_rotation; }
+    bool isMirrored() const { return m_mirror; }
+    /// Document -> widget coordinates.
+    QTransform viewTransform() const;
+
+    Tool tool() const { return m_tool; }
+    const core::BrushSettings& brush() const { return m_brush; }
+    const core::BrushSettings& eraser() const { return m_eraser; }
+    QColor colour() const { return m_colour; }
+
+    /// Milliseconds the last input event took from arrival to updated pixels (stroke + composite).
+    double lastEventMs() const { return m_lastEventMs; }
 
     QSize sizeHint() const override { return {800, 600}; }
 
@@ -32,9 +59,25 @@ public Q_SLOTS:
     void zoomOut();
     void zoomToFit();
     void zoomActualSize();
+    void rotateBy(qreal degrees);
+    void resetRotation();
+    void setMirrored(bool mirrored);
+    void setTool(ganvas::ui::Tool tool);
+    void setBrush(const ganvas::core::BrushSettings& brush);
+    void setEraser(const ganvas::core::BrushSettings& eraser);
+    void setColour(const QColor& colour);
+    /// Multiplies the active tool's size (the [ and ] keys).
+    void scaleBrushSize(qreal factor);
 
 Q_SIGNALS:
     void zoomChanged(qreal zoom);
+    void viewChanged();
+    void colourPicked(const QColor& colour);
+    void brushSizeChanged(double size);
+    /// A user-facing note ("This layer is locked").
+    void message(const QString& text);
+    /// A brush stroke began with @p colour (eraser strokes too, with the brush colour).
+    void strokeStarted(const QColor& colour);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -42,22 +85,45 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void tabletEvent(QTabletEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void keyReleaseEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    bool event(QEvent* event) override;
 
 private:
-    void refreshComposite();
-    QPointF canvasOrigin() const;
+    void onPixelsChanged(const QRect& area);
+    void rebuildComposite();
+    void beginStroke(const core::InputPoint& p, bool eraserEnd);
+    void continueStroke(const core::InputPoint& p);
+    void endStroke();
+    void flushStroke();
+    void pickColour(QPointF widgetPos);
+    void updateCursorOutline(QPointF widgetPos);
+    QRect outlineRect() const;
+    const core::BrushSettings& activeBrush() const;
 
     QPointer<core::Document> m_document;
     QImage m_composite;
     qreal m_zoom = 1.0;
-    QPointF m_pan;  ///< offset of the canvas centre from the widget centre, widget pixels
+    qreal m_rotation = 0;   ///< degrees, clockwise on screen
+    bool m_mirror = false;
+    QPointF m_pan;          ///< canvas centre offset from the widget centre, widget pixels
     bool m_fitPending = true;
     bool m_spaceDown = false;
     bool m_panning = false;
     QPointF m_lastMouse;
+    QPointF m_cursor{-1, -1};
+
+    Tool m_tool = Tool::Brush;
+    core::BrushSettings m_brush;
+    core::BrushSettings m_eraser;
+    QColor m_colour = Qt::black;
+    std::unique_ptr<core::LayerSurface> m_surface;
+    std::unique_ptr<core::BrushStroke> m_stroke;
+    bool m_strokeErases = false;
+    double m_lastEventMs = 0;
 };
 
 } // namespace ganvas::ui
