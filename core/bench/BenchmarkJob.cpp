@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/bench/BenchmarkJob.h"
 
+#include "core/bench/CoreBenchCases.h"
 #include "core/engine/bench/Bench.h"
 #include "core/engine/jobs/Job.h"
 #include "core/settings/ComputeSettings.h"
@@ -25,6 +26,7 @@ engine::BenchRegistry& registry()
     static engine::BenchRegistry r = [] {
         engine::BenchRegistry reg;
         engine::registerEngineBenchCases(reg);
+        registerCoreBenchCases(reg);
         return reg;
     }();
     return r;

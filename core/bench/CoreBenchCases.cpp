@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/bench/CoreBenchCases.h"
+
+#include "core/brush/BrushStroke.h"
+#include "core/brush/LayerSurface.h"
+#include "core/document/Document.h"
+#include "core/engine/bench/Bench.h"
+
+#include <QElapsedTimer>
+#include <QPainter>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+namespace ganvas::core {
+
+namespace {
+
+/// 4096^2 (1024^2 quick) canvas: white background plus 9 layers with some paint on each.
+std::unique_ptr<Document> benchDocument(bool quick)
+{
+    const int edge = quick ? 1024 : 4096;
+    auto doc = std::make_unique<Document>(QSize(edge, edge), Qt::white);
+    for (int i = 1; i < 10; ++i) {
+        QImage img(edge, edge, QImage::Format_ARGB32_Premultiplied);
+        img.fill(Qt::transparent);
+        QPainter p(&img);
+        p.fillRect(QRect(i * edge / 20, i * edge / 20, edge / 2, edge / 2), QColor(20 * i, 255 - 20 * i, 100, 120));
+        p.end();
+        doc->addLayer(QStringLiteral("layer %1").arg(i), img);
+    }
+    doc->setCurrentLayer(5);
+    return doc;
+}
+
+BrushSettings benchBrush()
+{
+    BrushSettings b;
+    b.size = 64;
+    b.hardness = 0.8;
+    b.spacing = 0.1;
+    b.flow = 0.8;
+    b.opacity = 1;
+    return b;
+}
+
+/// Point @p i of a continuous wavy path, input events @p step pixels apart, bouncing between
+/// the canvas edges (no jumps: every event is an ordinary hand movement).
+QPointF pathPoint(int i, int edge, double step)
+{
+    const double span = edge - 400.0;
+    const double t = std::fmod(i * step, 2 * span);
+    const double x = 200 + (t < span ? t : 2 * span - t);
+    const double y = edge / 2.0 + 0.3 * edge * std::sin(i * step / 300.0);
+    return {x, y};
+}
+
+engine::BenchResult dabThroughput(const engine::BenchOptions& o)
+{
+    auto doc = benchDocument(o.quick);
+    const int edge = doc->size().width();
+    const int events = o.quick ? 400 : 2000;
+    QElapsedTimer timer;
+    timer.start();
+    LayerSurface surface(doc.get(), doc->currentLayer());
+    BrushStroke stroke(benchBrush(), QColor(30, 60, 200), &surface);
+    stroke.begin({pathPoint(0, edge, 20), 1});
+    for (int i = 1; i < events; ++i)
+        stroke.moveTo({pathPoint(i, edge, 20), 1});
+    stroke.end();
+    const double seconds = timer.nsecsElapsed() / 1e9;
+    surface.commit(QStringLiteral("bench"));
+    engine::BenchResult r;
+    r.value = stroke.dabCount() / seconds;
+    r.unit = "dabs/s";
+    r.details["dabs"] = stroke.dabCount();
+    r.details["canvas_edge"] = edge;
+    r.details["layers"] = doc->layerCount();
+    return r;
+}
+
+engine::BenchResult eventLatency(const engine::BenchOptions& o)
+{
+    // What one pointer event costs in the studio: stroke dabs on the current layer, then the
+    // dirty area re-composited from all 10 layers into the view's composite image.
+    auto doc = benchDocument(o.quick);
+    const int edge = doc->size().width();
+    QImage composite = doc->composite();
+    std::vector<double> ms;
+    double firstMs = 0;
+    int dabs = 0;
+    for (int run = 0; run < 5; ++run) {
+        LayerSurface surface(doc.get(), doc->currentLayer());
+        BrushStroke stroke(benchBrush(), QColor(200, 40, 40), &surface);
+        int i = run * 1000;
+        QElapsedTimer t;
+        const auto event = [&](bool first) {
+            t.start();
+            const InputPoint p{pathPoint(i++, edge, 20), 1};
+            first ? stroke.begin(p) : stroke.moveTo(p);
+            const QRect dirty = surface.takeDirty();
+            if (!dirty.isEmpty()) {
+                QPainter painter(&composite);
+                painter.setCompositionMode(QPainter::CompositionMode_Source);
+                painter.drawImage(dirty.topLeft(), doc->render(dirty));
+            }
+            ms.push_back(t.nsecsElapsed() / 1e6);
+            if (ms.size() == 1)
+                firstMs = ms.back();
+        };
+        event(true);
+        while (stroke.dabCount() < 200) // a stroke of 200 dabs of 64 px
+            event(false);
+        stroke.end();
+        dabs += stroke.dabCount();
+        surface.commit(QStringLiteral("bench"));
+    }
+    std::sort(ms.begin(), ms.end());
+    engine::BenchResult r;
+    r.value = ms[ms.size() / 2];
+    r.unit = "ms";
+    r.higherIsBetter = false;
+    r.details["p95_ms"] = ms[ms.size() * 95 / 100];
+    r.details["max_ms"] = ms.back();
+    r.details["first_event_ms"] = firstMs;
+    r.details["events"] = static_cast<double>(ms.size());
+    r.details["dabs_per_event"] = double(dabs) / ms.size();
+    r.details["canvas_edge"] = edge;
+    return r;
+}
+
+engine::BenchResult undoMemory(const engine::BenchOptions& o)
+{
+    auto doc = benchDocument(o.quick);
+    const int edge = doc->size().width();
+    BrushSettings brush = benchBrush();
+    for (int s = 0; s < 100; ++s) {
+        LayerSurface surface(doc.get(), doc->currentLayer());
+        BrushStroke stroke(brush, QColor(s, 100, 200), &surface);
+        const QPointF start(300 + (s % 10) * (edge - 600) / 10.0, 300 + (s / 10) * (edge - 600) / 10.0);
+        stroke.begin({start, 1});
+        for (int k = 1; k <= 10; ++k)
+            stroke.moveTo({start + QPointF(15 * k, 8 * k), 1});
+        stroke.end();
+        surface.commit(QStringLiteral("bench"));
+    }
+    engine::BenchResult r;
+    r.value = doc->undoBytes() / 100.0 / 1024.0;
+    r.unit = "KiB";
+    r.higherIsBetter = false;
+    r.details["strokes"] = 100;
+    r.details["canvas_MiB_per_layer"] = double(edge) * edge * 4 / (1 << 20);
+    r.details["undo_total_MiB"] = doc->undoBytes() / double(1 << 20);
+    return r;
+}
+
+engine::BenchCase makeCase(std::string name, std::string description,
+                           engine::BenchResult (*fn)(const engine::BenchOptions&))
+{
+    return {name, description, [name, description, fn](const engine::BenchOptions& o) {
+                auto r = fn(o);
+                r.name = name;
+                r.description = description;
+                return r;
+            }};
+}
+
+} // namespace
+
+void registerCoreBenchCases(engine::BenchRegistry& registry)
+{
+    registry.add(makeCase("paint-dabs", "64 px dabs per second on a 4096^2 10-layer canvas (1024^2 quick)", &dabThroughput));
+    registry.add(makeCase("paint-event", "input-to-pixels per pointer event, 200-dab strokes of 64 px, 4096^2 x 10 layers (median)",
+                          &eventLatency));
+    registry.add(makeCase("undo-stroke", "undo memory per stroke, 100 strokes on 4096^2 x 10 layers", &undoMemory));
+}
+
+} // namespace ganvas::core
