@@ -137,14 +137,19 @@ bool TileGrid::operator==(const TileGrid& other) const
 {
     if (m_size != other.m_size)
         return false;
+    // Compare what lies on the canvas; edge tiles may differ in their off-canvas padding.
     for (int i = 0; i < tileCount(); ++i) {
         const QImage& a = m_tiles.at(i);
         const QImage& b = other.m_tiles.at(i);
-        if (a.isNull() != b.isNull()) {
-            if (!(a.isNull() ? isTransparent(b) : isTransparent(a)))
-                return false;
-        } else if (!a.isNull() && a != b) {
-            return false;
+        if (a.cacheKey() == b.cacheKey())
+            continue;
+        const QRect r = tileRect(i).intersected(rect()).translated(-tileRect(i).topLeft());
+        for (int y = r.top(); y <= r.bottom(); ++y) {
+            const auto* la = a.isNull() ? nullptr : reinterpret_cast<const quint32*>(a.constScanLine(y));
+            const auto* lb = b.isNull() ? nullptr : reinterpret_cast<const quint32*>(b.constScanLine(y));
+            for (int x = r.left(); x <= r.right(); ++x)
+                if ((la ? la[x] : 0u) != (lb ? lb[x] : 0u))
+                    return false;
         }
     }
     return true;

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/io/OraFile.h"
+
+#include "core/app/RuntimeReport.h"
+#include "core/document/Document.h"
+
+#include <QBuffer>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QImageWriter>
+#include <QPainter>
+#include <QXmlStreamReader>
+#include <QXmlStreamWriter>
+
+#include <zip.h>
+
+#include <deque>
+
+namespace ganvas::core {
+
+namespace {
+
+const char kMime[] = "image/openraster";
+const char kGanvasNs[] = "urn:ganvas:ora:1";
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("OraFile", text);
+}
+
+QByteArray pngBytes(const QImage& image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, "png");
+    writer.setCompression(1); // fast: layers are big, zip does not shrink PNG further
+    writer.write(image.convertToFormat(QImage::Format_ARGB32));
+    return bytes;
+}
+
+/// Owns a zip_t and discards it unless closed.
+struct ZipHandle {
+    zip_t* z = nullptr;
+    ~ZipHandle()
+    {
+        if (z)
+            zip_discard(z);
+    }
+};
+
+/// A read-only view of the archive with the limits applied.
+class OraReader {
+public:
+    OraReader(zip_t* z, const OraLimits& limits) : m_z(z), m_limits(limits) {}
+
+    /// The decompressed bytes of entry @p name, or an error.
+    bool read(const QString& name, QByteArray* out, QString* error)
+    {
+        if (name.isEmpty() || name.startsWith(QLatin1Char('/')) || name.contains(QLatin1String("..")) ||
+            name.contains(QLatin1Char('\\'))) {
+            *error = tr("the entry name \"%1\" is not allowed").arg(name);
+            return false;
+        }
+        zip_stat_t st;
+        zip_stat_init(&st);
+        const QByteArray utf8 = name.toUtf8();
+        if (zip_stat(m_z, utf8.constData(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
+            *error = tr("the archive has no entry \"%1\"").arg(name);
+            return false;
+        }
+        if (qint64(st.size) > m_limits.maxEntryBytes || m_total + qint64(st.size) > m_limits.maxTotalBytes) {
+            *error = tr("the entry \"%1\" would unpack to %2 MB, more than allowed (a zip bomb?)")
+                         .arg(name)
+                         .arg(qint64(st.size) >> 20);
+            return false;
+        }
+        zip_file_t* f = zip_fopen(m_z, utf8.constData(), 0);
+        if (!f) {
+            *error = tr("cannot read the entry \"%1\": %2").arg(name, QString::fromUtf8(zip_strerror(m_z)));
+            return false;
+        }
+        out->resize(qsizetype(st.size));
+        const zip_int64_t got = st.size ? zip_fread(f, out->data(), st.size) : 0;
+        zip_fclose(f);
+        if (got != zip_int64_t(st.size)) {
+            *error = tr("the entry \"%1\" is damaged (read %2 of %3 bytes)").arg(name).arg(got).arg(st.size);
+            return false;
+        }
+        m_total += qint64(st.size);
+        return true;
+    }
+
+    bool readImage(const QString& name, QImage* out, QString* error)
+    {
+        QByteArray bytes;
+        if (!read(name, &bytes, error))
+            return false;
+        QBuffer buffer(&bytes);
+        buffer.open(QIODevice::ReadOnly);
+        QImageReader reader(&buffer);
+        const QSize size = reader.size();
+        if (!size.isValid() || qint64(size.width()) * size.height() > m_limits.maxPixels) {
+            *error = tr("the image \"%1\" is %2 x %3 pixels, not a valid size within the limit")
+                         .arg(name)
+                         .arg(size.width())
+                         .arg(size.height());
+            return false;
+        }
+        *out = reader.read();
+        if (out->isNull()) {
+            *error = tr("the image \"%1\" cannot be decoded: %2").arg(name, reader.errorString());
+            return false;
+        }
+        return true;
+    }
+
+private:
+    zip_t* m_z;
+    OraLimits m_limits;
+    qint64 m_total = 0;
+};
+
+struct StackEntry {
+    QString name, src, mask, compositeOp;
+    int x = 0, y = 0;
+    qreal opacity = 1;
+    bool visible = true, locked = false;
+};
+
+bool parseStack(const QByteArray& xml, QSize* size, QVector<StackEntry>* entries, const OraLimits& limits, QString* error)
+{
+    QXmlStreamReader r(xml);
+    bool sawImage = false;
+    while (!r.atEnd()) {
+        r.readNext();
+        if (!r.isStartElement())
+            continue;
+        const auto a = r.attributes();
+        if (r.name() == QLatin1String("image")) {
+            bool okW = false, okH = false;
+            *size = QSize(a.value(QLatin1String("w")).toInt(&okW), a.value(QLatin1String("h")).toInt(&okH));
+            if (!okW || !okH || size->width() < 1 || size->height() < 1 || size->width() > Document::kMaxEdge ||
+                size->height() > Document::kMaxEdge || qint64(size->width()) * size->height() > limits.maxPixels) {
+                *error = tr("stack.xml gives an invalid image size %1 x %2")
+                             .arg(a.value(QLatin1String("w")).toString(), a.value(QLatin1String("h")).toString());
+                return false;
+            }
+            sawImage = true;
+        } else if (r.name() == QLatin1String("layer")) {
+            if (entries->size() >= limits.maxLayers) {
+                *error = tr("more than %1 layers").arg(limits.maxLayers);
+                return false;
+            }
+            StackEntry e;
+            e.name = a.value(QLatin1String("name")).toString();
+            e.src = a.value(QLatin1String("src")).toString();
+            e.x = a.value(QLatin1String("x")).toInt();
+            e.y = a.value(QLatin1String("y")).toInt();
+            const auto opacity = a.value(QLatin1String("opacity"));
+            e.opacity = opacity.isEmpty() ? 1.0 : qBound(0.0, opacity.toDouble(), 1.0);
+            e.visible = a.value(QLatin1String("visibility")) != QLatin1String("hidden");
+            e.locked = a.value(QLatin1String("edit-locked")) == QLatin1String("true");
+            e.compositeOp = a.value(QLatin1String("composite-op")).toString();
+            e.mask = a.value(QLatin1String(kGanvasNs), QLatin1String("mask")).toString();
+            if (e.src.isEmpty()) {
+                *error = tr("a layer in stack.xml has no src");
+                return false;
+            }
+            entries->push_back(e);
+        }
+    }
+    if (r.hasError()) {
+        *error = tr("stack.xml is not valid XML (%1, line %2)").arg(r.errorString()).arg(r.lineNumber());
+        return false;
+    }
+    if (!sawImage) {
+        *error = tr("stack.xml has no <image> element");
+        return false;
+    }
+    if (entries->isEmpty()) {
+        *error = tr("stack.xml lists no layers");
+        return false;
+    }
+    return true;
+}
+
+/// @p image placed at (x, y) on a transparent canvas of @p size, as tiles.
+TileGrid placeOnCanvas(const QImage& image, QSize size, int x, int y)
+{
+    TileGrid grid(size);
+    if (x == 0 && y == 0 && image.size() == size) {
+        grid.fromImage(image);
+        return grid;
+    }
+    QImage canvas(size, QImage::Format_ARGB32_Premultiplied);
+    canvas.fill(Qt::transparent);
+    QPainter p(&canvas);
+    p.setCompositionMode(QPainter::CompositionMode_Source);
+    p.drawImage(x, y, image);
+    p.end();
+    grid.fromImage(canvas);
+    return grid;
+}
+
+} // namespace
+
+std::unique_ptr<Document> loadOra(const QString& path, QString* error, const OraLimits& limits)
+{
+    const QString file = QFileInfo(path).fileName();
+    const auto fail = [&](const QString& why) {
+        *error = tr("Cannot open %1: %2.").arg(file, why);
+        return nullptr;
+    };
+    int zerr = 0;
+    ZipHandle zip;
+    zip.z = zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    if (!zip.z) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, zerr);
+        const QString why = QString::fromUtf8(zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        return fail(tr("not a readable OpenRaster archive (%1)").arg(why));
+    }
+    const char* first = zip_get_name(zip.z, 0, 0);
+    if (!first || qstrcmp(first, "mimetype") != 0)
+        return fail(tr("the archive does not start with an OpenRaster mimetype"));
+    OraReader reader(zip.z, limits);
+    QByteArray mime;
+    QString why;
+    if (!reader.read(QStringLiteral("mimetype"), &mime, &why) || mime.trimmed() != kMime)
+        return fail(why.isEmpty() ? tr("the mimetype is \"%1\", not %2").arg(QString::fromUtf8(mime.left(64)), kMime) : why);
+    QByteArray xml;
+    if (!reader.read(QStringLiteral("stack.xml"), &xml, &why))
+        return fail(why);
+    QSize size;
+    QVector<StackEntry> entries;
+    if (!parseStack(xml, &size, &entries, limits, &why))
+        return fail(why);
+
+    QVector<Layer> layers;
+    for (auto it = entries.crbegin(); it != entries.crend(); ++it) { // stack.xml lists the top first
+        QImage image;
+        if (!reader.readImage(it->src, &image, &why))
+            return fail(why);
+        Layer layer;
+        layer.name = it->name.isEmpty() ? QFileInfo(it->src).completeBaseName() : it->name;
+        layer.pixels = placeOnCanvas(image, size, it->x, it->y);
+        layer.opacity = it->opacity;
+        layer.visible = it->visible;
+        layer.locked = it->locked;
+        bool known = true;
+        layer.blend = it->compositeOp.isEmpty() ? BlendMode::Normal : blendModeFromId(it->compositeOp, &known);
+        if (!it->mask.isEmpty()) {
+            QImage mask;
+            if (!reader.readImage(it->mask, &mask, &why))
+                return fail(why);
+            layer.hasMask = true;
+            layer.mask = placeOnCanvas(mask, size, it->x, it->y);
+        }
+        layers.push_back(layer);
+    }
+    auto doc = std::make_unique<Document>(size, layers);
+    doc->setFilePath(path);
+    return doc;
+}
+
+bool saveOra(const Document& document, const QString& path, QString* error)
+{
+    const QString file = QFileInfo(path).fileName();
+    std::deque<QByteArray> buffers; // must outlive zip_close: libzip reads them then
+    QByteArray xml;
+    QXmlStreamWriter w(&xml);
+    w.setAutoFormatting(true);
+    w.writeStartDocument();
+    w.writeNamespace(QLatin1String(kGanvasNs), QStringLiteral("ganvas"));
+    w.writeStartElement(QStringLiteral("image"));
+    w.writeAttribute(QStringLiteral("version"), QStringLiteral("0.0.5"));
+    w.writeAttribute(QStringLiteral("w"), QString::number(document.size().width()));
+    w.writeAttribute(QStringLiteral("h"), QString::number(document.size().height()));
+    w.writeStartElement(QStringLiteral("stack"));
+    QVector<QPair<QString, QByteArray*>> entries;
+    for (int i = document.layerCount() - 1; i >= 0; --i) {
+        const Layer& layer = document.layer(i);
+        const QString src = QStringLiteral("data/layer%1.png").arg(i);
+        buffers.push_back(pngBytes(layer.image()));
+        entries.push_back({src, &buffers.back()});
+        w.writeStartElement(QStringLiteral("layer"));
+        w.writeAttribute(QStringLiteral("name"), layer.name);
+        w.writeAttribute(QStringLiteral("src"), src);
+        w.writeAttribute(QStringLiteral("x"), QStringLiteral("0"));
+        w.writeAttribute(QStringLiteral("y"), QStringLiteral("0"));
+        w.writeAttribute(QStringLiteral("opacity"), QString::number(layer.opacity, 'g', 6));
+        w.writeAttribute(QStringLiteral("visibility"), layer.visible ? QStringLiteral("visible") : QStringLiteral("hidden"));
+        w.writeAttribute(QStringLiteral("composite-op"), blendModeId(layer.blend));
+        if (layer.locked)
+            w.writeAttribute(QStringLiteral("edit-locked"), QStringLiteral("true"));
+        if (layer.hasMask) {
+            const QString mask = QStringLiteral("data/mask%1.png").arg(i);
+            buffers.push_back(pngBytes(layer.mask.toImage()));
+            entries.push_back({mask, &buffers.back()});
+            w.writeAttribute(QLatin1String(kGanvasNs), QStringLiteral("mask"), mask);
+        }
+        w.writeEndElement();
+    }
+    w.writeEndElement();
+    w.writeEndElement();
+    w.writeEndDocument();
+
+    const QImage merged = document.composite();
+    QImage mergedWithText = merged.convertToFormat(QImage::Format_ARGB32);
+    mergedWithText.setText(QStringLiteral("Software"), QStringLiteral("Ganvas %1").arg(ganvasVersion()));
+    buffers.push_back(pngBytes(mergedWithText));
+    QByteArray* mergedBytes = &buffers.back();
+    buffers.push_back(pngBytes(merged.scaled(256, 256, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    QByteArray* thumbBytes = &buffers.back();
+    buffers.push_back(QByteArray(kMime));
+    QByteArray* mimeBytes = &buffers.back();
+    buffers.push_back(xml);
+    QByteArray* xmlBytes = &buffers.back();
+
+    int zerr = 0;
+    ZipHandle zip;
+    zip.z = zip_open(QFile::encodeName(path).constData(), ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    const auto fail = [&](const QString& why) {
+        *error = tr("Cannot save %1: %2.").arg(file, why);
+        return false;
+    };
+    if (!zip.z)
+        return fail(tr("cannot create the file"));
+    const auto add = [&](const QString& name, const QByteArray* data, bool store) {
+        zip_source_t* source = zip_source_buffer(zip.z, data->constData(), zip_uint64_t(data->size()), 0);
+        if (!source)
+            return false;
+        const zip_int64_t index = zip_file_add(zip.z, name.toUtf8().constData(), source, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+        if (index < 0) {
+            zip_source_free(source);
+            return false;
+        }
+        // PNGs are already compressed: store them instead of deflating them again.
+        return zip_set_file_compression(zip.z, zip_uint64_t(index), store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) == 0;
+    };
+    bool ok = add(QStringLiteral("mimetype"), mimeBytes, true) && add(QStringLiteral("stack.xml"), xmlBytes, false);
+    for (const auto& [name, data] : entries)
+        ok = ok && add(name, data, true);
+    ok = ok && add(QStringLiteral("mergedimage.png"), mergedBytes, true) &&
+         add(QStringLiteral("Thumbnails/thumbnail.png"), thumbBytes, true);
+    if (!ok)
+        return fail(QString::fromUtf8(zip_strerror(zip.z)));
+    if (zip_close(zip.z) != 0)
+        return fail(QString::fromUtf8(zip_strerror(zip.z)));
+    zip.z = nullptr;
+    return true;
+}
+
+} // namespace ganvas::core

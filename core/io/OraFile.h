@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file OraFile.h
+/// OpenRaster (.ora), the layered format Krita, GIMP and MyPaint read: a zip whose first entry
+/// is an uncompressed `mimetype` ("image/openraster"), then `stack.xml` (layers top first, with
+/// name, position, opacity, visibility, composite-op), one PNG per layer under `data/`,
+/// `mergedimage.png` (the composite) and `Thumbnails/thumbnail.png` (at most 256 px).
+/// Ganvas extras live in its own XML namespace (layer masks) and are ignored by other programs.
+///
+/// Reading trusts nothing: entry names cannot leave the archive, declared and decoded sizes are
+/// checked against limits before anything is allocated, and any failure is a message with the
+/// document left as it was. Writing is atomic (libzip writes a temporary file and renames it).
+
+#include "core/document/Layer.h"
+
+#include <QSize>
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+namespace ganvas::core {
+
+class Document;
+
+struct OraLimits {
+    qint64 maxPixels = qint64(256) * 1024 * 1024;    ///< per image: 256 megapixels
+    qint64 maxEntryBytes = qint64(1) << 30;           ///< one decompressed entry: 1 GiB
+    qint64 maxTotalBytes = qint64(4) << 30;           ///< all decompressed entries: 4 GiB
+    int maxLayers = 1000;
+};
+
+/// Reads @p path. On failure returns nullptr and sets @p error ("Cannot open x.ora: …").
+std::unique_ptr<Document> loadOra(const QString& path, QString* error, const OraLimits& limits = {});
+
+/// Writes @p document to @p path. Returns false and sets @p error on failure; an existing file
+/// is then untouched.
+bool saveOra(const Document& document, const QString& path, QString* error);
+
+} // namespace ganvas::core

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// OpenRaster: lossless round trip, the archive layout other programs expect, and hostile files.
+#include "core/document/Document.h"
+#include "core/io/OraFile.h"
+
+#include <QtTest>
+
+#include <zip.h>
+
+using namespace ganvas::core;
+
+namespace {
+
+QImage pattern(QSize size, int seed)
+{
+    QImage img(size, QImage::Format_ARGB32_Premultiplied);
+    for (int y = 0; y < size.height(); ++y)
+        for (int x = 0; x < size.width(); ++x) {
+            const int a = (x * 7 + y * 3 + seed * 40) % 256;
+            img.setPixelColor(x, y, QColor((x + seed * 31) % 256, (y * 2) % 256, (x ^ y) % 256, a));
+        }
+    return img;
+}
+
+/// Writes a zip with the given entries in order (name, bytes); mimetype stored.
+void writeZip(const QString& path, const QList<QPair<QString, QByteArray>>& entries)
+{
+    int err = 0;
+    zip_t* z = zip_open(QFile::encodeName(path).constData(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    QVERIFY(z);
+    for (const auto& [name, data] : entries) {
+        zip_source_t* s = zip_source_buffer(z, data.constData(), zip_uint64_t(data.size()), 0);
+        const auto index = zip_file_add(z, name.toUtf8().constData(), s, ZIP_FL_OVERWRITE);
+        QVERIFY(index >= 0);
+        zip_set_file_compression(z, zip_uint64_t(index), name == "mimetype" ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
+    }
+    QCOMPARE(zip_close(z), 0);
+}
+
+QByteArray png(const QImage& image)
+{
+    QByteArray bytes;
+    QBuffer b(&bytes);
+    b.open(QIODevice::WriteOnly);
+    image.save(&b, "png");
+    return bytes;
+}
+
+QByteArray stack(int w, int h, const QString& src)
+{
+    return QStringLiteral("<image w=\"%1\" h=\"%2\"><stack><layer name=\"a\" src=\"%3\"/></stack></image>")
+        .arg(w)
+        .arg(h)
+        .arg(src)
+        .toUtf8();
+}
+
+/// A PNG whose header claims @p w x @p h (only the IHDR is real).
+quint32 crc32(const char* data, int n)
+{
+    quint32 c = 0xffffffffu;
+    for (int i = 0; i < n; ++i) {
+        c ^= quint8(data[i]);
+        for (int k = 0; k < 8; ++k)
+            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+QByteArray pngHeaderOnly(quint32 w, quint32 h)
+{
+    QByteArray bytes = png(QImage(1, 1, QImage::Format_RGB32));
+    // IHDR width/height at bytes 16..23; its CRC (over type + data, bytes 12..28) at 29..32.
+    const auto put = [&](int at, quint32 v) {
+        for (int i = 0; i < 4; ++i)
+            bytes[at + i] = char((v >> (24 - 8 * i)) & 0xff);
+    };
+    put(16, w);
+    put(20, h);
+    put(29, crc32(bytes.constData() + 12, 17));
+    return bytes;
+}
+
+} // namespace
+
+class OraTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTripIsLossless()
+    {
+        const QSize size(301, 157);
+        Document doc(size, QColor(250, 240, 230));
+        doc.addLayer("ink", pattern(size, 1));
+        doc.addLayer("glaze", pattern(size, 2));
+        doc.addLayer("hidden", pattern(size, 3));
+        doc.setLayerBlendMode(2, BlendMode::Multiply);
+        doc.setLayerOpacity(2, 0.37);
+        doc.setLayerVisible(3, false);
+        doc.setLayerLocked(1, true);
+        doc.addLayerMask(1);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("painting.ora");
+        QString error;
+        QVERIFY2(saveOra(doc, path, &error), qPrintable(error));
+        const auto back = loadOra(path, &error);
+        QVERIFY2(back, qPrintable(error));
+        QCOMPARE(back->size(), size);
+        QCOMPARE(back->layerCount(), doc.layerCount());
+        for (int i = 0; i < doc.layerCount(); ++i) {
+            const Layer& a = doc.layer(i);
+            const Layer& b = back->layer(i);
+            QCOMPARE(b.name, a.name);
+            QVERIFY2(b.pixels == a.pixels, qPrintable(a.name));
+            QCOMPARE(b.opacity, a.opacity);
+            QCOMPARE(b.visible, a.visible);
+            QCOMPARE(b.locked, a.locked);
+            QCOMPARE(b.blend, a.blend);
+            QCOMPARE(b.hasMask, a.hasMask);
+            if (a.hasMask)
+                QVERIFY(b.mask == a.mask);
+        }
+        QCOMPARE(back->composite(), doc.composite());
+        QCOMPARE(back->filePath(), path);
+    }
+
+    void archiveLayoutIsOpenRaster()
+    {
+        Document doc(QSize(600, 300), Qt::white);
+        doc.addLayer("top", pattern(QSize(600, 300), 4));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("a.ora");
+        QString error;
+        QVERIFY(saveOra(doc, path, &error));
+        int err = 0;
+        zip_t* z = zip_open(QFile::encodeName(path).constData(), ZIP_RDONLY, &err);
+        QVERIFY(z);
+        QCOMPARE(QString::fromUtf8(zip_get_name(z, 0, 0)), QStringLiteral("mimetype"));
+        zip_stat_t st;
+        QCOMPARE(zip_stat_index(z, 0, 0, &st), 0);
+        QCOMPARE(st.comp_method, zip_uint16_t(ZIP_CM_STORE));
+        QCOMPARE(st.size, zip_uint64_t(16));
+        QStringList names;
+        for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); ++i)
+            names << QString::fromUtf8(zip_get_name(z, zip_uint64_t(i), 0));
+        for (const char* n : {"stack.xml", "data/layer0.png", "data/layer1.png", "mergedimage.png", "Thumbnails/thumbnail.png"})
+            QVERIFY2(names.contains(n), n);
+        const auto readEntry = [&](const char* name) {
+            zip_stat_t s;
+            zip_stat(z, name, 0, &s);
+            QByteArray data(qsizetype(s.size), 0);
+            zip_file_t* f = zip_fopen(z, name, 0);
+            zip_fread(f, data.data(), s.size);
+            zip_fclose(f);
+            return data;
+        };
+        const QImage merged = QImage::fromData(readEntry("mergedimage.png"));
+        QCOMPARE(merged.convertToFormat(QImage::Format_ARGB32_Premultiplied), doc.composite());
+        QVERIFY(merged.text("Software").startsWith("Ganvas"));
+        const QImage thumb = QImage::fromData(readEntry("Thumbnails/thumbnail.png"));
+        QCOMPARE(thumb.size(), QSize(256, 128));
+        const QByteArray xml = readEntry("stack.xml");
+        QVERIFY(xml.indexOf("name=\"top\"") < xml.indexOf("name=\"Background\"")); // top layer first
+        zip_close(z);
+    }
+
+    void hostileFilesAreRefused_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("random bytes") << "random" << "not a readable OpenRaster archive";
+        QTest::newRow("truncated") << "truncated" << "not a readable OpenRaster archive";
+        QTest::newRow("no mimetype") << "nomime" << "does not start with an OpenRaster mimetype";
+        QTest::newRow("wrong mimetype") << "wrongmime" << "not image/openraster";
+        QTest::newRow("no stack.xml") << "nostack" << "no entry \"stack.xml\"";
+        QTest::newRow("bad xml") << "badxml" << "not valid XML";
+        QTest::newRow("huge size in stack.xml") << "hugesize" << "invalid image size 100000 x 100000";
+        QTest::newRow("path escape") << "escape" << "is not allowed";
+        QTest::newRow("missing layer") << "missinglayer" << "no entry \"data/none.png\"";
+        QTest::newRow("broken png") << "brokenpng" << "not a valid size";
+        QTest::newRow("png claims 100000^2") << "hugepng" << "100000 x 100000";
+        QTest::newRow("zip bomb") << "bomb" << "zip bomb";
+        QTest::newRow("no layers") << "nolayers" << "lists no layers";
+    }
+    void hostileFilesAreRefused()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("bad.ora");
+        const QByteArray mime("image/openraster");
+        const QByteArray goodPng = png(pattern(QSize(10, 10), 5));
+        OraLimits limits;
+        if (kind == "random") {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(5000, 'x'));
+        } else if (kind == "truncated") {
+            Document doc(QSize(200, 200), Qt::white);
+            QString e;
+            QVERIFY(saveOra(doc, path, &e));
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            f.resize(f.size() / 2);
+        } else if (kind == "nomime") {
+            writeZip(path, {{"stack.xml", stack(10, 10, "a.png")}, {"a.png", goodPng}});
+        } else if (kind == "wrongmime") {
+            writeZip(path, {{"mimetype", "image/png"}, {"stack.xml", stack(10, 10, "a.png")}});
+        } else if (kind == "nostack") {
+            writeZip(path, {{"mimetype", mime}});
+        } else if (kind == "badxml") {
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", "<image w=\"1\" h=\"1\"><stack><layer"}});
+        } else if (kind == "hugesize") {
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(100000, 100000, "a.png")}, {"a.png", goodPng}});
+        } else if (kind == "escape") {
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "../../etc/passwd")}});
+        } else if (kind == "missinglayer") {
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "data/none.png")}});
+        } else if (kind == "brokenpng") {
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "a.png")}, {"a.png", "\x89PNG garbage"}});
+        } else if (kind == "hugepng") {
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "a.png")}, {"a.png", pngHeaderOnly(100000, 100000)}});
+        } else if (kind == "bomb") {
+            limits.maxEntryBytes = 1 << 20; // 16 MiB of zeros deflate to ~16 KiB
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "a.png")}, {"a.png", QByteArray(16 << 20, 0)}});
+        } else if (kind == "nolayers") {
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", "<image w=\"10\" h=\"10\"><stack/></image>"}});
+        }
+        QString error;
+        const auto doc = loadOra(path, &error, limits);
+        QVERIFY(!doc);
+        QVERIFY2(error.startsWith("Cannot open bad.ora: ") && error.contains(message), qPrintable(error));
+    }
+
+    void failedSaveLeavesNothingBehind()
+    {
+        Document doc(QSize(32, 32));
+        QString error;
+        QVERIFY(!saveOra(doc, "/nonexistent-dir/x.ora", &error));
+        QVERIFY(error.startsWith("Cannot save x.ora"));
+        // Saving over an existing file replaces it whole.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("keep.ora");
+        Document red(QSize(16, 16), Qt::red);
+        QVERIFY(saveOra(red, path, &error));
+        Document blue(QSize(16, 16), Qt::blue);
+        QVERIFY(saveOra(blue, path, &error));
+        QCOMPARE(loadOra(path, &error)->composite().pixelColor(0, 0), QColor(Qt::blue));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList({"keep.ora"}));
+    }
+};
+
+QTEST_GUILESS_MAIN(OraTest)
+#include "OraTest.moc"
