@@ -6,10 +6,12 @@
 #include "core/bench/BenchmarkJob.h"
 #include "core/document/Document.h"
 #include "core/io/ImageIO.h"
+#include "core/io/OraFile.h"
 #include "core/jobs/JobRunner.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
+#include "ui/dialogs/NewCanvasDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/BrushPanel.h"
 #include "ui/panels/ColourPanel.h"
@@ -149,6 +151,10 @@ void MainWindow::createActions()
             &MainWindow::newDocument);
     connect(addNamedAction(file, "actionOpen", tr("&Open…"), QKeySequence::Open), &QAction::triggered, this,
             &MainWindow::openDialog);
+    connect(addNamedAction(file, "actionSave", tr("&Save"), QKeySequence::Save), &QAction::triggered, this,
+            &MainWindow::save);
+    connect(addNamedAction(file, "actionSaveAs", tr("Save &As…"), QKeySequence(tr("Ctrl+Shift+S"))), &QAction::triggered,
+            this, &MainWindow::saveAs);
     connect(addNamedAction(file, "actionExport", tr("&Export…"), QKeySequence(tr("Ctrl+Shift+E"))), &QAction::triggered,
             this, &MainWindow::exportDialog);
     file->addSeparator();
@@ -284,12 +290,86 @@ void MainWindow::updateTitle()
 
 void MainWindow::newDocument()
 {
-    setDocument(std::make_unique<core::Document>(QSize(1024, 768)));
+    if (!maybeSave())
+        return;
+    NewCanvasDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    auto doc = std::make_unique<core::Document>(dialog.canvasSize(), dialog.background());
+    doc->setDpi(dialog.dpi());
+    setDocument(std::move(doc));
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document || !m_document->isModified())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Unsaved changes"),
+                    tr("\"%1\" has changes that are not saved.").arg(m_document->filePath().isEmpty()
+                                                                      ? tr("Untitled")
+                                                                      : QFileInfo(m_document->filePath()).fileName()),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("unsavedChanges"));
+    box.setInformativeText(tr("Save them before continuing?"));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save: return save();
+    case QMessageBox::Discard: return true;
+    default: return false;
+    }
+}
+
+bool MainWindow::saveTo(const QString& path)
+{
+    QString error;
+    if (!core::saveOra(*m_document, path, &error)) {
+        QMessageBox::warning(this, tr("Save"), error);
+        return false;
+    }
+    m_document->setFilePath(path);
+    m_document->undoStack()->setClean();
+    updateTitle();
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+    return true;
+}
+
+bool MainWindow::save()
+{
+    const QString path = m_document->filePath();
+    if (path.endsWith(QLatin1String(".ora"), Qt::CaseInsensitive))
+        return saveTo(path);
+    return saveAs();
+}
+
+bool MainWindow::saveAs()
+{
+    QString suggestion = m_document->filePath();
+    if (!suggestion.isEmpty())
+        suggestion = QFileInfo(suggestion).path() + QLatin1Char('/') + QFileInfo(suggestion).completeBaseName() +
+                     QStringLiteral(".ora");
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project"), suggestion, tr("OpenRaster project (*.ora)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(QLatin1String(".ora"), Qt::CaseInsensitive))
+        path += QStringLiteral(".ora");
+    return saveTo(path);
 }
 
 bool MainWindow::openImage(const QString& path)
 {
+    if (!maybeSave())
+        return false;
     QString error;
+    if (path.endsWith(QLatin1String(".ora"), Qt::CaseInsensitive)) {
+        auto doc = core::loadOra(path, &error);
+        if (!doc) {
+            QMessageBox::warning(this, tr("Open"), error);
+            return false;
+        }
+        setDocument(std::move(doc));
+        statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
+        return true;
+    }
     const QImage image = core::loadImage(path, &error);
     if (image.isNull()) {
         QMessageBox::warning(this, tr("Open"), error);
@@ -307,8 +387,9 @@ void MainWindow::openDialog()
     QStringList patterns;
     for (const QByteArray& f : QImageReader::supportedImageFormats())
         patterns << QStringLiteral("*.") + QString::fromLatin1(f);
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Image"), QString(),
-                                                      tr("Images (%1)").arg(patterns.join(QLatin1Char(' '))));
+    patterns.prepend(QStringLiteral("*.ora"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QString(),
+                                                      tr("Projects and images (%1)").arg(patterns.join(QLatin1Char(' '))));
     if (!path.isEmpty())
         openImage(path);
 }
@@ -384,6 +465,10 @@ void MainWindow::restoreWindowState()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

@@ -47,13 +47,20 @@ public:
 
     /// Replaces the document (no unsaved-changes check: issue #3 adds it).
     void setDocument(std::unique_ptr<core::Document> document);
-    /// Opens an image file as a new document; on failure shows why and keeps the current one.
+    /// Opens an OpenRaster project or an image file as the document; on failure shows why and
+    /// keeps the current one. Asks about unsaved changes first.
     bool openImage(const QString& path);
+    /// Saves to @p path as OpenRaster; on success the document is clean and remembers the path.
+    bool saveTo(const QString& path);
+    /// Offers to save unsaved changes. Returns false when the user cancels.
+    bool maybeSave();
 
 public Q_SLOTS:
     void newDocument();
     void openDialog();
     void exportDialog();
+    bool save();
+    bool saveAs();
     void runBenchmark();
     void showAbout();
     void reloadModels();

@@ -80,6 +80,10 @@ public:
     /// Replaces tiles of layer @p index with @p after as one undo command (applied now).
     void replaceTiles(int index, const QHash<int, QImage>& after, const QString& text);
 
+    /// Print resolution, dots per inch (metadata: stored in files, used for physical sizes).
+    int dpi() const { return m_dpi; }
+    void setDpi(int dpi) { m_dpi = qBound(1, dpi, 2400); }
+
     QString filePath() const { return m_filePath; }
     void setFilePath(const QString& path) { m_filePath = path; }
     bool isModified() const { return !m_undo.isClean(); }
@@ -107,6 +111,7 @@ private:
     int m_current = 0;
     QUndoStack m_undo;
     QString m_filePath;
+    int m_dpi = 72;
 };
 
 } // namespace ganvas::core

@@ -129,7 +129,8 @@ struct StackEntry {
     bool visible = true, locked = false;
 };
 
-bool parseStack(const QByteArray& xml, QSize* size, QVector<StackEntry>* entries, const OraLimits& limits, QString* error)
+bool parseStack(const QByteArray& xml, QSize* size, int* dpi, QVector<StackEntry>* entries, const OraLimits& limits,
+                QString* error)
 {
     QXmlStreamReader r(xml);
     bool sawImage = false;
@@ -148,6 +149,9 @@ bool parseStack(const QByteArray& xml, QSize* size, QVector<StackEntry>* entries
                 return false;
             }
             sawImage = true;
+            const int xres = a.value(QLatin1String("xres")).toInt();
+            if (xres > 0)
+                *dpi = xres;
         } else if (r.name() == QLatin1String("layer")) {
             if (entries->size() >= limits.maxLayers) {
                 *error = tr("more than %1 layers").arg(limits.maxLayers);
@@ -236,7 +240,8 @@ std::unique_ptr<Document> loadOra(const QString& path, QString* error, const Ora
         return fail(why);
     QSize size;
     QVector<StackEntry> entries;
-    if (!parseStack(xml, &size, &entries, limits, &why))
+    int dpi = 72;
+    if (!parseStack(xml, &size, &dpi, &entries, limits, &why))
         return fail(why);
 
     QVector<Layer> layers;
@@ -263,6 +268,7 @@ std::unique_ptr<Document> loadOra(const QString& path, QString* error, const Ora
     }
     auto doc = std::make_unique<Document>(size, layers);
     doc->setFilePath(path);
+    doc->setDpi(dpi);
     return doc;
 }
 
@@ -279,6 +285,8 @@ bool saveOra(const Document& document, const QString& path, QString* error)
     w.writeAttribute(QStringLiteral("version"), QStringLiteral("0.0.5"));
     w.writeAttribute(QStringLiteral("w"), QString::number(document.size().width()));
     w.writeAttribute(QStringLiteral("h"), QString::number(document.size().height()));
+    w.writeAttribute(QStringLiteral("xres"), QString::number(document.dpi()));
+    w.writeAttribute(QStringLiteral("yres"), QString::number(document.dpi()));
     w.writeStartElement(QStringLiteral("stack"));
     QVector<QPair<QString, QByteArray*>> entries;
     for (int i = document.layerCount() - 1; i >= 0; --i) {

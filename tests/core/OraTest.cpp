@@ -98,6 +98,7 @@ private Q_SLOTS:
         doc.setLayerVisible(3, false);
         doc.setLayerLocked(1, true);
         doc.addLayerMask(1);
+        doc.setDpi(300);
         QTemporaryDir dir;
         const QString path = dir.filePath("painting.ora");
         QString error;
@@ -121,6 +122,7 @@ private Q_SLOTS:
         }
         QCOMPARE(back->composite(), doc.composite());
         QCOMPARE(back->filePath(), path);
+        QCOMPARE(back->dpi(), 300);
     }
 
     void archiveLayoutIsOpenRaster()

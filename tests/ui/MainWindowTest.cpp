@@ -8,6 +8,7 @@
 #include "ui/MainWindow.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
+#include "ui/dialogs/NewCanvasDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/JobRow.h"
 #include "ui/panels/BrushPanel.h"
@@ -69,6 +70,21 @@ int lineWidthAt(ui::MainWindow& w, int x, int y0, int y1)
     for (int y = y0; y < y1; ++y)
         n += docPixel(w, x, y).lightness() < 128 ? 1 : 0;
     return n;
+}
+
+/// Answers the next modal message box with @p button (polls until it appears).
+void answerNextMessageBox(QMessageBox::StandardButton button, QString* text = nullptr)
+{
+    QTimer::singleShot(10, [button, text] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        if (!box) {
+            answerNextMessageBox(button, text);
+            return;
+        }
+        if (text)
+            *text = box->text();
+        box->button(button)->click();
+    });
 }
 
 QAction* findAction(QWidget* window, const QString& text)
@@ -375,6 +391,56 @@ private Q_SLOTS:
         sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {300, 300}), Qt::LeftButton);
         sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {300, 300}), Qt::NoButton);
         QVERIFY(docPixel(w, 300, 300) != QColor(Qt::white));
+    }
+
+    void saveOpenAndTheUnsavedChangesGuard()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("work.ora");
+        {
+            ui::MainWindow w;
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            ui::CanvasView* c = w.canvas();
+            c->zoomActualSize();
+            sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {500, 380}), Qt::LeftButton);
+            sendMouse(c, QEvent::MouseMove, toWidget(c, {560, 380}), Qt::LeftButton);
+            sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {560, 380}), Qt::NoButton);
+            QVERIFY(w.document()->isModified());
+            QVERIFY(w.isWindowModified());
+            // Closing asks; Cancel keeps the window and the work.
+            QString asked;
+            answerNextMessageBox(QMessageBox::Cancel, &asked);
+            QVERIFY(!w.close());
+            QVERIFY(asked.contains("not saved"));
+            QVERIFY(w.isVisible());
+            QVERIFY(w.saveTo(path));
+            QVERIFY(!w.document()->isModified());
+            QVERIFY(w.windowTitle().startsWith("work.ora"));
+            QVERIFY(w.close()); // clean: no question
+        }
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(w.openImage(path));
+        QVERIFY(w.document()->render(QRect(530, 380, 1, 1)).pixelColor(0, 0) != QColor(Qt::white));
+        QCOMPARE(w.document()->filePath(), path);
+        // Opening something else over unsaved changes asks first; Discard goes ahead.
+        w.document()->addLayer("scratch");
+        answerNextMessageBox(QMessageBox::Discard);
+        QVERIFY(w.openImage(path));
+        QCOMPARE(w.document()->layerCount(), 1);
+    }
+
+    void newCanvasDialogPresets()
+    {
+        ui::NewCanvasDialog dialog;
+        dialog.presetBox()->setCurrentIndex(4); // A4 portrait, 300 DPI
+        QCOMPARE(dialog.canvasSize(), QSize(2480, 3508));
+        QCOMPARE(dialog.dpi(), 300);
+        QCOMPARE(dialog.background(), QColor(Qt::white));
+        dialog.findChildren<QSpinBox*>().at(0)->setValue(1000); // editing the size means Custom
+        QCOMPARE(dialog.presetBox()->currentIndex(), dialog.presetBox()->count() - 1);
+        QCOMPARE(dialog.canvasSize(), QSize(1000, 3508));
     }
 
     void zoomKeepsTheAnchor()
