@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/document/Document.h"
 
+#include "core/journal/Journal.h"
+
 #include <QCoreApplication>
+#include <QBuffer>
+#include <QJsonArray>
 #include <QPainter>
 #include <QSet>
 #include <QUndoCommand>
@@ -66,6 +70,15 @@ private:
     bool m_skipRedo;
 };
 
+QString pngBase64(const QImage& image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "png", 1);
+    return QString::fromLatin1(bytes.toBase64());
+}
+
 QSize clampSize(QSize size)
 {
     return {qBound(1, size.width(), Document::kMaxEdge), qBound(1, size.height(), Document::kMaxEdge)};
@@ -115,17 +128,55 @@ Document::Document(QSize size, const QVector<Layer>& layers, QObject* parent)
     m_current = m_layers.size() - 1;
 }
 
+Document::~Document()
+{
+    // Clearing the undo stack emits indexChanged: nothing of that belongs in a journal.
+    disconnect(&m_undo, nullptr, this, nullptr);
+    m_journal = nullptr;
+}
+
 void Document::setCurrentLayer(int index)
 {
     if (!validIndex(index) || index == m_current)
         return;
     m_current = index;
+    record({{"type", "current"}, {"layer", index}});
     Q_EMIT currentLayerChanged(index);
+}
+
+void Document::setJournal(Journal* journal)
+{
+    m_journal = journal;
+    m_expectedIndex = m_undo.index();
+    static const char* kConnection = "journalIndex";
+    if (!property(kConnection).toBool()) {
+        setProperty(kConnection, true);
+        // Undo, redo and history clicks move the stack without a push: record where it went.
+        connect(&m_undo, &QUndoStack::indexChanged, this, [this](int index) {
+            if (index != m_expectedIndex) {
+                m_expectedIndex = index;
+                record({{"type", "undo-index"}, {"index", index}});
+            }
+        });
+    }
+}
+
+void Document::record(const QJsonObject& object)
+{
+    if (m_journal)
+        m_journal->record(object);
+}
+
+void Document::push(QUndoCommand* command)
+{
+    m_expectedIndex = m_undo.index() + 1; // a push lands here (and drops any redo tail)
+    m_undo.push(command);
+    m_expectedIndex = m_undo.index();
 }
 
 void Document::pushStack(const QVector<Layer>& after, int current, const QString& text)
 {
-    m_undo.push(new StackCommand(this, m_layers, m_current, after, current, text));
+    push(new StackCommand(this, m_layers, m_current, after, current, text));
 }
 
 void Document::restoreStack(const QVector<Layer>& layers, int current)
@@ -159,6 +210,10 @@ void Document::addLayer(const QString& name, const QImage& image)
         layer.pixels.fromImage(image);
     const int at = m_current + 1;
     after.insert(at, layer);
+    QJsonObject rec{{"type", "layer"}, {"op", "add"}, {"name", name}};
+    if (!image.isNull())
+        rec["png"] = pngBase64(image);
+    record(rec);
     pushStack(after, at, tr("Add layer"));
 }
 
@@ -168,6 +223,7 @@ bool Document::removeLayer(int index)
         return false;
     QVector<Layer> after = m_layers;
     after.removeAt(index);
+    record({{"type", "layer"}, {"op", "remove"}, {"layer", index}});
     pushStack(after, qMin(index, after.size() - 1), tr("Delete layer"));
     return true;
 }
@@ -180,6 +236,7 @@ void Document::duplicateLayer(int index)
     Layer copy = m_layers.at(index);
     copy.name = tr("%1 copy").arg(copy.name);
     after.insert(index + 1, copy);
+    record({{"type", "layer"}, {"op", "duplicate"}, {"layer", index}});
     pushStack(after, index + 1, tr("Duplicate layer"));
 }
 
@@ -189,6 +246,7 @@ void Document::moveLayer(int from, int to)
         return;
     QVector<Layer> after = m_layers;
     after.move(from, to);
+    record({{"type", "layer"}, {"op", "move"}, {"layer", from}, {"to", to}});
     pushStack(after, to, tr("Move layer"));
 }
 
@@ -214,6 +272,7 @@ bool Document::mergeDown(int index)
     }
     after[index - 1] = below;
     after.removeAt(index);
+    record({{"type", "layer"}, {"op", "merge-down"}, {"layer", index}});
     pushStack(after, index - 1, tr("Merge down"));
     return true;
 }
@@ -222,6 +281,7 @@ void Document::flatten()
 {
     Layer layer = makeLayer(tr("Background"), m_size);
     layer.pixels.fromImage(render(rect()));
+    record({{"type", "layer"}, {"op", "flatten"}});
     pushStack({layer}, 0, tr("Flatten image"));
 }
 
@@ -231,6 +291,7 @@ void Document::setLayerVisible(int index, bool visible)
         return;
     QVector<Layer> after = m_layers;
     after[index].visible = visible;
+    record({{"type", "layer"}, {"op", "visible"}, {"layer", index}, {"value", visible}});
     pushStack(after, m_current, visible ? tr("Show layer") : tr("Hide layer"));
 }
 
@@ -241,6 +302,7 @@ void Document::setLayerOpacity(int index, qreal opacity)
         return;
     QVector<Layer> after = m_layers;
     after[index].opacity = opacity;
+    record({{"type", "layer"}, {"op", "opacity"}, {"layer", index}, {"value", opacity}});
     pushStack(after, m_current, tr("Layer opacity"));
 }
 
@@ -250,6 +312,7 @@ void Document::setLayerBlendMode(int index, BlendMode mode)
         return;
     QVector<Layer> after = m_layers;
     after[index].blend = mode;
+    record({{"type", "layer"}, {"op", "blend"}, {"layer", index}, {"value", blendModeId(mode)}});
     pushStack(after, m_current, tr("Blend mode: %1").arg(blendModeName(mode)));
 }
 
@@ -259,6 +322,7 @@ void Document::setLayerLocked(int index, bool locked)
         return;
     QVector<Layer> after = m_layers;
     after[index].locked = locked;
+    record({{"type", "layer"}, {"op", "lock"}, {"layer", index}, {"value", locked}});
     pushStack(after, m_current, locked ? tr("Lock layer") : tr("Unlock layer"));
 }
 
@@ -268,6 +332,7 @@ void Document::renameLayer(int index, const QString& name)
         return;
     QVector<Layer> after = m_layers;
     after[index].name = name.trimmed();
+    record({{"type", "layer"}, {"op", "rename"}, {"layer", index}, {"value", name.trimmed()}});
     pushStack(after, m_current, tr("Rename layer"));
 }
 
@@ -279,6 +344,7 @@ void Document::addLayerMask(int index)
     after[index].hasMask = true;
     after[index].mask = TileGrid(m_size);
     after[index].mask.fill(Qt::white);
+    record({{"type", "layer"}, {"op", "mask-add"}, {"layer", index}});
     pushStack(after, m_current, tr("Add layer mask"));
 }
 
@@ -289,6 +355,7 @@ void Document::removeLayerMask(int index)
     QVector<Layer> after = m_layers;
     after[index].hasMask = false;
     after[index].mask = TileGrid();
+    record({{"type", "layer"}, {"op", "mask-remove"}, {"layer", index}});
     pushStack(after, m_current, tr("Remove layer mask"));
 }
 
@@ -325,7 +392,7 @@ void Document::commitTiles(int index, const QHash<int, QImage>& before, const QS
     QHash<int, QImage> after;
     for (auto it = before.cbegin(); it != before.cend(); ++it)
         after.insert(it.key(), m_layers[index].pixels.tile(it.key()));
-    m_undo.push(new TilesCommand(this, index, before, after, true, text));
+    push(new TilesCommand(this, index, before, after, true, text));
     Q_EMIT layersChanged();
 }
 
@@ -365,7 +432,11 @@ void Document::replaceTiles(int index, const QHash<int, QImage>& after, const QS
     QHash<int, QImage> before;
     for (auto it = after.cbegin(); it != after.cend(); ++it)
         before.insert(it.key(), m_layers[index].pixels.tile(it.key()));
-    m_undo.push(new TilesCommand(this, index, before, after, false, text));
+    QJsonObject tiles;
+    for (auto it = after.cbegin(); it != after.cend(); ++it)
+        tiles[QString::number(it.key())] = it.value().isNull() ? QString() : pngBase64(it.value());
+    record({{"type", "tiles"}, {"layer", index}, {"text", text}, {"tiles", tiles}});
+    push(new TilesCommand(this, index, before, after, false, text));
 }
 
 } // namespace ganvas::core

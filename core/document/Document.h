@@ -12,12 +12,15 @@
 #include "core/document/Layer.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QSize>
 #include <QUndoStack>
 #include <QVector>
 
 namespace ganvas::core {
+
+class Journal;
 
 class Document : public QObject {
     Q_OBJECT
@@ -32,6 +35,7 @@ public:
     /// A document with the given layers (e.g. read from a file). @p layers must not be empty and
     /// every layer must have size @p size.
     Document(QSize size, const QVector<Layer>& layers, QObject* parent = nullptr);
+    ~Document() override;
 
     QSize size() const { return m_size; }
     QRect rect() const { return QRect(QPoint(0, 0), m_size); }
@@ -91,6 +95,10 @@ public:
     /// hold, each buffer counted once).
     qsizetype undoBytes() const;
 
+    /// The journal every change is recorded in (not owned; may be null).
+    Journal* journal() const { return m_journal; }
+    void setJournal(Journal* journal);
+
     // ---- used by undo commands ------------------------------------------------------------------
     void restoreStack(const QVector<Layer>& layers, int current);
     void restoreTiles(int index, const QHash<int, QImage>& tiles);
@@ -104,6 +112,8 @@ Q_SIGNALS:
 private:
     /// Pushes a command that changes the stack from the current one to @p after.
     void pushStack(const QVector<Layer>& after, int current, const QString& text);
+    void push(QUndoCommand* command);
+    void record(const QJsonObject& object);
     bool validIndex(int index) const { return index >= 0 && index < m_layers.size(); }
 
     QSize m_size;
@@ -112,6 +122,8 @@ private:
     QUndoStack m_undo;
     QString m_filePath;
     int m_dpi = 72;
+    Journal* m_journal = nullptr;
+    int m_expectedIndex = 0; ///< undo index after our own pushes; other changes are undo/redo
 };
 
 } // namespace ganvas::core

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/canvas/CanvasView.h"
 
-#include "core/brush/BrushStroke.h"
-#include "core/brush/LayerSurface.h"
+#include "core/brush/StrokeSession.h"
 
 #include <QElapsedTimer>
 #include <QKeyEvent>
@@ -289,13 +288,13 @@ void CanvasView::beginStroke(const core::InputPoint& p, bool eraserEnd)
     if (!m_document)
         return;
     m_strokeErases = eraserEnd || m_tool == Tool::Eraser;
-    m_surface = std::make_unique<core::LayerSurface>(m_document, m_document->currentLayer());
-    if (!m_surface->isPaintable()) {
-        m_surface.reset();
+    m_stroke = std::make_unique<core::StrokeSession>(m_document, m_document->currentLayer(),
+                                                     m_strokeErases ? m_eraser : m_brush, m_colour);
+    if (!m_stroke->isPaintable()) {
+        m_stroke.reset();
         Q_EMIT message(tr("The layer \"%1\" is locked.").arg(m_document->layer(m_document->currentLayer()).name));
         return;
     }
-    m_stroke = std::make_unique<core::BrushStroke>(m_strokeErases ? m_eraser : m_brush, m_colour, m_surface.get());
     if (!m_strokeErases)
         Q_EMIT strokeStarted(m_colour);
     m_stroke->begin(p);
@@ -312,7 +311,7 @@ void CanvasView::continueStroke(const core::InputPoint& p)
 
 void CanvasView::flushStroke()
 {
-    const QRect dirty = m_surface ? m_surface->takeDirty() : QRect();
+    const QRect dirty = m_stroke ? m_stroke->takeDirty() : QRect();
     if (!dirty.isEmpty())
         m_document->notifyPixelsChanged(dirty);
 }
@@ -321,11 +320,11 @@ void CanvasView::endStroke()
 {
     if (!m_stroke)
         return;
-    m_stroke->end();
-    flushStroke();
     auto stroke = std::move(m_stroke);
-    auto surface = std::move(m_surface);
-    surface->commit(m_strokeErases ? tr("Erase") : tr("Brush stroke"));
+    stroke->end(m_strokeErases ? tr("Erase") : tr("Brush stroke"));
+    const QRect dirty = stroke->takeDirty();
+    if (!dirty.isEmpty())
+        m_document->notifyPixelsChanged(dirty);
 }
 
 void CanvasView::pickColour(QPointF widgetPos)

@@ -19,8 +19,7 @@
 #include <memory>
 
 namespace ganvas::core {
-class BrushStroke;
-class LayerSurface;
+class StrokeSession;
 struct InputPoint;
 } // namespace ganvas::core
 
@@ -120,8 +119,7 @@ private:
     core::BrushSettings m_brush;
     core::BrushSettings m_eraser;
     QColor m_colour = Qt::black;
-    std::unique_ptr<core::LayerSurface> m_surface;
-    std::unique_ptr<core::BrushStroke> m_stroke;
+    std::unique_ptr<core::StrokeSession> m_stroke;
     bool m_strokeErases = false;
     double m_lastEventMs = 0;
 };
