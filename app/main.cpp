@@ -82,6 +82,8 @@ int main(int argc, char** argv)
 
     ganvas::ui::MainWindow window;
     window.show();
+    if (!parser.isSet(screenshotOption))
+        window.offerRecovery();
     if (!parser.positionalArguments().isEmpty())
         window.openImage(parser.positionalArguments().constFirst());
     if (parser.isSet(benchmarkOption))

@@ -7,6 +7,9 @@
 #include "core/document/Document.h"
 #include "core/io/ImageIO.h"
 #include "core/io/OraFile.h"
+#include "core/journal/AutosaveSession.h"
+#include "core/journal/Journal.h"
+#include "core/journal/JournalPlayer.h"
 #include "core/jobs/JobRunner.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/canvas/CanvasView.h"
@@ -19,6 +22,7 @@
 #include "ui/panels/LayersPanel.h"
 #include "ui/panels/ModelListPanel.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -73,7 +77,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
 
     loadBrushes();
     reloadModels();
-    setDocument(std::make_unique<core::Document>(QSize(1024, 768)));
+    setDocument(std::make_unique<core::Document>(QSize(1024, 768)), true);
     ShortcutsDialog::applySaved(namedActions());
     restoreWindowState();
 }
@@ -83,6 +87,43 @@ MainWindow::~MainWindow()
     // Stop workers before the document and panels they report to go away.
     m_runner->cancelAll();
     m_runner->waitForIdle(30000);
+    // Leaving normally: the work was saved or deliberately discarded, nothing to recover.
+    if (m_autosave)
+        m_autosave->discard();
+}
+
+QString MainWindow::autosaveJournal() const
+{
+    return m_autosave ? m_autosave->journalPath() : QString();
+}
+
+bool MainWindow::offerRecovery()
+{
+    const auto orphans = core::AutosaveSession::findOrphans();
+    for (const auto& orphan : orphans) {
+        QMessageBox box(QMessageBox::Question, tr("Recover unsaved work"),
+                        tr("Ganvas did not close properly. Recover the work from %1%2?")
+                            .arg(QLocale().toString(orphan.lastWrite, QLocale::ShortFormat),
+                                 orphan.file.isEmpty() ? QString() : tr(" (%1)").arg(QFileInfo(orphan.file).fileName())),
+                        QMessageBox::Yes | QMessageBox::No, this);
+        box.setObjectName(QStringLiteral("recoveryQuestion"));
+        box.button(QMessageBox::Yes)->setText(tr("Recover"));
+        box.button(QMessageBox::No)->setText(tr("Discard"));
+        if (box.exec() != QMessageBox::Yes) {
+            core::AutosaveSession::removeOrphan(orphan);
+            continue;
+        }
+        auto result = core::replayJournal(orphan.journal);
+        if (!result.document) {
+            QMessageBox::warning(this, tr("Recover unsaved work"), result.error);
+            continue; // keep the folder: the journal may still be useful to someone
+        }
+        setDocument(std::move(result.document));
+        core::AutosaveSession::removeOrphan(orphan);
+        statusBar()->showMessage(tr("Recovered %n change(s).", nullptr, result.records - 1), 8000);
+        return true;
+    }
+    return false;
 }
 
 QDockWidget* MainWindow::dock(const QString& objectName) const
@@ -270,11 +311,18 @@ void MainWindow::toggleDocks()
     }
 }
 
-void MainWindow::setDocument(std::unique_ptr<core::Document> document)
+void MainWindow::setDocument(std::unique_ptr<core::Document> document, bool blank)
 {
     m_canvas->setDocument(nullptr);
     m_layers->setDocument(nullptr);
+    if (m_autosave)
+        m_autosave->discard();
+    m_autosave.reset();
     m_document = std::move(document);
+    QString error;
+    m_autosave = core::AutosaveSession::start(*m_document, blank, &error);
+    if (!m_autosave)
+        statusBar()->showMessage(tr("Autosave is off: %1").arg(error));
     m_canvas->setDocument(m_document.get());
     m_layers->setDocument(m_document.get());
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
@@ -297,7 +345,7 @@ void MainWindow::newDocument()
         return;
     auto doc = std::make_unique<core::Document>(dialog.canvasSize(), dialog.background());
     doc->setDpi(dialog.dpi());
-    setDocument(std::move(doc));
+    setDocument(std::move(doc), true);
 }
 
 bool MainWindow::maybeSave()
@@ -328,6 +376,8 @@ bool MainWindow::saveTo(const QString& path)
     }
     m_document->setFilePath(path);
     m_document->undoStack()->setClean();
+    if (core::Journal* journal = m_document->journal())
+        journal->record({{"type", "saved"}, {"file", path}});
     updateTitle();
     statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
     return true;

@@ -16,6 +16,7 @@ class QMenu;
 class QLabel;
 
 namespace ganvas::core {
+class AutosaveSession;
 class Document;
 class JobRunner;
 } // namespace ganvas::core
@@ -46,7 +47,8 @@ public:
     QList<QAction*> namedActions() const;
 
     /// Replaces the document (no unsaved-changes check: issue #3 adds it).
-    void setDocument(std::unique_ptr<core::Document> document);
+    /// @p blank: the document starts empty (autosave needs no snapshot of it).
+    void setDocument(std::unique_ptr<core::Document> document, bool blank = false);
     /// Opens an OpenRaster project or an image file as the document; on failure shows why and
     /// keeps the current one. Asks about unsaved changes first.
     bool openImage(const QString& path);
@@ -54,6 +56,11 @@ public:
     bool saveTo(const QString& path);
     /// Offers to save unsaved changes. Returns false when the user cancels.
     bool maybeSave();
+    /// Looks for work a crashed Ganvas left behind and offers to recover it (newest first).
+    /// Returns true when a document was recovered.
+    bool offerRecovery();
+    /// The autosave journal of the current document (empty when autosave could not start).
+    QString autosaveJournal() const;
 
 public Q_SLOTS:
     void newDocument();
@@ -82,6 +89,7 @@ private:
     core::JobRunner* m_runner;
     core::ModelCatalogue m_catalogue;
     std::unique_ptr<core::Document> m_document;
+    std::unique_ptr<core::AutosaveSession> m_autosave;
     CanvasView* m_canvas;
     JobsPanel* m_jobs = nullptr;
     LayersPanel* m_layers = nullptr;

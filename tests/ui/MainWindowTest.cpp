@@ -4,6 +4,7 @@
 #include "core/engine/jobs/Job.h"
 #include "core/io/ImageIO.h"
 #include "core/jobs/JobRunner.h"
+#include "core/journal/AutosaveSession.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/CanvasView.h"
@@ -441,6 +442,39 @@ private Q_SLOTS:
         dialog.findChildren<QSpinBox*>().at(0)->setValue(1000); // editing the size means Custom
         QCOMPARE(dialog.presetBox()->currentIndex(), dialog.presetBox()->count() - 1);
         QCOMPARE(dialog.canvasSize(), QSize(1000, 3508));
+    }
+
+    void recoversStrokesAfterKill9()
+    {
+        for (const auto& o : core::AutosaveSession::findOrphans())
+            core::AutosaveSession::removeOrphan(o);
+        QProcess helper;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        helper.setProcessEnvironment(env);
+        helper.start(QStringLiteral(GANVAS_CRASH_HELPER));
+        QVERIFY(helper.waitForStarted(10000));
+        QTRY_VERIFY_WITH_TIMEOUT((helper.waitForReadyRead(100), helper.peek(5) == "READY"), 60000);
+        helper.kill(); // SIGKILL: no destructors, no clean-up, right after the last stroke
+        QVERIFY(helper.waitForFinished(10000));
+        QCOMPARE(helper.exitStatus(), QProcess::CrashExit);
+
+        const auto orphans = core::AutosaveSession::findOrphans();
+        QCOMPARE(orphans.size(), 1);
+        ui::MainWindow w;
+        w.show();
+        QString asked;
+        answerNextMessageBox(QMessageBox::Yes, &asked);
+        QVERIFY(w.offerRecovery());
+        QVERIFY(asked.contains("did not close properly"));
+        QCOMPARE(docPixel(w, 500, 384), QColor(200, 0, 0)); // both strokes, the last one included
+        QCOMPARE(docPixel(w, 500, 300), QColor(200, 0, 0));
+        QCOMPARE(docPixel(w, 500, 340), QColor(Qt::white));
+        QCOMPARE(w.document()->undoStack()->count(), 2);
+        QVERIFY(w.document()->isModified());
+        QVERIFY(!QFileInfo::exists(orphans.first().folder));
+        QVERIFY(core::AutosaveSession::findOrphans().isEmpty());
+        w.document()->undoStack()->setClean();
     }
 
     void zoomKeepsTheAnchor()
