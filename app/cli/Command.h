@@ -31,5 +31,6 @@ public:
 
 std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeBenchCommand();
+std::unique_ptr<Command> makeRenderCommand();
 
 } // namespace ganvas::cli

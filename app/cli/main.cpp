@@ -29,6 +29,7 @@ int main(int argc, char** argv)
     std::vector<std::unique_ptr<cli::Command>> commands;
     commands.push_back(cli::makeInfoCommand());
     commands.push_back(cli::makeBenchCommand());
+    commands.push_back(cli::makeRenderCommand());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands)
         subs.emplace_back(c->add(cli), c.get());

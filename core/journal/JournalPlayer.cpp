@@ -171,6 +171,8 @@ ReplayResult replayJournal(const QString& path, const ReplayOptions& options)
         return fail(tr("the journal is empty"));
 
     for (int i = 0; i < lines.size(); ++i) {
+        if (options.maxRecords > 0 && i >= options.maxRecords)
+            break;
         QJsonParseError parseError;
         const QJsonDocument json = QJsonDocument::fromJson(lines[i], &parseError);
         const bool last = i == lines.size() - 1;

@@ -20,6 +20,7 @@ class Document;
 
 struct ReplayOptions {
     qint64 maxBytes = qint64(2) << 30;  ///< refuse larger journals
+    int maxRecords = 0;                  ///< stop after this many records (0 = all), the begin record included
     /// Called after each applied record with its 1-based line number (timelapse frames).
     std::function<void(const Document&, int line)> afterRecord;
 };

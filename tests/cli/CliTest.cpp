@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end through the real binaries: exit codes, --help, info, bench with its Python peer.
+#include "core/brush/StrokeSession.h"
+#include "core/document/Document.h"
+#include "core/io/OraFile.h"
+#include "core/journal/Journal.h"
+
 #include <QtTest>
 
 namespace {
@@ -131,6 +136,54 @@ private Q_SLOTS:
         QCOMPARE(text.code, 0);
         QVERIFY(text.out.contains("stylenet-fp32"));
         QVERIFY(text.out.contains("skipped (--no-peer)"));
+    }
+
+    void renderReplaysJournalsAndProjects()
+    {
+        using namespace ganvas::core;
+        QTemporaryDir dir;
+        Document doc(QSize(160, 90), QColor(240, 235, 220));
+        QString error;
+        auto journal = Journal::start(dir.filePath("j.jsonl"), doc, {}, &error);
+        QVERIFY(journal);
+        doc.setJournal(journal.get());
+        BrushSettings brush;
+        brush.size = 12;
+        for (int k = 0; k < 3; ++k) {
+            StrokeSession s(&doc, 0, brush, QColor(40 * k, 80, 200));
+            s.begin({{10.0, 20.0 + 25 * k}, 1});
+            for (int i = 1; i <= 10; ++i)
+                s.moveTo({{10.0 + 14 * i, 20.0 + 25 * k + 3 * i}, 0.5 + i / 20.0});
+            s.end("Brush stroke");
+        }
+        doc.addLayer("glaze");
+        doc.setLayerOpacity(1, 0.5);
+        doc.setJournal(nullptr);
+        journal.reset();
+        QVERIFY(saveOra(doc, dir.filePath("p.ora"), &error));
+
+        for (const char* input : {"j.jsonl", "p.ora"}) {
+            const QString out = dir.filePath(QStringLiteral("%1.png").arg(input));
+            const Run r = run(kCli, {"render", dir.filePath(input), "--output", out});
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+            QVERIFY(r.out.contains("160 x 90"));
+            const QImage rendered(out);
+            QCOMPARE(rendered.convertToFormat(QImage::Format_ARGB32_Premultiplied), doc.composite());
+            QCOMPARE(rendered.text("Software"), QStringLiteral("Ganvas"));
+        }
+        // --records stops early: after the begin record and one stroke only the first line exists.
+        const Run partial = run(kCli, {"render", dir.filePath("j.jsonl"), "--records", "2", "-o", dir.filePath("p2.png")});
+        QCOMPARE(partial.code, 0);
+        const QImage two(dir.filePath("p2.png"));
+        QVERIFY(two.pixelColor(10, 20) != QColor(240, 235, 220));
+        QCOMPARE(two.pixelColor(10, 45), QColor(240, 235, 220));
+
+        const Run missing = run(kCli, {"render", dir.filePath("none.jsonl"), "-o", dir.filePath("x.png")});
+        QCOMPARE(missing.code, 1);
+        QVERIFY(missing.err.contains("Cannot replay none.jsonl"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("x.png")));
+        const Run usage = run(kCli, {"render", dir.filePath("j.jsonl")});
+        QCOMPARE(usage.code, 2);
     }
 
     void studioWithoutDisplaySaysSo()
