@@ -38,6 +38,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QUndoStack>
+#include <QUndoView>
 
 static void initGanvasResources()
 {
@@ -154,6 +155,9 @@ void MainWindow::createDocks()
     m_jobs = new JobsPanel(m_runner, this);
     m_brushes = new BrushPanel(this);
     m_colours = new ColourPanel(this);
+    m_history = new QUndoView(this);
+    m_history->setObjectName(QStringLiteral("historyView"));
+    m_history->setEmptyLabel(tr("<opened>"));
 
     auto* styleDock = addDock(QStringLiteral("styleGalleryDock"), tr("Style Gallery"), m_styles, Qt::RightDockWidgetArea);
     auto* latentDock = addDock(QStringLiteral("latentSpaceDock"), tr("Latent Space"), m_generators, Qt::RightDockWidgetArea);
@@ -161,7 +165,9 @@ void MainWindow::createDocks()
     addDock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::LeftDockWidgetArea);
     auto* brushDock = addDock(QStringLiteral("brushesDock"), tr("Brushes"), m_brushes, Qt::RightDockWidgetArea);
     auto* colourDock = addDock(QStringLiteral("colourDock"), tr("Colour"), m_colours, Qt::RightDockWidgetArea);
+    auto* historyDock = addDock(QStringLiteral("historyDock"), tr("History"), m_history, Qt::RightDockWidgetArea);
     tabifyDockWidget(brushDock, colourDock);
+    tabifyDockWidget(colourDock, historyDock);
     brushDock->raise();
     tabifyDockWidget(styleDock, latentDock);
     styleDock->raise();
@@ -315,6 +321,7 @@ void MainWindow::setDocument(std::unique_ptr<core::Document> document, bool blan
 {
     m_canvas->setDocument(nullptr);
     m_layers->setDocument(nullptr);
+    m_history->setStack(nullptr);
     if (m_autosave)
         m_autosave->discard();
     m_autosave.reset();
@@ -325,6 +332,7 @@ void MainWindow::setDocument(std::unique_ptr<core::Document> document, bool blan
         statusBar()->showMessage(tr("Autosave is off: %1").arg(error));
     m_canvas->setDocument(m_document.get());
     m_layers->setDocument(m_document.get());
+    m_history->setStack(m_document->undoStack());
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     updateTitle();
 }

@@ -14,6 +14,7 @@
 class QDockWidget;
 class QMenu;
 class QLabel;
+class QUndoView;
 
 namespace ganvas::core {
 class AutosaveSession;
@@ -97,6 +98,7 @@ private:
     ModelListPanel* m_generators = nullptr;
     BrushPanel* m_brushes = nullptr;
     ColourPanel* m_colours = nullptr;
+    QUndoView* m_history = nullptr;
     QList<QDockWidget*> m_hiddenByTab;
     QLabel* m_statusDevice = nullptr;
     QLabel* m_statusZoom = nullptr;

@@ -108,6 +108,7 @@ QImage maskedRegion(const Layer& layer, const QRect& area)
 
 Document::Document(QSize size, const QColor& background, QObject* parent) : QObject(parent), m_size(clampSize(size))
 {
+    m_undo.setUndoLimit(kUndoLimit);
     Layer layer = makeLayer(tr("Background"), m_size);
     layer.pixels.fill(background);
     m_layers.push_back(layer);
@@ -116,6 +117,7 @@ Document::Document(QSize size, const QColor& background, QObject* parent) : QObj
 Document::Document(const QImage& image, const QString& layerName, QObject* parent)
     : QObject(parent), m_size(clampSize(image.size()))
 {
+    m_undo.setUndoLimit(kUndoLimit);
     Layer layer = makeLayer(layerName, m_size);
     layer.pixels.fromImage(image);
     m_layers.push_back(layer);
@@ -125,6 +127,7 @@ Document::Document(QSize size, const QVector<Layer>& layers, QObject* parent)
     : QObject(parent), m_size(clampSize(size)), m_layers(layers)
 {
     Q_ASSERT(!m_layers.isEmpty());
+    m_undo.setUndoLimit(kUndoLimit);
     m_current = m_layers.size() - 1;
 }
 

@@ -26,6 +26,9 @@ class Document : public QObject {
     Q_OBJECT
 public:
     static constexpr int kMaxEdge = 32768;
+    /// Undo steps kept (QUndoStack drops the oldest beyond this). With undo storing only touched
+    /// tiles, memory is bounded by this many strokes' tiles (docs/PERFORMANCE.md).
+    static constexpr int kUndoLimit = 100;
 
     /// A blank document of @p size (clamped to 1..kMaxEdge) with one layer "Background" filled
     /// with @p background.

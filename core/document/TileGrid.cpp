@@ -99,6 +99,23 @@ QImage TileGrid::copyRegion(const QRect& rect) const
     return out;
 }
 
+QImage TileGrid::thumbnail(int edge) const
+{
+    const QSize size = m_size.scaled(edge, edge, Qt::KeepAspectRatio).expandedTo(QSize(1, 1));
+    QImage out(size, QImage::Format_ARGB32_Premultiplied);
+    for (int y = 0; y < size.height(); ++y) {
+        auto* line = reinterpret_cast<quint32*>(out.scanLine(y));
+        const int sy = int((y + 0.5) * m_size.height() / size.height());
+        for (int x = 0; x < size.width(); ++x) {
+            const int sx = int((x + 0.5) * m_size.width() / size.width());
+            const QImage& t = m_tiles.at(tileIndex(sx / kTileSize, sy / kTileSize));
+            line[x] = t.isNull() ? 0u
+                                 : reinterpret_cast<const quint32*>(t.constScanLine(sy % kTileSize))[sx % kTileSize];
+        }
+    }
+    return out;
+}
+
 void TileGrid::fromImage(const QImage& image)
 {
     const QImage src = image.convertToFormat(QImage::Format_ARGB32_Premultiplied);

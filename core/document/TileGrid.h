@@ -46,6 +46,8 @@ public:
     /// The grid as one image (Format_ARGB32_Premultiplied) / the part inside @p rect.
     QImage toImage() const;
     QImage copyRegion(const QRect& rect) const;
+    /// A small preview (nearest-pixel samples, at most @p edge on the long side): cheap for any size.
+    QImage thumbnail(int edge) const;
     /// Replaces all pixels with @p image (converted; scaled is not done: sizes must match, the
     /// image is cropped or padded with transparency otherwise). Fully transparent tiles stay null.
     void fromImage(const QImage& image);

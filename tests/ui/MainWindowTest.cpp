@@ -15,6 +15,7 @@
 #include "ui/panels/BrushPanel.h"
 #include "ui/panels/ColourPanel.h"
 #include "ui/panels/JobsPanel.h"
+#include "ui/panels/LayersPanel.h"
 
 #include <QtTest>
 #include <QtWidgets>
@@ -475,6 +476,46 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(orphans.first().folder));
         QVERIFY(core::AutosaveSession::findOrphans().isEmpty());
         w.document()->undoStack()->setClean();
+    }
+
+    void layersPanelDrivesTheDocument()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* panel = w.findChild<ui::LayersPanel*>();
+        core::Document* doc = w.document();
+        QTest::mouseClick(panel->button("addLayer"), Qt::LeftButton);
+        QTRY_COMPARE(doc->layerCount(), 2);
+        QCOMPARE(doc->currentLayer(), 1);
+        QCOMPARE(panel->list()->count(), 2);
+        QCOMPARE(panel->list()->currentRow(), 0); // top of the list is the top layer
+        panel->blendBox()->setCurrentIndex(panel->blendBox()->findText("Multiply"));
+        Q_EMIT panel->blendBox()->activated(panel->blendBox()->currentIndex());
+        QTRY_COMPARE(doc->layer(1).blend, core::BlendMode::Multiply);
+        panel->opacitySlider()->setValue(40);
+        QTRY_COMPARE(doc->layer(1).opacity, 0.4);
+        panel->findChild<QCheckBox*>("layerLock")->click();
+        QTRY_VERIFY(doc->layer(1).locked);
+        QTest::mouseClick(panel->button("duplicateLayer"), Qt::LeftButton);
+        QTRY_COMPARE(doc->layerCount(), 3);
+        QTest::mouseClick(panel->button("lowerLayer"), Qt::LeftButton);
+        QTRY_COMPARE(doc->layer(1).name, QStringLiteral("Layer 2 copy"));
+        QTest::mouseClick(panel->button("toggleMask"), Qt::LeftButton);
+        QTRY_VERIFY(doc->layer(1).hasMask);
+        QTest::mouseClick(panel->button("deleteLayer"), Qt::LeftButton);
+        QTRY_COMPARE(doc->layerCount(), 2);
+        panel->list()->item(0)->setText("Ink");
+        QTRY_COMPARE(doc->layer(1).name, QStringLiteral("Ink"));
+        // Every step is in the history dock and undoes one at a time.
+        auto* history = w.findChild<QUndoView*>("historyView");
+        QVERIFY(history);
+        const int steps = doc->undoStack()->count();
+        QCOMPARE(steps, 9);
+        QCOMPARE(history->model()->rowCount(), steps + 1); // + the "<opened>" row
+        while (doc->undoStack()->canUndo())
+            doc->undoStack()->undo();
+        QCOMPARE(doc->layerCount(), 1);
     }
 
     void zoomKeepsTheAnchor()

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// @file LayersPanel.h
-/// The Layers dock: the document's layers, top first, with a visibility check box each
-/// (toggling is an undoable command on the document).
+/// The Layers dock: the document's layers, top first, with visibility check boxes, the current
+/// layer selected, names editable in place; opacity, blend mode and lock of the current layer;
+/// buttons for add, duplicate, delete, raise, lower, merge down, flatten and mask. Every change
+/// is one undoable document command.
 
 #include "core/document/Document.h"
 
 #include <QPointer>
 #include <QWidget>
 
+class QCheckBox;
+class QComboBox;
 class QListWidget;
 class QListWidgetItem;
-
+class QSlider;
+class QToolButton;
 
 namespace ganvas::ui {
 
@@ -21,13 +26,24 @@ public:
     explicit LayersPanel(QWidget* parent = nullptr);
     void setDocument(core::Document* document);
     QListWidget* list() const { return m_list; }
+    QSlider* opacitySlider() const { return m_opacity; }
+    QComboBox* blendBox() const { return m_blend; }
+    QToolButton* button(const QString& objectName) const;
 
 private:
     void rebuild();
     void itemChanged(QListWidgetItem* item);
+    void showCurrentProperties();
+    int currentIndex() const;
+    /// Runs @p op on the document after the current event (the document rebuilds this panel).
+    template <typename F>
+    void later(F op);
 
     QPointer<core::Document> m_document;
     QListWidget* m_list;
+    QSlider* m_opacity;
+    QComboBox* m_blend;
+    QCheckBox* m_lock;
     bool m_rebuilding = false;
 };
 
