@@ -62,6 +62,7 @@ void LayerSurface::drawDab(const Dab& dab)
     const float cb = static_cast<float>(dab.colour.blueF()) * 255.f * ca;
     const float cA = 255.f * ca;
     const float cx = static_cast<float>(dab.centre.x()), cy = static_cast<float>(dab.centre.y());
+    const QImage& selection = m_document->selection().mask(); // null: everything may change
 
     for (int index : grid.tilesIn(box)) {
         const QRect tr = grid.tileRect(index);
@@ -78,23 +79,26 @@ void LayerSurface::drawDab(const Dab& dab)
             auto* dst = reinterpret_cast<quint32*>(tile.scanLine(ly));
             const quint32* src = before.isNull() ? nullptr : reinterpret_cast<const quint32*>(before.constScanLine(ly));
             const float dy = (y + 0.5f) - cy;
+            const uchar* sel = selection.isNull() ? nullptr : selection.constScanLine(y);
             for (int x = area.left(); x <= area.right(); ++x) {
                 const float dx = (x + 0.5f) - cx;
                 const float f = falloff(std::sqrt(dx * dx + dy * dy), radius, hardness);
-                if (f <= 0.f)
+                const float selected = sel ? sel[x] * (1.f / 255.f) : 1.f; // the selection caps what may change
+                if (f <= 0.f || selected <= 0.f)
                     continue;
                 const int lx = x - tr.left();
                 if (dab.direct) {
-                    const float a = flow * f;
+                    const float a = flow * f * selected;
                     const quint32 d = dst[lx];
                     dst[lx] = pack(cA * a + qAlpha(d) * (1 - a), cr * a + qRed(d) * (1 - a), cg * a + qGreen(d) * (1 - a),
                                    cb * a + qBlue(d) * (1 - a));
                     continue;
                 }
                 float& A = cov[ly * kT + lx];
-                if (A >= ceiling)
+                const float cap = ceiling * selected;
+                if (A >= cap)
                     continue;
-                A += flow * f * (ceiling - A);
+                A += flow * f * (cap - A);
                 const quint32 b = src ? src[lx] : 0u;
                 if (dab.erase)
                     dst[lx] = pack(qAlpha(b) * (1 - A), qRed(b) * (1 - A), qGreen(b) * (1 - A), qBlue(b) * (1 - A));

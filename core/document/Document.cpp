@@ -70,6 +70,26 @@ private:
     bool m_skipRedo;
 };
 
+class SelectionCommand : public QUndoCommand {
+public:
+    SelectionCommand(Document* doc, Selection before, Selection after, const QString& text)
+        : m_doc(doc), m_before(std::move(before)), m_after(std::move(after))
+    {
+        setText(text);
+    }
+    void redo() override { m_doc->restoreSelection(m_after); }
+    void undo() override { m_doc->restoreSelection(m_before); }
+
+private:
+    Document* m_doc;
+    Selection m_before, m_after;
+};
+
+const char* modeId(Document::SelectMode m)
+{
+    return m == Document::SelectMode::Add ? "add" : m == Document::SelectMode::Subtract ? "subtract" : "replace";
+}
+
 QString pngBase64(const QImage& image)
 {
     QByteArray bytes;
@@ -397,6 +417,80 @@ void Document::commitTiles(int index, const QHash<int, QImage>& before, const QS
         after.insert(it.key(), m_layers[index].pixels.tile(it.key()));
     push(new TilesCommand(this, index, before, after, true, text));
     Q_EMIT layersChanged();
+}
+
+void Document::restoreSelection(const Selection& selection)
+{
+    m_selection = selection;
+    Q_EMIT selectionChanged();
+}
+
+void Document::changeSelection(const Selection& after, const QString& text, const QJsonObject& journal)
+{
+    record(journal);
+    push(new SelectionCommand(this, m_selection, after, text));
+}
+
+Selection Document::combine(const Selection& shape, SelectMode mode) const
+{
+    if (mode == SelectMode::Replace)
+        return shape;
+    return m_selection.combined(shape, mode == SelectMode::Add, m_size);
+}
+
+void Document::selectRectangle(const QRect& rect, SelectMode mode)
+{
+    const QRect r = rect.normalized();
+    changeSelection(combine(Selection::rectangle(m_size, r), mode), tr("Select rectangle"),
+                    {{"type", "select"}, {"op", "rect"}, {"mode", modeId(mode)},
+                     {"rect", QJsonArray{r.x(), r.y(), r.width(), r.height()}}});
+}
+
+void Document::selectEllipse(const QRect& rect, SelectMode mode)
+{
+    const QRect r = rect.normalized();
+    changeSelection(combine(Selection::ellipse(m_size, r), mode), tr("Select ellipse"),
+                    {{"type", "select"}, {"op", "ellipse"}, {"mode", modeId(mode)},
+                     {"rect", QJsonArray{r.x(), r.y(), r.width(), r.height()}}});
+}
+
+void Document::selectPolygon(const QPolygonF& points, SelectMode mode)
+{
+    if (points.size() < 3)
+        return;
+    QPainterPath path;
+    path.addPolygon(points);
+    path.closeSubpath();
+    QJsonArray flat;
+    for (const QPointF& p : points)
+        flat << p.x() << p.y();
+    changeSelection(combine(Selection::fromPath(m_size, path), mode), tr("Lasso selection"),
+                    {{"type", "select"}, {"op", "polygon"}, {"mode", modeId(mode)}, {"points", flat}});
+}
+
+void Document::selectAll()
+{
+    changeSelection(Selection::rectangle(m_size, rect()), tr("Select all"), {{"type", "select"}, {"op", "all"}});
+}
+
+void Document::deselect()
+{
+    if (m_selection.isEmpty())
+        return;
+    changeSelection(Selection(), tr("Deselect"), {{"type", "select"}, {"op", "none"}});
+}
+
+void Document::invertSelection()
+{
+    changeSelection(m_selection.inverted(m_size), tr("Invert selection"), {{"type", "select"}, {"op", "invert"}});
+}
+
+void Document::featherSelection(double radius)
+{
+    if (m_selection.isEmpty() || radius <= 0)
+        return;
+    changeSelection(m_selection.feathered(radius), tr("Feather selection"),
+                    {{"type", "select"}, {"op", "feather"}, {"radius", radius}});
 }
 
 qsizetype Document::undoBytes() const

@@ -10,8 +10,10 @@
 /// stroke keeps the handles of the tiles it changed (before and after).
 
 #include "core/document/Layer.h"
+#include "core/document/Selection.h"
 
 #include <QHash>
+#include <QPolygonF>
 #include <QJsonObject>
 #include <QObject>
 #include <QSize>
@@ -70,6 +72,18 @@ public:
     void addLayerMask(int index);
     void removeLayerMask(int index);
 
+    // ---- selection: each change one undoable command ------------------------------------------
+    enum class SelectMode { Replace, Add, Subtract };
+    const Selection& selection() const { return m_selection; }
+    void selectRectangle(const QRect& rect, SelectMode mode = SelectMode::Replace);
+    void selectEllipse(const QRect& rect, SelectMode mode = SelectMode::Replace);
+    /// Freehand lasso through @p points (closed automatically).
+    void selectPolygon(const QPolygonF& points, SelectMode mode = SelectMode::Replace);
+    void selectAll();
+    void deselect();
+    void invertSelection();
+    void featherSelection(double radius);
+
     // ---- pixels ---------------------------------------------------------------------------------
     /// All visible layers composited (blend modes, opacity, masks), Format_ARGB32_Premultiplied.
     QImage composite() const { return render(rect()); }
@@ -105,8 +119,10 @@ public:
     // ---- used by undo commands ------------------------------------------------------------------
     void restoreStack(const QVector<Layer>& layers, int current);
     void restoreTiles(int index, const QHash<int, QImage>& tiles);
+    void restoreSelection(const Selection& selection);
 
 Q_SIGNALS:
+    void selectionChanged();
     void layersChanged();
     void currentLayerChanged(int index);
     /// Pixels in @p area (document coordinates) may look different now.
@@ -117,6 +133,8 @@ private:
     void pushStack(const QVector<Layer>& after, int current, const QString& text);
     void push(QUndoCommand* command);
     void record(const QJsonObject& object);
+    void changeSelection(const Selection& after, const QString& text, const QJsonObject& journal);
+    Selection combine(const Selection& shape, SelectMode mode) const;
     bool validIndex(int index) const { return index >= 0 && index < m_layers.size(); }
 
     QSize m_size;
@@ -126,6 +144,7 @@ private:
     QString m_filePath;
     int m_dpi = 72;
     Journal* m_journal = nullptr;
+    Selection m_selection;
     int m_expectedIndex = 0; ///< undo index after our own pushes; other changes are undo/redo
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/journal/JournalPlayer.h"
 
+#include "core/brush/FloodFill.h"
 #include "core/brush/StrokeSession.h"
 #include "core/document/Document.h"
 #include "core/io/OraFile.h"
@@ -139,6 +140,47 @@ QString apply(Document& doc, const QJsonObject& r)
         if (index < 0 || index > doc.undoStack()->count())
             return tr("undo position %1 does not exist").arg(index);
         doc.undoStack()->setIndex(index);
+        return {};
+    }
+    if (type == "select") {
+        const QString op = r["op"].toString();
+        const QString m = r["mode"].toString("replace");
+        const auto mode = m == "add" ? Document::SelectMode::Add
+                          : m == "subtract" ? Document::SelectMode::Subtract : Document::SelectMode::Replace;
+        const QJsonArray rect = r["rect"].toArray();
+        const QRect box(rect.at(0).toInt(), rect.at(1).toInt(), rect.at(2).toInt(), rect.at(3).toInt());
+        if (op == "rect")
+            doc.selectRectangle(box, mode);
+        else if (op == "ellipse")
+            doc.selectEllipse(box, mode);
+        else if (op == "polygon") {
+            const QJsonArray flat = r["points"].toArray();
+            QPolygonF poly;
+            for (int i = 0; i + 1 < flat.size(); i += 2)
+                poly << QPointF(flat[i].toDouble(), flat[i + 1].toDouble());
+            if (poly.size() < 3)
+                return tr("lasso with fewer than 3 points");
+            doc.selectPolygon(poly, mode);
+        } else if (op == "all")
+            doc.selectAll();
+        else if (op == "none")
+            doc.deselect();
+        else if (op == "invert")
+            doc.invertSelection();
+        else if (op == "feather")
+            doc.featherSelection(r["radius"].toDouble());
+        else
+            return tr("unknown selection operation \"%1\"").arg(op.left(40));
+        return {};
+    }
+    if (type == "fill") {
+        if (!layerOk)
+            return tr("fill on a layer that does not exist");
+        const QJsonArray at = r["at"].toArray();
+        const QColor colour(r["colour"].toString());
+        if (at.size() != 2 || !colour.isValid())
+            return tr("malformed fill");
+        floodFill(doc, layer, QPoint(at[0].toInt(), at[1].toInt()), colour, r["tolerance"].toInt(), r["merged"].toBool());
         return {};
     }
     if (type == "saved")

@@ -3,10 +3,13 @@
 // eraser, smudge, locks, undo, undo memory, presets as data.
 #include "core/brush/BrushSettings.h"
 #include "core/brush/BrushStroke.h"
+#include "core/brush/FloodFill.h"
 #include "core/brush/LayerSurface.h"
 #include "core/document/Document.h"
 
 #include <QtTest>
+
+#include <cmath>
 
 using namespace ganvas::core;
 
@@ -221,6 +224,70 @@ private Q_SLOTS:
         bad.close();
         QVERIFY(loadBrushPresets(bad.fileName(), &error).isEmpty());
         QVERIFY(error.contains("format 1"));
+    }
+
+    void selectionConfinesPaint()
+    {
+        Document doc(QSize(200, 100), Qt::white);
+        doc.selectRectangle(QRect(50, 0, 100, 100));
+        stroke(doc, hardBrush(30), Qt::black, {10, 50}, {190, 50});
+        QCOMPARE(at(doc, 30, 50), QColor(Qt::white));   // outside: untouched
+        QCOMPARE(at(doc, 100, 50), QColor(Qt::black));  // inside: painted
+        QCOMPARE(at(doc, 170, 50), QColor(Qt::white));
+        doc.invertSelection();
+        stroke(doc, hardBrush(30), Qt::red, {10, 50}, {190, 50});
+        QCOMPARE(at(doc, 30, 50), QColor(Qt::red));
+        QCOMPARE(at(doc, 100, 50), QColor(Qt::black));
+        // A feathered selection lets paint fade in across the edge.
+        doc.deselect();
+        doc.selectRectangle(QRect(0, 0, 100, 100));
+        doc.featherSelection(20);
+        stroke(doc, hardBrush(20), QColor(0, 0, 255), {10, 20}, {190, 20});
+        const int inside = at(doc, 60, 20).blue() - at(doc, 60, 20).red();
+        const int edge = at(doc, 100, 20).blue() - at(doc, 100, 20).red();
+        QVERIFY2(inside > 200 && edge > 40 && edge < 215, qPrintable(QStringLiteral("%1 %2").arg(inside).arg(edge)));
+        QCOMPARE(at(doc, 140, 20), QColor(Qt::white)); // beyond the feathered edge
+        // Selections are undoable like everything else.
+        doc.undoStack()->undo(); // stroke
+        doc.undoStack()->undo(); // feather
+        doc.undoStack()->undo(); // rectangle
+        QVERIFY(!doc.selection().isEmpty());                   // back to the inverted one
+        QCOMPARE(doc.selection().coverage(QPoint(100, 50)), 0.0);
+    }
+
+    void fillBucketWithTolerance()
+    {
+        Document doc(QSize(100, 100), Qt::white);
+        // A black ring splits the canvas; a slightly off-white patch lies inside the ring.
+        BrushSettings ring = hardBrush(6);
+        LayerSurface surface(&doc, 0);
+        BrushStroke s(ring, Qt::black, &surface);
+        s.begin({{50 + 30, 50}, 1});
+        for (int a = 1; a <= 64; ++a)
+            s.moveTo({{50 + 30 * std::cos(a * M_PI / 32), 50 + 30 * std::sin(a * M_PI / 32)}, 1});
+        s.end();
+        surface.commit("ring");
+        doc.replaceTiles(0, {}, "noop");
+        {
+            TileGrid& g = doc.pixelsForPainting(0);
+            g.tileForWrite(0).setPixelColor(48, 48, QColor(250, 250, 250));
+        }
+        QCOMPARE(floodFill(doc, 0, {50, 50}, Qt::green, 0, false) > 0, true);
+        QCOMPARE(at(doc, 50, 50), QColor(Qt::green));
+        QCOMPARE(at(doc, 48, 48), QColor(250, 250, 250)); // differs by 5 > tolerance 0
+        QCOMPARE(at(doc, 5, 5), QColor(Qt::white));       // outside the ring: not connected
+        doc.undoStack()->undo();
+        QVERIFY(floodFill(doc, 0, {50, 50}, Qt::green, 10, false) > 0);
+        QCOMPARE(at(doc, 48, 48), QColor(Qt::green));     // within tolerance 10
+        // Inside a selection only.
+        doc.undoStack()->undo();
+        doc.selectRectangle(QRect(0, 0, 50, 100));
+        floodFill(doc, 0, {40, 50}, Qt::blue, 10, false);
+        QCOMPARE(at(doc, 40, 50), QColor(Qt::blue));
+        QCOMPARE(at(doc, 60, 50), QColor(Qt::white));
+        QCOMPARE(floodFill(doc, 0, {90, 50}, Qt::blue, 10, false), 0); // outside the selection
+        doc.setLayerLocked(0, true);
+        QCOMPARE(floodFill(doc, 0, {20, 5}, Qt::blue, 10, false), 0);
     }
 
     void pressureCurveInterpolates()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The stroke journal: record a session, replay it into an identical document (pixels and undo
 // history), survive a torn last line, refuse damage.
+#include "core/brush/FloodFill.h"
 #include "core/brush/StrokeSession.h"
 #include "core/document/Document.h"
 #include "core/io/OraFile.h"
@@ -62,6 +63,16 @@ void session(Document& doc)
     doc.setLayerLocked(3, true);
     doc.addLayerMask(2);
     QVERIFY(doc.mergeDown(2));
+    doc.setLayerLocked(0, false);
+    doc.setCurrentLayer(0);
+    doc.selectEllipse(QRect(20, 10, 120, 80));
+    doc.selectRectangle(QRect(100, 0, 60, 60), Document::SelectMode::Subtract);
+    doc.selectPolygon(QPolygonF({{5, 5}, {60, 10}, {30, 70}}), Document::SelectMode::Add);
+    doc.featherSelection(6);
+    paint(doc, round, QColor(0, 0, 0), {0, 40}, {200, 60});
+    doc.invertSelection();
+    floodFill(doc, 0, {190, 110}, QColor(255, 0, 255), 40, true);
+    doc.deselect();
 }
 
 } // namespace
@@ -95,6 +106,7 @@ private Q_SLOTS:
         }
         QCOMPARE(back.composite(), doc.composite());
         QCOMPARE(back.currentLayer(), doc.currentLayer());
+        QVERIFY(back.selection() == doc.selection());
         // The undo history came back too: the same depth, and undoing everything gives the blank canvas.
         auto* stack = const_cast<Document&>(back).undoStack();
         QCOMPARE(stack->count(), doc.undoStack()->count());
