@@ -251,6 +251,8 @@ private Q_SLOTS:
         doc.undoStack()->undo(); // stroke
         doc.undoStack()->undo(); // feather
         doc.undoStack()->undo(); // rectangle
+        QVERIFY(doc.selection().isEmpty());                    // deselected
+        doc.undoStack()->undo(); // deselect
         QVERIFY(!doc.selection().isEmpty());                   // back to the inverted one
         QCOMPARE(doc.selection().coverage(QPoint(100, 50)), 0.0);
     }
