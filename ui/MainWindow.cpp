@@ -31,6 +31,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImageReader>
+#include <QInputDialog>
 #include <QImageWriter>
 #include <QLabel>
 #include <QMenuBar>
@@ -243,6 +244,22 @@ void MainWindow::createActions()
     for (auto* d : findChildren<QDockWidget*>())
         view->addAction(d->toggleViewAction());
 
+    QMenu* select = menuBar()->addMenu(tr("&Select"));
+    connect(addNamedAction(select, "actionSelectAll", tr("Select &All"), QKeySequence::SelectAll), &QAction::triggered, this,
+            [this] { m_document->selectAll(); });
+    connect(addNamedAction(select, "actionDeselect", tr("&Deselect"), QKeySequence(tr("Ctrl+Shift+A"))),
+            &QAction::triggered, this, [this] { m_document->deselect(); });
+    connect(addNamedAction(select, "actionInvertSelection", tr("&Invert"), QKeySequence(tr("Ctrl+I"))), &QAction::triggered,
+            this, [this] { m_document->invertSelection(); });
+    connect(addNamedAction(select, "actionFeather", tr("&Feather…"), QKeySequence(tr("Shift+F6"))), &QAction::triggered,
+            this, [this] {
+                bool ok = false;
+                const double radius = QInputDialog::getDouble(this, tr("Feather Selection"), tr("Radius (pixels)"), 8, 0.5,
+                                                              500, 1, &ok);
+                if (ok)
+                    m_document->featherSelection(radius);
+            });
+
     QMenu* tools = menuBar()->addMenu(tr("&Tools"));
     auto* toolGroup = new QActionGroup(this);
     const auto addTool = [&](const char* name, const QString& text, const QString& key, Tool tool) {
@@ -255,6 +272,10 @@ void MainWindow::createActions()
     addTool("actionBrush", tr("&Brush"), tr("B"), Tool::Brush)->setChecked(true);
     addTool("actionEraser", tr("&Eraser"), tr("E"), Tool::Eraser);
     addTool("actionEyedropper", tr("Eye&dropper"), tr("I"), Tool::Eyedropper);
+    addTool("actionFill", tr("&Fill"), tr("F"), Tool::Fill);
+    addTool("actionRectSelect", tr("&Rectangle Selection"), tr("Ctrl+R"), Tool::RectangleSelect);
+    addTool("actionEllipseSelect", tr("E&llipse Selection"), tr("J"), Tool::EllipseSelect);
+    addTool("actionLassoSelect", tr("&Lasso Selection"), tr("L"), Tool::LassoSelect);
     tools->addSeparator();
     connect(addNamedAction(tools, "actionSmaller", tr("Smaller Brush"), QKeySequence(tr("["))), &QAction::triggered,
             m_canvas, [this] { m_canvas->scaleBrushSize(1 / 1.25); });

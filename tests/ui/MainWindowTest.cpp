@@ -129,7 +129,7 @@ private Q_SLOTS:
                 out << a->text().remove(QLatin1Char('&'));
             return out;
         }();
-        QCOMPARE(menus, QStringList({"File", "Edit", "View", "Tools", "Help"}));
+        QCOMPARE(menus, QStringList({"File", "Edit", "View", "Select", "Tools", "Help"}));
         QCOMPARE(findAction(&w, "Open…")->shortcut(), QKeySequence(QKeySequence::Open));
         QCOMPARE(findAction(&w, "Undo")->shortcut(), QKeySequence(QKeySequence::Undo));
         QCOMPARE(findAction(&w, "Export…")->shortcut(), QKeySequence("Ctrl+Shift+E"));
@@ -516,6 +516,41 @@ private Q_SLOTS:
         while (doc->undoStack()->canUndo())
             doc->undoStack()->undo();
         QCOMPARE(doc->layerCount(), 1);
+    }
+
+    void selectThenFillAndPaintInside()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::CanvasView* c = w.canvas();
+        c->zoomActualSize();
+        c->setFocus();
+        // Rectangle selection by dragging (Ctrl+R), then the fill bucket (F) inside it.
+        QTest::keyClick(c, Qt::Key_R, Qt::ControlModifier);
+        QCOMPARE(c->tool(), ui::Tool::RectangleSelect);
+        sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {450, 330}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseMove, toWidget(c, {500, 360}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseMove, toWidget(c, {550, 430}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {550, 430}), Qt::NoButton);
+        QVERIFY(!w.document()->selection().isEmpty());
+        const QRect bounds = w.document()->selection().bounds(w.document()->size());
+        QVERIFY2(qAbs(bounds.left() - 450) <= 1 && qAbs(bounds.bottom() - 430) <= 1, qPrintable(QString::number(bounds.left())));
+        w.colourPanel()->setForeground(QColor(0, 128, 0));
+        QTest::keyClick(c, Qt::Key_F);
+        QTest::mouseClick(c, Qt::LeftButton, Qt::NoModifier, toWidget(c, {500, 380}));
+        QCOMPARE(docPixel(w, 500, 380), QColor(0, 128, 0));
+        QCOMPARE(docPixel(w, 460, 340), QColor(0, 128, 0));
+        QCOMPARE(docPixel(w, 440, 380), QColor(Qt::white)); // outside the selection
+        // The outline is drawn on the canvas (dashes along the selection edge).
+        const QImage shown = c->grab().toImage();
+        const QColor edge = shown.pixelColor(toWidget(c, {500, 430}));
+        QVERIFY(edge == QColor(Qt::black) || edge == QColor(Qt::white));
+        // Ctrl+Shift+A deselects; Ctrl+Z brings the selection back.
+        QTest::keyClick(c, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(w.document()->selection().isEmpty());
+        QTest::keyClick(c, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!w.document()->selection().isEmpty());
     }
 
     void zoomKeepsTheAnchor()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/canvas/CanvasView.h"
 
+#include "core/brush/FloodFill.h"
 #include "core/brush/StrokeSession.h"
 
 #include <QElapsedTimer>
@@ -53,6 +54,7 @@ void CanvasView::setDocument(core::Document* document)
     m_document = document;
     if (m_document) {
         connect(m_document, &core::Document::pixelsChanged, this, &CanvasView::onPixelsChanged);
+        connect(m_document, &core::Document::selectionChanged, this, qOverload<>(&QWidget::update));
         connect(m_document, &core::Document::layersChanged, this, [this] {
             if (m_stroke) // the stack changed under a stroke (undo from a panel): drop the stroke
                 endStroke();
@@ -192,6 +194,32 @@ void CanvasView::setColour(const QColor& colour)
     m_colour = colour;
 }
 
+bool CanvasView::isSelectTool() const
+{
+    return m_tool == Tool::RectangleSelect || m_tool == Tool::EllipseSelect || m_tool == Tool::LassoSelect;
+}
+
+void CanvasView::finishSelection(Qt::KeyboardModifiers modifiers)
+{
+    if (!m_document || m_selecting.size() < 2) {
+        m_selecting.clear();
+        return;
+    }
+    // Shift adds to the selection, Alt takes away from it (as in Krita, GIMP and Photoshop).
+    const auto mode = (modifiers & Qt::ShiftModifier)  ? core::Document::SelectMode::Add
+                      : (modifiers & Qt::AltModifier) ? core::Document::SelectMode::Subtract
+                                                      : core::Document::SelectMode::Replace;
+    const QRect box = QRectF(m_selecting.first(), m_selecting.last()).normalized().toRect();
+    if (m_tool == Tool::RectangleSelect)
+        box.width() < 1 || box.height() < 1 ? m_document->deselect() : m_document->selectRectangle(box, mode);
+    else if (m_tool == Tool::EllipseSelect)
+        box.width() < 1 || box.height() < 1 ? m_document->deselect() : m_document->selectEllipse(box, mode);
+    else
+        m_selecting.size() < 3 ? m_document->deselect() : m_document->selectPolygon(m_selecting, mode);
+    m_selecting.clear();
+    update();
+}
+
 const core::BrushSettings& CanvasView::activeBrush() const
 {
     return m_tool == Tool::Eraser ? m_eraser : m_brush;
@@ -242,6 +270,26 @@ void CanvasView::paintEvent(QPaintEvent* event)
     }
     p.setPen(QPen(palette().color(QPalette::Shadow), 0));
     p.drawRect(QRectF(QPointF(0, 0), QSizeF(m_composite.size())));
+    // Selection outline ("marching ants": black and white dashes) and the one being dragged out.
+    QPainterPath outline = m_document ? m_document->selection().outline() : QPainterPath();
+    if (!m_selecting.isEmpty()) {
+        QPainterPath band;
+        const QRectF box = QRectF(m_selecting.first(), m_selecting.last()).normalized();
+        if (m_tool == Tool::RectangleSelect)
+            band.addRect(box);
+        else if (m_tool == Tool::EllipseSelect)
+            band.addEllipse(box);
+        else
+            band.addPolygon(m_selecting);
+        outline.addPath(band);
+    }
+    if (!outline.isEmpty()) {
+        p.setPen(QPen(Qt::white, 0));
+        p.drawPath(outline);
+        QPen dashes(Qt::black, 0, Qt::DashLine);
+        p.setPen(dashes);
+        p.drawPath(outline);
+    }
     p.resetTransform();
     if ((m_tool == Tool::Brush || m_tool == Tool::Eraser) && m_cursor.x() >= 0 && !m_panning) {
         const qreal r = activeBrush().size / 2 * m_zoom;
@@ -352,6 +400,20 @@ void CanvasView::mousePressEvent(QMouseEvent* event)
     if (event->button() == Qt::LeftButton) {
         QElapsedTimer timer;
         timer.start();
+        const QPointF docPos = viewTransform().inverted().map(event->position());
+        if (isSelectTool()) {
+            m_selecting = {docPos};
+            event->accept();
+            return;
+        }
+        if (m_tool == Tool::Fill) {
+            if (m_document && core::floodFill(*m_document, m_document->currentLayer(), docPos.toPoint(), m_colour,
+                                              m_fillTolerance, false) == 0 &&
+                m_document->layer(m_document->currentLayer()).locked)
+                Q_EMIT message(tr("The layer \"%1\" is locked.").arg(m_document->layer(m_document->currentLayer()).name));
+            event->accept();
+            return;
+        }
         if (m_tool == Tool::Eyedropper)
             pickColour(event->position());
         else
@@ -373,6 +435,17 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event)
         Q_EMIT viewChanged();
         return;
     }
+    if (!m_selecting.isEmpty() && (event->buttons() & Qt::LeftButton)) {
+        const QPointF docPos = viewTransform().inverted().map(event->position());
+        if (m_tool == Tool::LassoSelect)
+            m_selecting << docPos;
+        else if (m_selecting.size() == 1)
+            m_selecting << docPos;
+        else
+            m_selecting.last() = docPos;
+        update();
+        return;
+    }
     QElapsedTimer timer;
     timer.start();
     if (m_stroke && (event->buttons() & Qt::LeftButton))
@@ -390,8 +463,11 @@ void CanvasView::mouseReleaseEvent(QMouseEvent* event)
         setCursor(m_spaceDown ? Qt::OpenHandCursor : Qt::CrossCursor);
         return;
     }
-    if (event->button() == Qt::LeftButton)
+    if (event->button() == Qt::LeftButton) {
+        if (!m_selecting.isEmpty())
+            finishSelection(event->modifiers());
         endStroke();
+    }
     QWidget::mouseReleaseEvent(event);
 }
 

@@ -12,6 +12,7 @@
 
 #include <QImage>
 #include <QPointF>
+#include <QPolygonF>
 #include <QPointer>
 #include <QTransform>
 #include <QWidget>
@@ -25,7 +26,7 @@ struct InputPoint;
 
 namespace ganvas::ui {
 
-enum class Tool { Brush, Eraser, Eyedropper };
+enum class Tool { Brush, Eraser, Eyedropper, Fill, RectangleSelect, EllipseSelect, LassoSelect };
 
 class CanvasView : public QWidget {
     Q_OBJECT
@@ -65,6 +66,8 @@ public Q_SLOTS:
     void setBrush(const ganvas::core::BrushSettings& brush);
     void setEraser(const ganvas::core::BrushSettings& eraser);
     void setColour(const QColor& colour);
+    void setFillTolerance(int tolerance) { m_fillTolerance = tolerance; }
+    int fillTolerance() const { return m_fillTolerance; }
     /// Multiplies the active tool's size (the [ and ] keys).
     void scaleBrushSize(qreal factor);
 
@@ -102,6 +105,8 @@ private:
     void updateCursorOutline(QPointF widgetPos);
     QRect outlineRect() const;
     const core::BrushSettings& activeBrush() const;
+    bool isSelectTool() const;
+    void finishSelection(Qt::KeyboardModifiers modifiers);
 
     QPointer<core::Document> m_document;
     QImage m_composite;
@@ -122,6 +127,8 @@ private:
     std::unique_ptr<core::StrokeSession> m_stroke;
     bool m_strokeErases = false;
     double m_lastEventMs = 0;
+    int m_fillTolerance = 32;
+    QPolygonF m_selecting; ///< document points of the selection being dragged out
 };
 
 } // namespace ganvas::ui
