@@ -7,6 +7,7 @@
 #include "core/document/Document.h"
 #include "core/io/ImageIO.h"
 #include "core/io/OraFile.h"
+#include "core/io/Provenance.h"
 #include "core/journal/AutosaveSession.h"
 #include "core/journal/Journal.h"
 #include "core/journal/JournalPlayer.h"
@@ -14,6 +15,7 @@
 #include "core/settings/ComputeSettings.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
+#include "ui/dialogs/ExportDialog.h"
 #include "ui/dialogs/NewCanvasDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/BrushPanel.h"
@@ -26,7 +28,10 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QMimeData>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -52,6 +57,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
 {
     initGanvasResources();
     setObjectName(QStringLiteral("mainWindow"));
+    setAcceptDrops(true);
     setWindowIcon(QIcon(QStringLiteral(":/ganvas/icons/ganvas.svg")));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
 
@@ -215,6 +221,9 @@ void MainWindow::createActions()
     redo->setShortcuts({QKeySequence(tr("Ctrl+Shift+Z")), QKeySequence::Redo});
     connect(undo, &QAction::triggered, this, [this] { m_document->undoStack()->undo(); });
     connect(redo, &QAction::triggered, this, [this] { m_document->undoStack()->redo(); });
+    edit->addSeparator();
+    connect(addNamedAction(edit, "actionPaste", tr("&Paste as Layer"), QKeySequence::Paste), &QAction::triggered, this,
+            &MainWindow::pasteAsLayer);
     edit->addSeparator();
     connect(addNamedAction(edit, "actionShortcuts", tr("Configure &Shortcuts…"), {}), &QAction::triggered, this,
             &MainWindow::configureShortcuts);
@@ -475,15 +484,57 @@ void MainWindow::openDialog()
 
 void MainWindow::exportDialog()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Image"), QString(),
-                                                      tr("PNG (*.png);;JPEG (*.jpg *.jpeg);;WebP (*.webp);;TIFF (*.tif *.tiff)"));
-    if (path.isEmpty())
-        return;
+    QString suggestion = m_document->filePath().isEmpty() ? tr("untitled.png") : m_document->filePath();
+    suggestion = QFileInfo(suggestion).path() + QLatin1Char('/') + QFileInfo(suggestion).completeBaseName() +
+                 QStringLiteral(".png");
+    ExportDialog dialog(m_document->size(), suggestion, this);
+    if (dialog.exec() == QDialog::Accepted)
+        exportTo(dialog.path(), dialog.outputSize(), dialog.quality());
+}
+
+bool MainWindow::exportTo(const QString& path, QSize size, int quality)
+{
+    QImage image = m_document->composite();
+    if (size.isValid() && size != image.size())
+        image = image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     QString error;
-    if (!core::saveImage(m_document->composite(), path, &error, 95))
+    if (!core::saveImage(image, path, &error, quality, core::provenanceText(*m_document))) {
         QMessageBox::warning(this, tr("Export"), error);
-    else
-        statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 5000);
+        return false;
+    }
+    statusBar()->showMessage(tr("Exported %1 (%2 x %3)").arg(QFileInfo(path).fileName()).arg(image.width()).arg(image.height()),
+                             5000);
+    return true;
+}
+
+bool MainWindow::pasteAsLayer()
+{
+    const QImage image = QApplication::clipboard()->image();
+    if (image.isNull()) {
+        statusBar()->showMessage(tr("The clipboard holds no image."), 4000);
+        return false;
+    }
+    m_document->addLayer(tr("Pasted"), image);
+    return true;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if ((!urls.isEmpty() && urls.first().isLocalFile()) || event->mimeData()->hasImage())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) {
+        openImage(urls.first().toLocalFile());
+        event->acceptProposedAction();
+    } else if (event->mimeData()->hasImage()) {
+        m_document->addLayer(tr("Dropped"), qvariant_cast<QImage>(event->mimeData()->imageData()));
+        event->acceptProposedAction();
+    }
 }
 
 void MainWindow::runBenchmark()

@@ -57,6 +57,10 @@ public:
     bool saveTo(const QString& path);
     /// Offers to save unsaved changes. Returns false when the user cancels.
     bool maybeSave();
+    /// Writes the flattened image at @p size (empty: the canvas size) with its provenance.
+    bool exportTo(const QString& path, QSize size = {}, int quality = 92);
+    /// Adds the clipboard's image as a new layer.
+    bool pasteAsLayer();
     /// Looks for work a crashed Ganvas left behind and offers to recover it (newest first).
     /// Returns true when a document was recovered.
     bool offerRecovery();
@@ -78,6 +82,8 @@ public Q_SLOTS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void createDocks();

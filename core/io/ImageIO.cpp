@@ -44,7 +44,7 @@ QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& lim
     return image;
 }
 
-bool saveImage(const QImage& image, const QString& path, QString* error, int quality)
+bool saveImage(const QImage& image, const QString& path, QString* error, int quality, const QMap<QString, QString>& text)
 {
     const QString name = QFileInfo(path).fileName();
     const QByteArray format = QFileInfo(path).suffix().toLower().toLatin1();
@@ -60,6 +60,8 @@ bool saveImage(const QImage& image, const QString& path, QString* error, int qua
     QImageWriter writer(&file, format);
     if (quality >= 0)
         writer.setQuality(quality);
+    for (auto it = text.cbegin(); it != text.cend(); ++it)
+        writer.setText(it.key(), it.value());
     if (!writer.write(image)) {
         file.cancelWriting();
         *error = tr("Cannot save %1: %2.").arg(name, writer.errorString());

@@ -6,6 +6,7 @@
 /// written aside, then renamed), so a crash mid-save leaves the old file intact.
 
 #include <QImage>
+#include <QMap>
 #include <QString>
 
 namespace ganvas::core {
@@ -21,6 +22,9 @@ QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& lim
 /// Writes @p image to @p path atomically; the format follows the suffix. @p quality 0–100 for
 /// lossy formats, -1 for the default. Returns false and sets @p error on failure; the old file,
 /// if any, is untouched then.
-bool saveImage(const QImage& image, const QString& path, QString* error, int quality = -1);
+/// @p text goes into the file's text chunks where the format has them (PNG tEXt/iTXt): what
+/// made the image, so a result can be reproduced.
+bool saveImage(const QImage& image, const QString& path, QString* error, int quality = -1,
+               const QMap<QString, QString>& text = {});
 
 } // namespace ganvas::core

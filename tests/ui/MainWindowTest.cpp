@@ -9,6 +9,7 @@
 #include "ui/MainWindow.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
+#include "ui/dialogs/ExportDialog.h"
 #include "ui/dialogs/NewCanvasDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/JobRow.h"
@@ -551,6 +552,57 @@ private Q_SLOTS:
         QVERIFY(w.document()->selection().isEmpty());
         QTest::keyClick(c, Qt::Key_Z, Qt::ControlModifier);
         QVERIFY(!w.document()->selection().isEmpty());
+    }
+
+    void exportScalesAndRecordsProvenance()
+    {
+        QTemporaryDir dir;
+        ui::MainWindow w;
+        w.show();
+        w.document()->addLayer("ink");
+        QVERIFY(w.exportTo(dir.filePath("half.png"), QSize(512, 384)));
+        const QImage half(dir.filePath("half.png"));
+        QCOMPARE(half.size(), QSize(512, 384));
+        QVERIFY(half.text("Software").startsWith("Ganvas"));
+        const auto prov = QJsonDocument::fromJson(half.text("GanvasProvenance").toUtf8()).object();
+        QCOMPARE(prov["canvas"].toArray().at(0).toInt(), 1024);
+        QCOMPARE(prov["layers"].toArray().size(), 2);
+        QVERIFY(prov["journal_records"].toInt() >= 2);
+        QVERIFY(w.exportTo(dir.filePath("full.jpg"), {}, 80));
+        QCOMPARE(QImage(dir.filePath("full.jpg")).size(), QSize(1024, 768));
+        // The dialog keeps the aspect ratio between scale, width and height.
+        ui::ExportDialog dialog(QSize(1000, 500), dir.filePath("x.png"));
+        dialog.scaleBox()->setValue(200);
+        QCOMPARE(dialog.outputSize(), QSize(2000, 1000));
+        dialog.widthBox()->setValue(500);
+        QCOMPARE(dialog.outputSize(), QSize(500, 250));
+        QCOMPARE(dialog.scaleBox()->value(), 50);
+    }
+
+    void pasteAndDropImages()
+    {
+        QTemporaryDir dir;
+        ui::MainWindow w;
+        w.show();
+        QImage red(100, 50, QImage::Format_RGB32);
+        red.fill(Qt::red);
+        QApplication::clipboard()->setImage(red);
+        w.findChild<QAction*>("actionPaste")->trigger(); // Ctrl+V
+        QCOMPARE(w.document()->layerCount(), 2);
+        QCOMPARE(docPixel(w, 10, 10), QColor(Qt::red));
+        QCOMPARE(docPixel(w, 10, 60), QColor(Qt::white));
+        // Dropping an image file opens it.
+        QString error;
+        QVERIFY(core::saveImage(red, dir.filePath("drop.png"), &error));
+        w.document()->undoStack()->setClean();
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(dir.filePath("drop.png"))});
+        QDragEnterEvent enter(QPoint(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &drop);
+        QCOMPARE(w.document()->size(), QSize(100, 50));
     }
 
     void zoomKeepsTheAnchor()
