@@ -5,13 +5,18 @@
 #include "core/brush/LayerSurface.h"
 #include "core/document/Document.h"
 #include "core/engine/bench/Bench.h"
+#include "core/io/OraFile.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QPainter>
 
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 namespace ganvas::core {
@@ -156,6 +161,63 @@ engine::BenchResult undoMemory(const engine::BenchOptions& o)
     return r;
 }
 
+/// Peak resident memory of this process so far, MiB (Linux: VmHWM; resettable through
+/// /proc/self/clear_refs so each measurement starts from the current size).
+double peakMiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray& line : status.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return 0;
+}
+
+void resetPeak()
+{
+    QFile clear(QStringLiteral("/proc/self/clear_refs"));
+    if (clear.open(QIODevice::WriteOnly))
+        clear.write("5");
+}
+
+engine::BenchResult oraSaveLoad(const engine::BenchOptions& o)
+{
+    auto doc = benchDocument(o.quick);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bench.ora"));
+    QString error;
+    resetPeak();
+    const double base = peakMiB();
+    QElapsedTimer t;
+    t.start();
+    if (!saveOra(*doc, path, &error))
+        throw std::runtime_error(error.toStdString());
+    const double saveSeconds = t.nsecsElapsed() / 1e9;
+    const double savePeak = peakMiB() - base;
+    const qint64 bytes = QFileInfo(path).size();
+    doc.reset();
+    resetPeak();
+    const double base2 = peakMiB();
+    t.start();
+    auto back = loadOra(path, &error);
+    if (!back)
+        throw std::runtime_error(error.toStdString());
+    const double loadSeconds = t.nsecsElapsed() / 1e9;
+    engine::BenchResult r;
+    r.value = saveSeconds;
+    r.unit = "s";
+    r.higherIsBetter = false;
+    r.details["save_s"] = saveSeconds;
+    r.details["open_s"] = loadSeconds;
+    r.details["save_peak_extra_MiB"] = savePeak;
+    r.details["open_peak_extra_MiB"] = peakMiB() - base2;
+    r.details["file_MiB"] = bytes / double(1 << 20);
+    r.details["layers"] = back->layerCount();
+    r.details["canvas_edge"] = back->size().width();
+    return r;
+}
+
 engine::BenchCase makeCase(std::string name, std::string description,
                            engine::BenchResult (*fn)(const engine::BenchOptions&))
 {
@@ -174,6 +236,7 @@ void registerCoreBenchCases(engine::BenchRegistry& registry)
     registry.add(makeCase("paint-dabs", "64 px dabs per second on a 4096^2 10-layer canvas (1024^2 quick)", &dabThroughput));
     registry.add(makeCase("paint-event", "input-to-pixels per pointer event, 200-dab strokes of 64 px, 4096^2 x 10 layers (median)",
                           &eventLatency));
+    registry.add(makeCase("ora-save-open", "save then open a 10-layer 4096^2 OpenRaster project (value: save seconds)", &oraSaveLoad));
     registry.add(makeCase("undo-stroke", "undo memory per stroke, 100 strokes on 4096^2 x 10 layers", &undoMemory));
 }
 

@@ -95,7 +95,7 @@ QString pngBase64(const QImage& image)
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "png", 1);
+    image.save(&buffer, "png", 75); // zlib level 2 (see OraFile.cpp)
     return QString::fromLatin1(bytes.toBase64());
 }
 
