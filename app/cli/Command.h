@@ -32,5 +32,6 @@ public:
 std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeBenchCommand();
 std::unique_ptr<Command> makeRenderCommand();
+std::unique_ptr<Command> makeTimelapseCommand();
 
 } // namespace ganvas::cli

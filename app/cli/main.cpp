@@ -30,6 +30,7 @@ int main(int argc, char** argv)
     commands.push_back(cli::makeInfoCommand());
     commands.push_back(cli::makeBenchCommand());
     commands.push_back(cli::makeRenderCommand());
+    commands.push_back(cli::makeTimelapseCommand());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands)
         subs.emplace_back(c->add(cli), c.get());

@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <opencv2/videoio.hpp>
+
 namespace {
 
 struct Run {
@@ -184,6 +186,28 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(dir.filePath("x.png")));
         const Run usage = run(kCli, {"render", dir.filePath("j.jsonl")});
         QCOMPARE(usage.code, 2);
+
+        // The same journal as a timelapse video: one frame per record here, ending on the result.
+        const Run video = run(kCli, {"timelapse", dir.filePath("j.jsonl"), "-o", dir.filePath("t.avi"), "--frames", "100",
+                                     "--size", "160"});
+        QVERIFY2(video.code == 0, qPrintable(video.err));
+        cv::VideoCapture capture(dir.filePath("t.avi").toStdString());
+        QVERIFY(capture.isOpened());
+        QCOMPARE(int(capture.get(cv::CAP_PROP_FRAME_COUNT)), 6); // begin, 3 strokes, add layer, opacity
+        QCOMPARE(int(capture.get(cv::CAP_PROP_FRAME_WIDTH)), 160);
+        cv::Mat frame, last;
+        while (capture.read(frame))
+            last = frame.clone();
+        const QImage expected = doc.composite().convertToFormat(QImage::Format_RGB888);
+        double diff = 0;
+        for (int y = 0; y < 90; ++y)
+            for (int x = 0; x < 160; ++x) {
+                const cv::Vec3b bgr = last.at<cv::Vec3b>(y, x);
+                const QColor e = expected.pixelColor(x, y);
+                diff += qAbs(bgr[2] - e.red()) + qAbs(bgr[1] - e.green()) + qAbs(bgr[0] - e.blue());
+            }
+        QVERIFY2(diff / (160 * 90 * 3) < 6, qPrintable(QString::number(diff / (160 * 90 * 3)))); // MJPEG is lossy
+        QCOMPARE(run(kCli, {"timelapse", dir.filePath("none.jsonl"), "-o", dir.filePath("n.avi")}).code, 1);
     }
 
     void studioWithoutDisplaySaysSo()
