@@ -81,6 +81,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
     connect(m_canvas, &CanvasView::strokeStarted, m_colours, &ColourPanel::addRecent);
     connect(m_colours, &ColourPanel::foregroundChanged, m_canvas, &CanvasView::setColour);
     connect(m_brushes, &BrushPanel::brushChanged, m_canvas, &CanvasView::setBrush);
+    connect(m_layers, &LayersPanel::editMaskToggled, m_canvas, &CanvasView::setEditingMask);
     connect(m_canvas, &CanvasView::brushSizeChanged, m_brushes, &BrushPanel::showSize);
 
     loadBrushes();

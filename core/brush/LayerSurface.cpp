@@ -35,9 +35,10 @@ inline quint32 pack(float a, float r, float g, float b)
 
 } // namespace
 
-LayerSurface::LayerSurface(Document* document, int layer)
-    : m_document(document), m_layer(layer),
-      m_paintable(layer >= 0 && layer < document->layerCount() && !document->layer(layer).locked)
+LayerSurface::LayerSurface(Document* document, int layer, bool mask)
+    : m_document(document), m_layer(layer), m_mask(mask),
+      m_paintable(layer >= 0 && layer < document->layerCount() && !document->layer(layer).locked &&
+                  (!mask || document->layer(layer).hasMask))
 {
 }
 
@@ -45,7 +46,9 @@ void LayerSurface::drawDab(const Dab& dab)
 {
     if (!m_paintable || dab.radius <= 0)
         return;
-    TileGrid& grid = m_document->pixelsForPainting(m_layer);
+    TileGrid& grid = m_mask ? m_document->maskForPainting(m_layer) : m_document->pixelsForPainting(m_layer);
+    // On a mask the colour's lightness is how much it reveals: white shows, black hides.
+    const QColor colour = m_mask ? QColor(255, 255, 255, dab.colour.lightness()) : dab.colour;
     const float radius = static_cast<float>(dab.radius);
     const QRect box = QRectF(dab.centre.x() - radius - 1, dab.centre.y() - radius - 1, 2 * radius + 2, 2 * radius + 2)
                           .toAlignedRect()
@@ -55,11 +58,11 @@ void LayerSurface::drawDab(const Dab& dab)
     const float hardness = static_cast<float>(std::clamp(dab.hardness, 0.0, 1.0));
     const float flow = static_cast<float>(std::clamp(dab.flow, 0.0, 1.0));
     const float ceiling = static_cast<float>(std::clamp(dab.opacity, 0.0, 1.0));
-    const float ca = static_cast<float>(dab.colour.alphaF());
+    const float ca = static_cast<float>(colour.alphaF());
     // Premultiplied colour, 0..255.
-    const float cr = static_cast<float>(dab.colour.redF()) * 255.f * ca;
-    const float cg = static_cast<float>(dab.colour.greenF()) * 255.f * ca;
-    const float cb = static_cast<float>(dab.colour.blueF()) * 255.f * ca;
+    const float cr = static_cast<float>(colour.redF()) * 255.f * ca;
+    const float cg = static_cast<float>(colour.greenF()) * 255.f * ca;
+    const float cb = static_cast<float>(colour.blueF()) * 255.f * ca;
     const float cA = 255.f * ca;
     const float cx = static_cast<float>(dab.centre.x()), cy = static_cast<float>(dab.centre.y());
     const QImage& selection = m_document->selection().mask(); // null: everything may change
@@ -118,7 +121,7 @@ QColor LayerSurface::sampleColour(QPointF centre, double radius) const
                           .intersected(m_document->rect());
     if (box.isEmpty() || m_layer < 0 || m_layer >= m_document->layerCount())
         return QColor(0, 0, 0, 0);
-    const QImage region = m_document->layer(m_layer).pixels.copyRegion(box);
+    const QImage region = (m_mask ? m_document->layer(m_layer).mask : m_document->layer(m_layer).pixels).copyRegion(box);
     double a = 0, r = 0, g = 0, b = 0;
     int n = 0;
     for (int y = 0; y < region.height(); ++y) {
@@ -151,7 +154,7 @@ void LayerSurface::commit(const QString& text)
 {
     if (!m_paintable || m_before.isEmpty())
         return;
-    m_document->commitTiles(m_layer, m_before, text);
+    m_document->commitTiles(m_layer, m_before, text, m_mask);
     m_before.clear();
     m_coverage.clear();
     m_paintable = false;

@@ -24,7 +24,9 @@ class Document;
 
 class LayerSurface : public PaintSurface {
 public:
-    LayerSurface(Document* document, int layer);
+    /// @p mask: paint into the layer's mask instead of its pixels (light colours reveal, dark
+    /// ones and the eraser hide). Requires the layer to have a mask.
+    LayerSurface(Document* document, int layer, bool mask = false);
 
     bool isPaintable() const { return m_paintable; }
     void drawDab(const Dab& dab) override;
@@ -44,6 +46,7 @@ private:
 
     Document* m_document;
     int m_layer;
+    bool m_mask;
     bool m_paintable;
     QHash<int, QImage> m_before;
     QHash<int, TouchedTile> m_coverage;

@@ -8,8 +8,8 @@
 
 namespace ganvas::core {
 
-StrokeSession::StrokeSession(Document* document, int layer, const BrushSettings& brush, const QColor& colour)
-    : m_document(document), m_layer(layer), m_brush(brush), m_colour(colour), m_surface(document, layer),
+StrokeSession::StrokeSession(Document* document, int layer, const BrushSettings& brush, const QColor& colour, bool mask)
+    : m_document(document), m_layer(layer), m_brush(brush), m_colour(colour), m_mask(mask), m_surface(document, layer, mask),
       m_stroke(brush, colour, &m_surface)
 {
 }
@@ -58,6 +58,7 @@ void StrokeSession::end(const QString& undoText)
     if (Journal* journal = m_document->journal())
         journal->record({{"type", "stroke"},
                          {"layer", m_layer},
+                         {"mask", m_mask},
                          {"brush", m_brush.toJson()},
                          {"colour", m_colour.name(QColor::HexArgb)},
                          {"text", undoText},

@@ -20,7 +20,8 @@ class Document;
 
 class StrokeSession {
 public:
-    StrokeSession(Document* document, int layer, const BrushSettings& brush, const QColor& colour);
+    /// @p mask: paint the layer's mask (see LayerSurface).
+    StrokeSession(Document* document, int layer, const BrushSettings& brush, const QColor& colour, bool mask = false);
 
     bool isPaintable() const { return m_surface.isPaintable(); }
     void begin(const InputPoint& p);
@@ -38,6 +39,7 @@ private:
     int m_layer;
     BrushSettings m_brush;
     QColor m_colour;
+    bool m_mask;
     LayerSurface m_surface;
     BrushStroke m_stroke;
     QJsonArray m_points;

@@ -43,8 +43,9 @@ private:
 class TilesCommand : public QUndoCommand {
 public:
     TilesCommand(Document* doc, int layer, QHash<int, QImage> before, QHash<int, QImage> after, bool applied,
-                 const QString& text)
-        : m_doc(doc), m_layer(layer), m_before(std::move(before)), m_after(std::move(after)), m_skipRedo(applied)
+                 const QString& text, bool mask = false)
+        : m_doc(doc), m_layer(layer), m_before(std::move(before)), m_after(std::move(after)), m_skipRedo(applied),
+          m_mask(mask)
     {
         setText(text);
     }
@@ -53,9 +54,9 @@ public:
         if (m_skipRedo)
             m_skipRedo = false;
         else
-            m_doc->restoreTiles(m_layer, m_after);
+            m_doc->restoreTiles(m_layer, m_after, m_mask);
     }
-    void undo() override { m_doc->restoreTiles(m_layer, m_before); }
+    void undo() override { m_doc->restoreTiles(m_layer, m_before, m_mask); }
     void collect(QVector<const QImage*>* out) const
     {
         for (const auto* map : {&m_before, &m_after})
@@ -68,6 +69,7 @@ private:
     int m_layer;
     QHash<int, QImage> m_before, m_after;
     bool m_skipRedo;
+    bool m_mask;
 };
 
 class SelectionCommand : public QUndoCommand {
@@ -211,11 +213,11 @@ void Document::restoreStack(const QVector<Layer>& layers, int current)
     Q_EMIT pixelsChanged(rect());
 }
 
-void Document::restoreTiles(int index, const QHash<int, QImage>& tiles)
+void Document::restoreTiles(int index, const QHash<int, QImage>& tiles, bool mask)
 {
-    if (!validIndex(index))
+    if (!validIndex(index) || (mask && !m_layers[index].hasMask))
         return;
-    TileGrid& grid = m_layers[index].pixels;
+    TileGrid& grid = mask ? m_layers[index].mask : m_layers[index].pixels;
     QRect changed;
     for (auto it = tiles.cbegin(); it != tiles.cend(); ++it) {
         grid.setTile(it.key(), it.value());
@@ -408,14 +410,15 @@ QImage Document::render(const QRect& area) const
     return out;
 }
 
-void Document::commitTiles(int index, const QHash<int, QImage>& before, const QString& text)
+void Document::commitTiles(int index, const QHash<int, QImage>& before, const QString& text, bool mask)
 {
     if (!validIndex(index) || before.isEmpty())
         return;
+    const TileGrid& grid = mask ? m_layers[index].mask : m_layers[index].pixels;
     QHash<int, QImage> after;
     for (auto it = before.cbegin(); it != before.cend(); ++it)
-        after.insert(it.key(), m_layers[index].pixels.tile(it.key()));
-    push(new TilesCommand(this, index, before, after, true, text));
+        after.insert(it.key(), grid.tile(it.key()));
+    push(new TilesCommand(this, index, before, after, true, text, mask));
     Q_EMIT layersChanged();
 }
 

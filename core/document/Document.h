@@ -93,11 +93,14 @@ public:
     /// Live painting: the layer's pixel grid to write into directly. Callers then call
     /// notifyPixelsChanged() for what they touched and finally commitTiles() once.
     TileGrid& pixelsForPainting(int index) { return m_layers[index].pixels; }
+    /// The layer's mask grid for painting into (the layer must have a mask).
+    TileGrid& maskForPainting(int index) { return m_layers[index].mask; }
     void notifyPixelsChanged(const QRect& area) { Q_EMIT pixelsChanged(area); }
     /// Records a finished change of layer @p index as one undo command. @p before holds the
     /// tiles as they were (null = transparent) for every tile index that changed; the layer
     /// already holds the new tiles. Works for strokes and for AI results.
-    void commitTiles(int index, const QHash<int, QImage>& before, const QString& text);
+    /// @p mask: the tiles are the layer's mask, not its pixels.
+    void commitTiles(int index, const QHash<int, QImage>& before, const QString& text, bool mask = false);
     /// Replaces tiles of layer @p index with @p after as one undo command (applied now).
     void replaceTiles(int index, const QHash<int, QImage>& after, const QString& text);
 
@@ -118,7 +121,7 @@ public:
 
     // ---- used by undo commands ------------------------------------------------------------------
     void restoreStack(const QVector<Layer>& layers, int current);
-    void restoreTiles(int index, const QHash<int, QImage>& tiles);
+    void restoreTiles(int index, const QHash<int, QImage>& tiles, bool mask = false);
     void restoreSelection(const Selection& selection);
 
 Q_SIGNALS:

@@ -49,7 +49,10 @@ QString apply(Document& doc, const QJsonObject& r)
         const QJsonArray points = r["points"].toArray();
         if (points.isEmpty())
             return tr("stroke without points");
-        StrokeSession stroke(&doc, layer, brush, colour);
+        const bool mask = r["mask"].toBool();
+        if (mask && !doc.layer(layer).hasMask)
+            return tr("mask stroke on a layer without a mask");
+        StrokeSession stroke(&doc, layer, brush, colour, mask);
         for (int i = 0; i < points.size(); ++i) {
             const QJsonArray p = points[i].toArray();
             if (p.size() != 6)

@@ -292,6 +292,33 @@ private Q_SLOTS:
         QCOMPARE(floodFill(doc, 0, {20, 5}, Qt::blue, 10, false), 0);
     }
 
+    void paintingIntoALayerMask()
+    {
+        Document doc(QSize(100, 60), Qt::white);
+        doc.addLayer("red", [] {
+            QImage img(100, 60, QImage::Format_ARGB32_Premultiplied);
+            img.fill(Qt::red);
+            return img;
+        }());
+        doc.addLayerMask(1);
+        QCOMPARE(at(doc, 50, 30), QColor(Qt::red));
+        // Black on the mask hides the layer there; the pixels themselves are untouched.
+        {
+            LayerSurface surface(&doc, 1, true);
+            QVERIFY(surface.isPaintable());
+            BrushStroke s(hardBrush(20), Qt::black, &surface);
+            s.begin({{50, 30}, 1});
+            s.end();
+            surface.commit("mask");
+        }
+        QCOMPARE(at(doc, 50, 30), QColor(Qt::white));
+        QCOMPARE(at(doc, 10, 30), QColor(Qt::red));
+        QCOMPARE(doc.layer(1).pixels.copyRegion(QRect(50, 30, 1, 1)).pixelColor(0, 0), QColor(Qt::red));
+        doc.undoStack()->undo();
+        QCOMPARE(at(doc, 50, 30), QColor(Qt::red));
+        QVERIFY(!LayerSurface(&doc, 0, true).isPaintable()); // no mask on the background
+    }
+
     void pressureCurveInterpolates()
     {
         const PressureCurve c({{0, 0.2}, {0.5, 0.4}, {1, 1}});

@@ -62,6 +62,12 @@ void session(Document& doc)
     doc.renameLayer(3, "Yellow");
     doc.setLayerLocked(3, true);
     doc.addLayerMask(2);
+    {
+        StrokeSession maskStroke(&doc, 2, round, Qt::black, true);
+        maskStroke.begin({{60, 60}, 1});
+        maskStroke.moveTo({{120, 70}, 1});
+        maskStroke.end(QStringLiteral("Paint mask"));
+    }
     QVERIFY(doc.mergeDown(2));
     doc.setLayerLocked(0, false);
     doc.setCurrentLayer(0);

@@ -605,6 +605,37 @@ private Q_SLOTS:
         QCOMPARE(w.document()->size(), QSize(100, 50));
     }
 
+    void paintIntoALayerMaskFromTheLayersDock()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::CanvasView* c = w.canvas();
+        c->zoomActualSize();
+        auto* panel = w.findChild<ui::LayersPanel*>();
+        auto* editMask = panel->findChild<QCheckBox*>("editMask");
+        QVERIFY(!editMask->isEnabled()); // no mask yet
+        QImage blue(1024, 768, QImage::Format_ARGB32_Premultiplied);
+        blue.fill(Qt::blue);
+        w.document()->addLayer("blue", blue);
+        QTest::mouseClick(panel->button("toggleMask"), Qt::LeftButton);
+        QTRY_VERIFY(w.document()->layer(1).hasMask);
+        QTRY_VERIFY(editMask->isEnabled());
+        editMask->setChecked(true);
+        QVERIFY(c->isEditingMask());
+        w.colourPanel()->setForeground(Qt::black);
+        sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {450, 384}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseMove, toWidget(c, {550, 384}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {550, 384}), Qt::NoButton);
+        QCOMPARE(docPixel(w, 500, 384), QColor(Qt::white)); // hidden by the mask: the background shows
+        QCOMPARE(docPixel(w, 500, 300), QColor(Qt::blue));
+        QCOMPARE(w.document()->layer(1).pixels.copyRegion(QRect(500, 384, 1, 1)).pixelColor(0, 0), QColor(Qt::blue));
+        // Removing the mask turns mask editing off again.
+        QTest::mouseClick(panel->button("toggleMask"), Qt::LeftButton);
+        QTRY_VERIFY(!w.document()->layer(1).hasMask);
+        QTRY_VERIFY(!c->isEditingMask());
+    }
+
     void zoomKeepsTheAnchor()
     {
         ui::MainWindow w;

@@ -336,8 +336,9 @@ void CanvasView::beginStroke(const core::InputPoint& p, bool eraserEnd)
     if (!m_document)
         return;
     m_strokeErases = eraserEnd || m_tool == Tool::Eraser;
-    m_stroke = std::make_unique<core::StrokeSession>(m_document, m_document->currentLayer(),
-                                                     m_strokeErases ? m_eraser : m_brush, m_colour);
+    const int layer = m_document->currentLayer();
+    const bool mask = m_editMask && m_document->layer(layer).hasMask;
+    m_stroke = std::make_unique<core::StrokeSession>(m_document, layer, m_strokeErases ? m_eraser : m_brush, m_colour, mask);
     if (!m_stroke->isPaintable()) {
         m_stroke.reset();
         Q_EMIT message(tr("The layer \"%1\" is locked.").arg(m_document->layer(m_document->currentLayer()).name));

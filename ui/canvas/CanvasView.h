@@ -67,6 +67,9 @@ public Q_SLOTS:
     void setEraser(const ganvas::core::BrushSettings& eraser);
     void setColour(const QColor& colour);
     void setFillTolerance(int tolerance) { m_fillTolerance = tolerance; }
+    /// Strokes go into the current layer's mask (when it has one) instead of its pixels.
+    void setEditingMask(bool editing) { m_editMask = editing; }
+    bool isEditingMask() const { return m_editMask; }
     int fillTolerance() const { return m_fillTolerance; }
     /// Multiplies the active tool's size (the [ and ] keys).
     void scaleBrushSize(qreal factor);
@@ -128,6 +131,7 @@ private:
     bool m_strokeErases = false;
     double m_lastEventMs = 0;
     int m_fillTolerance = 32;
+    bool m_editMask = false;
     QPolygonF m_selecting; ///< document points of the selection being dragged out
 };
 

@@ -39,7 +39,12 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent)
     m_lock->setObjectName(QStringLiteral("layerLock"));
     props->addRow(tr("Blend"), m_blend);
     props->addRow(tr("Opacity"), m_opacity);
+    m_editMask = new QCheckBox(tr("Edit mask"), this);
+    m_editMask->setObjectName(QStringLiteral("editMask"));
+    m_editMask->setToolTip(tr("Paint into the layer mask: white shows the layer, black and the eraser hide it"));
+    connect(m_editMask, &QCheckBox::toggled, this, &LayersPanel::editMaskToggled);
     props->addRow(QString(), m_lock);
+    props->addRow(QString(), m_editMask);
     layout->addLayout(props);
 
     m_list = new QListWidget(this);
@@ -106,6 +111,11 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent)
     });
 }
 
+bool LayersPanel::isEditingMask() const
+{
+    return m_editMask->isChecked();
+}
+
 QToolButton* LayersPanel::button(const QString& objectName) const
 {
     return findChild<QToolButton*>(objectName);
@@ -166,6 +176,10 @@ void LayersPanel::showCurrentProperties()
         m_opacity->setValue(qRound(layer.opacity * 100));
         m_lock->setChecked(layer.locked);
     }
+    const bool hasMask = ok && m_document->layer(currentIndex()).hasMask;
+    m_editMask->setEnabled(hasMask);
+    if (!hasMask && m_editMask->isChecked())
+        m_editMask->setChecked(false); // emits: the canvas stops painting into a mask that is gone
     m_rebuilding = had;
 }
 

@@ -29,6 +29,11 @@ public:
     QSlider* opacitySlider() const { return m_opacity; }
     QComboBox* blendBox() const { return m_blend; }
     QToolButton* button(const QString& objectName) const;
+    bool isEditingMask() const;
+
+Q_SIGNALS:
+    /// The "Edit mask" box changed: strokes should go into the current layer's mask.
+    void editMaskToggled(bool editing);
 
 private:
     void rebuild();
@@ -44,6 +49,7 @@ private:
     QSlider* m_opacity;
     QComboBox* m_blend;
     QCheckBox* m_lock;
+    QCheckBox* m_editMask;
     bool m_rebuilding = false;
 };
 
