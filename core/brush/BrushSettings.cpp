@@ -40,6 +40,8 @@ QJsonObject BrushSettings::toJson() const
         o[QString::fromLatin1(p.key)] = this->*(p.field);
     o["pressure_size"] = pressureSize.toJson();
     o["pressure_opacity"] = pressureOpacity.toJson();
+    o["tilt_size"] = tiltSize.toJson();
+    o["tilt_opacity"] = tiltOpacity.toJson();
     return o;
 }
 
@@ -82,7 +84,8 @@ bool BrushSettings::fromJson(const QJsonObject& json, BrushSettings* out, QStrin
             return fail(key, QStringLiteral("must be between %1 and %2").arg(p.minimum).arg(p.maximum));
         s.*(p.field) = v;
     }
-    for (const auto& [key, curve] : {std::pair{"pressure_size", &s.pressureSize}, std::pair{"pressure_opacity", &s.pressureOpacity}}) {
+    for (const auto& [key, curve] : {std::pair{"pressure_size", &s.pressureSize}, std::pair{"pressure_opacity", &s.pressureOpacity},
+                                     std::pair{"tilt_size", &s.tiltSize}, std::pair{"tilt_opacity", &s.tiltOpacity}}) {
         if (json.contains(key) && !PressureCurve::fromJson(json[key].toArray(), curve))
             return fail(key, QStringLiteral("must be 2 to 64 [pressure, factor] pairs"));
     }

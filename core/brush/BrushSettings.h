@@ -28,6 +28,10 @@ struct BrushSettings {
     double smudgeStrength = 0.8; ///< Smudge: how much colour is carried along (0..1)
     PressureCurve pressureSize;    ///< pressure -> size factor
     PressureCurve pressureOpacity; ///< pressure -> flow factor
+    /// Tilt (0 = upright … 1 = 60° or more from vertical, where the device reports it) -> size
+    /// and flow factors. Constant 1 by default: tilt changes nothing until a preset maps it.
+    PressureCurve tiltSize{{{0, 1}, {1, 1}}};
+    PressureCurve tiltOpacity{{{0, 1}, {1, 1}}};
     double minimumSizeFactor = 0.05; ///< size never drops below this fraction at low pressure
 
     QJsonObject toJson() const;

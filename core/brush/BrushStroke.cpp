@@ -14,7 +14,8 @@ BrushStroke::BrushStroke(const BrushSettings& settings, const QColor& colour, Pa
 
 double BrushStroke::diameter(double pressure) const
 {
-    const double factor = std::max(m_settings.minimumSizeFactor, m_settings.pressureSize.map(pressure));
+    const double factor =
+        std::max(m_settings.minimumSizeFactor, m_settings.pressureSize.map(pressure) * m_settings.tiltSize.map(m_tilt));
     return std::max(1.0, m_settings.size * factor);
 }
 
@@ -24,7 +25,7 @@ void BrushStroke::dabAt(QPointF position, double pressure)
     dab.centre = position;
     dab.radius = diameter(pressure) / 2;
     dab.hardness = m_settings.hardness;
-    dab.flow = m_settings.flow * m_settings.pressureOpacity.map(pressure);
+    dab.flow = m_settings.flow * m_settings.pressureOpacity.map(pressure) * m_settings.tiltOpacity.map(m_tilt);
     dab.opacity = m_settings.opacity;
     dab.erase = m_settings.mode == BrushMode::Erase;
     dab.colour = m_colour;
@@ -77,9 +78,18 @@ void BrushStroke::advanceTo(QPointF position, double pressure)
     m_lastPressure = pressure;
 }
 
+namespace {
+/// Pen tilt as 0 (upright) … 1 (60 degrees or more), from the x and y tilt angles.
+double tiltOf(const InputPoint& p)
+{
+    return std::min(1.0, std::hypot(p.xTilt, p.yTilt) / 60.0);
+}
+} // namespace
+
 void BrushStroke::begin(const InputPoint& p)
 {
     m_started = true;
+    m_tilt = tiltOf(p);
     m_last = m_smoothed = m_target = p.position;
     m_lastPressure = m_targetPressure = p.pressure;
     m_carry = 0;
@@ -94,6 +104,7 @@ void BrushStroke::moveTo(const InputPoint& p)
     }
     m_target = p.position;
     m_targetPressure = p.pressure;
+    m_tilt = tiltOf(p);
     // Stabiliser: the tip follows the pointer by an exponential moving average.
     const double k = m_settings.smoothing;
     m_smoothed = m_smoothed * k + p.position * (1 - k);

@@ -38,6 +38,7 @@ private:
     PaintSurface* m_surface;
     QPointF m_last;        ///< where the last dab was laid
     double m_lastPressure = 1;
+    double m_tilt = 0;     ///< 0..1 tilt of the latest input point (see BrushSettings::tiltSize)
     QPointF m_smoothed;    ///< stabilised tip position
     QPointF m_target;      ///< last raw input
     double m_targetPressure = 1;

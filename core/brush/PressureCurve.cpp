@@ -10,7 +10,7 @@ PressureCurve::PressureCurve() : m_points{{0, 0}, {1, 1}} {}
 PressureCurve::PressureCurve(QVector<QPointF> points)
 {
     for (QPointF& p : points)
-        p = {qBound(0.0, p.x(), 1.0), qBound(0.0, p.y(), 1.0)};
+        p = {qBound(0.0, p.x(), 1.0), qBound(0.0, p.y(), kMaxFactor)};
     std::sort(points.begin(), points.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
     m_points = points.size() >= 2 ? points : QVector<QPointF>{{0, 0}, {1, 1}};
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// @file PressureCurve.h
-/// Maps stylus pressure (0..1) to a factor (0..1) through editable control points, linearly
-/// interpolated (the curve editors of Krita and MyPaint). The default is the identity.
+/// Maps stylus pressure or tilt (0..1) to a factor (0..kMaxFactor, usually 0..1) through editable
+/// control points, linearly interpolated (the curve editors of Krita and MyPaint). The default
+/// is the identity.
 
 #include <QJsonArray>
 #include <QPointF>
@@ -12,8 +13,10 @@ namespace ganvas::core {
 
 class PressureCurve {
 public:
+    static constexpr double kMaxFactor = 4.0; ///< e.g. a pencil laid flat drawing 3x wider
     PressureCurve(); ///< identity: (0,0) (1,1)
-    /// Points are clamped to [0,1], sorted by x; fewer than two points give the identity.
+    /// Points are clamped to x in [0,1] and y in [0,kMaxFactor], sorted by x; fewer than two
+    /// points give the identity.
     explicit PressureCurve(QVector<QPointF> points);
 
     double map(double pressure) const;

@@ -319,6 +319,29 @@ private Q_SLOTS:
         QVERIFY(!LayerSurface(&doc, 0, true).isPaintable()); // no mask on the background
     }
 
+    void tiltMapsThroughItsCurves()
+    {
+        Document doc(QSize(200, 100), Qt::white);
+        BrushSettings s = hardBrush(10);
+        s.tiltSize = PressureCurve({{0, 1}, {1, 3}}); // laid flat, the pencil draws 3x wider
+        s.pressureOpacity = PressureCurve({{0, 1}, {1, 1}});
+        const auto width = [&](double tiltDegrees, double y) {
+            LayerSurface surface(&doc, 0);
+            BrushStroke b(s, Qt::black, &surface);
+            b.begin({{20, y}, 1, tiltDegrees, 0});
+            b.moveTo({{180, y}, 1, tiltDegrees, 0});
+            b.end();
+            surface.commit("tilt");
+            int n = 0;
+            for (int yy = int(y) - 20; yy < int(y) + 20; ++yy)
+                n += at(doc, 100, yy).lightness() < 128 ? 1 : 0;
+            return n;
+        };
+        const int upright = width(0, 25), flat = width(60, 70);
+        QVERIFY2(upright >= 9 && upright <= 11, qPrintable(QString::number(upright)));
+        QVERIFY2(flat >= 28 && flat <= 32, qPrintable(QString::number(flat)));
+    }
+
     void pressureCurveInterpolates()
     {
         const PressureCurve c({{0, 0.2}, {0.5, 0.4}, {1, 1}});
