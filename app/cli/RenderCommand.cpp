@@ -21,7 +21,7 @@ public:
     {
         auto* sub = app.add_subcommand("render", "Replay a stroke journal (.jsonl) or read a project (.ora) and write the flattened image");
         sub->add_option("input", m_input, "journal (.jsonl) or OpenRaster project (.ora)")->required();
-        sub->add_option("-o,--output", m_output, "image to write (.png, .jpg, .webp, .tif)")->required();
+        sub->add_option("-o,--output", m_output, "image to write (.png, .jpg, .webp, .tif), or a layered .ora project")->required();
         sub->add_option("--records", m_records, "replay only the first N records of a journal")->check(CLI::PositiveNumber);
         return sub;
     }
@@ -45,6 +45,16 @@ public:
         if (!doc) {
             std::cerr << "ganvas-cli render: " << error.toStdString() << "\n";
             return kExitFailure;
+        }
+        const QString output = QString::fromStdString(m_output);
+        if (output.endsWith(QLatin1String(".ora"), Qt::CaseInsensitive)) {
+            if (!core::saveOra(*doc, output, &error)) {
+                std::cerr << "ganvas-cli render: " << error.toStdString() << "\n";
+                return kExitFailure;
+            }
+            std::cout << "wrote " << m_output << " (" << doc->size().width() << " x " << doc->size().height() << ", "
+                      << doc->layerCount() << " layers)\n";
+            return kExitOk;
         }
         QImage image = doc->composite();
         image.setText(QStringLiteral("Software"), QStringLiteral("Ganvas"));

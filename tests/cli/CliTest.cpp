@@ -173,6 +173,13 @@ private Q_SLOTS:
             QCOMPARE(rendered.convertToFormat(QImage::Format_ARGB32_Premultiplied), doc.composite());
             QCOMPARE(rendered.text("Software"), QStringLiteral("Ganvas"));
         }
+        // A journal can also become a layered project.
+        const Run ora = run(kCli, {"render", dir.filePath("j.jsonl"), "-o", dir.filePath("fromjournal.ora")});
+        QCOMPARE(ora.code, 0);
+        const auto project = loadOra(dir.filePath("fromjournal.ora"), &error);
+        QVERIFY2(project, qPrintable(error));
+        QCOMPARE(project->layerCount(), 2);
+        QCOMPARE(project->composite(), doc.composite());
         // --records stops early: after the begin record and one stroke only the first line exists.
         const Run partial = run(kCli, {"render", dir.filePath("j.jsonl"), "--records", "2", "-o", dir.filePath("p2.png")});
         QCOMPARE(partial.code, 0);

@@ -66,7 +66,7 @@ LayersPanel::LayersPanel(QWidget* parent) : QWidget(parent)
         buttons->addWidget(b);
     };
     addButton("addLayer", QStringLiteral("+"), tr("New layer"), [](core::Document* d) { d->addLayer(tr("Layer %1").arg(d->layerCount() + 1)); });
-    addButton("duplicateLayer", QStringLiteral("⧉"), tr("Duplicate layer"), [](core::Document* d) { d->duplicateLayer(d->currentLayer()); });
+    addButton("duplicateLayer", tr("Dup"), tr("Duplicate layer"), [](core::Document* d) { d->duplicateLayer(d->currentLayer()); });
     addButton("deleteLayer", QStringLiteral("−"), tr("Delete layer"), [](core::Document* d) { d->removeLayer(d->currentLayer()); });
     addButton("raiseLayer", QStringLiteral("▲"), tr("Move layer up"), [](core::Document* d) {
         if (d->currentLayer() + 1 < d->layerCount())
