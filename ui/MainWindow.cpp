@@ -41,6 +41,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QUndoStack>
@@ -171,7 +172,12 @@ void MainWindow::createDocks()
     auto* latentDock = addDock(QStringLiteral("latentSpaceDock"), tr("Latent Space"), m_generators, Qt::RightDockWidgetArea);
     addDock(QStringLiteral("layersDock"), tr("Layers"), m_layers, Qt::LeftDockWidgetArea);
     addDock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::LeftDockWidgetArea);
-    auto* brushDock = addDock(QStringLiteral("brushesDock"), tr("Brushes"), m_brushes, Qt::RightDockWidgetArea);
+    // The brush settings are long: scroll them rather than forcing a tall window.
+    auto* brushScroll = new QScrollArea(this);
+    brushScroll->setWidgetResizable(true);
+    brushScroll->setFrameShape(QFrame::NoFrame);
+    brushScroll->setWidget(m_brushes);
+    auto* brushDock = addDock(QStringLiteral("brushesDock"), tr("Brushes"), brushScroll, Qt::RightDockWidgetArea);
     auto* colourDock = addDock(QStringLiteral("colourDock"), tr("Colour"), m_colours, Qt::RightDockWidgetArea);
     auto* historyDock = addDock(QStringLiteral("historyDock"), tr("History"), m_history, Qt::RightDockWidgetArea);
     tabifyDockWidget(brushDock, colourDock);

@@ -14,6 +14,7 @@
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/JobRow.h"
 #include "ui/panels/BrushPanel.h"
+#include "ui/panels/CurveEditor.h"
 #include "ui/panels/ColourPanel.h"
 #include "ui/panels/JobsPanel.h"
 #include "ui/panels/LayersPanel.h"
@@ -634,6 +635,32 @@ private Q_SLOTS:
         QTest::mouseClick(panel->button("toggleMask"), Qt::LeftButton);
         QTRY_VERIFY(!w.document()->layer(1).hasMask);
         QTRY_VERIFY(!c->isEditingMask());
+    }
+
+    void pressureCurvesAreEditable()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.dock("brushesDock")->raise();
+        w.brushPanel()->selectPreset("round");
+        ui::CurveEditor* editor = w.brushPanel()->pressureSizeEditor();
+        QTRY_VERIFY(editor->isVisible());
+        QCOMPARE(editor->curve().points().size(), 2);
+        // Click in the middle, low: a point at pressure 0.5 -> size 0.2 appears.
+        QTest::mouseClick(editor, Qt::LeftButton, Qt::NoModifier, editor->toWidget({0.5, 0.2}).toPoint());
+        QCOMPARE(editor->curve().points().size(), 3);
+        QVERIFY(qAbs(w.canvas()->brush().pressureSize.map(0.5) - 0.2) < 0.03);
+        // Drag it up to 0.8.
+        const QPoint from = editor->toWidget({0.5, 0.2}).toPoint(), to = editor->toWidget({0.5, 0.8}).toPoint();
+        QTest::mousePress(editor, Qt::LeftButton, Qt::NoModifier, from);
+        QMouseEvent move(QEvent::MouseMove, to, editor->mapToGlobal(to), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(editor, &move);
+        QTest::mouseRelease(editor, Qt::LeftButton, Qt::NoModifier, to);
+        QVERIFY(qAbs(w.canvas()->brush().pressureSize.map(0.5) - 0.8) < 0.03);
+        // Double-click removes it again.
+        QTest::mouseDClick(editor, Qt::LeftButton, Qt::NoModifier, to);
+        QCOMPARE(w.canvas()->brush().pressureSize.points().size(), 2);
     }
 
     void zoomKeepsTheAnchor()

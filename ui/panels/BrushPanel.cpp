@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/panels/BrushPanel.h"
 
+#include "ui/panels/CurveEditor.h"
+
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -37,6 +39,20 @@ BrushPanel::BrushPanel(QWidget* parent) : QWidget(parent)
             Q_EMIT brushChanged(m_current);
         });
     }
+    m_pressureSize = new CurveEditor(this);
+    m_pressureSize->setObjectName(QStringLiteral("pressureSizeCurve"));
+    m_pressureOpacity = new CurveEditor(this);
+    m_pressureOpacity->setObjectName(QStringLiteral("pressureOpacityCurve"));
+    form->addRow(tr("Pressure → size"), m_pressureSize);
+    form->addRow(tr("Pressure → flow"), m_pressureOpacity);
+    connect(m_pressureSize, &CurveEditor::curveChanged, this, [this](const core::PressureCurve& c) {
+        m_current.pressureSize = c;
+        Q_EMIT brushChanged(m_current);
+    });
+    connect(m_pressureOpacity, &CurveEditor::curveChanged, this, [this](const core::PressureCurve& c) {
+        m_current.pressureOpacity = c;
+        Q_EMIT brushChanged(m_current);
+    });
     layout->addLayout(form);
     layout->addStretch(1);
     connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
@@ -80,6 +96,8 @@ void BrushPanel::showSettings()
     m_updating = true;
     for (const auto& p : core::kBrushParameters)
         m_spins.value(QString::fromLatin1(p.key))->setValue(m_current.*(p.field));
+    m_pressureSize->setCurve(m_current.pressureSize);
+    m_pressureOpacity->setCurve(m_current.pressureOpacity);
     m_updating = false;
 }
 

@@ -14,6 +14,10 @@ class QListWidget;
 class QSlider;
 
 namespace ganvas::ui {
+class CurveEditor;
+}
+
+namespace ganvas::ui {
 
 class BrushPanel : public QWidget {
     Q_OBJECT
@@ -28,6 +32,8 @@ public:
     /// Shows @p size in the Size control without re-emitting (the [ ] keys change it on the canvas).
     void showSize(double size);
     QDoubleSpinBox* spinBox(const QString& key) const { return m_spins.value(key); }
+    CurveEditor* pressureSizeEditor() const { return m_pressureSize; }
+    CurveEditor* pressureOpacityEditor() const { return m_pressureOpacity; }
 
 Q_SIGNALS:
     void brushChanged(const ganvas::core::BrushSettings& brush);
@@ -39,6 +45,8 @@ private:
     core::BrushSettings m_current;
     QListWidget* m_list;
     QHash<QString, QDoubleSpinBox*> m_spins;
+    CurveEditor* m_pressureSize;
+    CurveEditor* m_pressureOpacity;
     bool m_updating = false;
 };
 
