@@ -75,7 +75,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
     const auto compute = core::currentCompute();
     m_statusDevice->setText(tr("%1 · %2 threads · %3").arg(compute.device).arg(compute.threads).arg(compute.precision));
     connect(m_canvas, &CanvasView::zoomChanged, this,
-            [this](qreal zoom) { m_statusZoom->setText(tr("%1 %").arg(qRound(zoom * 100))); });
+            [this](qreal) { m_statusZoom->setText(tr("%1 %").arg(qRound(m_canvas->devicePixelZoom() * 100))); });
 
     connect(m_canvas, &CanvasView::message, this, [this](const QString& text) { statusBar()->showMessage(text, 4000); });
     connect(m_canvas, &CanvasView::colourPicked, m_colours, &ColourPanel::setForeground);

@@ -675,6 +675,16 @@ private Q_SLOTS:
         QVERIFY(c->zoom() > 1.4 && c->zoom() < 1.42);
         c->zoomToFit();
         QVERIFY(c->zoom() * 1024 <= c->width());
+        // A trackpad pinch zooms around the fingers.
+        c->zoomActualSize();
+        const QPointF fingers(200, 150);
+        const QPointF under = c->viewTransform().inverted().map(fingers);
+        const QPointingDevice* touchpad = QPointingDevice::primaryPointingDevice();
+        QNativeGestureEvent pinch(Qt::ZoomNativeGesture, touchpad, 2, fingers, fingers, c->mapToGlobal(fingers), 0.5, {}, 0);
+        QApplication::sendEvent(c, &pinch);
+        QVERIFY(qAbs(c->zoom() - 1.5) < 1e-9);
+        QVERIFY(QLineF(c->viewTransform().map(under), fingers).length() < 0.01);
+        QCOMPARE(c->devicePixelZoom(), c->zoom() * c->devicePixelRatioF());
     }
 };
 

@@ -140,7 +140,8 @@ void CanvasView::zoomActualSize()
 {
     m_pan = {};
     m_fitPending = false;
-    m_zoom = 1.0;
+    // 100 % is one image pixel per device pixel, also on high-DPI screens.
+    m_zoom = 1.0 / devicePixelRatioF();
     update();
     Q_EMIT zoomChanged(m_zoom);
     Q_EMIT viewChanged();

@@ -37,7 +37,10 @@ public:
     void setDocument(core::Document* document);
     core::Document* document() const { return m_document; }
 
+    /// Logical widget pixels per image pixel.
     qreal zoom() const { return m_zoom; }
+    /// Device pixels per image pixel: what "100 %" refers to.
+    qreal devicePixelZoom() const { return m_zoom * devicePixelRatioF(); }
     void setZoom(qreal zoom, QPointF anchor);
     qreal rotation() const { return m_rotation; }
     bool isMirrored() const { return m_mirror; }
