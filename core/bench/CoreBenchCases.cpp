@@ -218,26 +218,15 @@ engine::BenchResult oraSaveLoad(const engine::BenchOptions& o)
     return r;
 }
 
-engine::BenchCase makeCase(std::string name, std::string description,
-                           engine::BenchResult (*fn)(const engine::BenchOptions&))
-{
-    return {name, description, [name, description, fn](const engine::BenchOptions& o) {
-                auto r = fn(o);
-                r.name = name;
-                r.description = description;
-                return r;
-            }};
-}
-
 } // namespace
 
 void registerCoreBenchCases(engine::BenchRegistry& registry)
 {
-    registry.add(makeCase("paint-dabs", "64 px dabs per second on a 4096^2 10-layer canvas (1024^2 quick)", &dabThroughput));
-    registry.add(makeCase("paint-event", "input-to-pixels per pointer event, 200-dab strokes of 64 px, 4096^2 x 10 layers (median)",
+    registry.add(engine::makeBenchCase("paint-dabs", "64 px dabs per second on a 4096^2 10-layer canvas (1024^2 quick)", &dabThroughput));
+    registry.add(engine::makeBenchCase("paint-event", "input-to-pixels per pointer event, 200-dab strokes of 64 px, 4096^2 x 10 layers (median)",
                           &eventLatency));
-    registry.add(makeCase("ora-save-open", "save then open a 10-layer 4096^2 OpenRaster project (value: save seconds)", &oraSaveLoad));
-    registry.add(makeCase("undo-stroke", "undo memory per stroke, 100 strokes on 4096^2 x 10 layers", &undoMemory));
+    registry.add(engine::makeBenchCase("ora-save-open", "save then open a 10-layer 4096^2 OpenRaster project (value: save seconds)", &oraSaveLoad));
+    registry.add(engine::makeBenchCase("undo-stroke", "undo memory per stroke, 100 strokes on 4096^2 x 10 layers", &undoMemory));
 }
 
 } // namespace ganvas::core

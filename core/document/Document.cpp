@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/document/Document.h"
 
+#include "core/io/ImageIO.h"
 #include "core/journal/Journal.h"
 
 #include <QCoreApplication>
-#include <QBuffer>
 #include <QJsonArray>
 #include <QPainter>
 #include <QSet>
@@ -94,11 +94,7 @@ const char* modeId(Document::SelectMode m)
 
 QString pngBase64(const QImage& image)
 {
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    image.save(&buffer, "png", 75); // zlib level 2 (see OraFile.cpp)
-    return QString::fromLatin1(bytes.toBase64());
+    return QString::fromLatin1(encodePng(image).toBase64());
 }
 
 QSize clampSize(QSize size)

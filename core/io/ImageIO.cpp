@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/io/ImageIO.h"
 
+#include <QBuffer>
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QImageReader>
@@ -42,6 +43,19 @@ QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& lim
         return {};
     }
     return image;
+}
+
+QByteArray encodePng(const QImage& image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    QImageWriter writer(&buffer, "png");
+    // Qt's PNG writer maps quality q to zlib level (100 - q) * 9 / 91 (q >= 90 stores raw):
+    // 75 gives level 2, fast for big layers and still small for flat areas.
+    writer.setQuality(75);
+    writer.write(image.convertToFormat(QImage::Format_ARGB32));
+    return bytes;
 }
 
 bool saveImage(const QImage& image, const QString& path, QString* error, int quality, const QMap<QString, QString>& text)

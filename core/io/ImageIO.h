@@ -19,6 +19,10 @@ struct ImageLoadLimits {
 /// @p error to a sentence naming the file and the reason. GUI or worker thread.
 QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& limits = {});
 
+/// @p image as PNG bytes (straight ARGB), compressed for speed: layers are big, and the zip or
+/// base64 around them gains nothing from slower levels. Keeps @p image's text entries.
+QByteArray encodePng(const QImage& image);
+
 /// Writes @p image to @p path atomically; the format follows the suffix. @p quality 0–100 for
 /// lossy formats, -1 for the default. Returns false and sets @p error on failure; the old file,
 /// if any, is untouched then.

@@ -3,6 +3,7 @@
 
 #include "core/app/RuntimeReport.h"
 #include "core/document/Document.h"
+#include "core/io/ImageIO.h"
 
 #include <QBuffer>
 #include <QCoreApplication>
@@ -27,19 +28,6 @@ const char kGanvasNs[] = "urn:ganvas:ora:1";
 QString tr(const char* text)
 {
     return QCoreApplication::translate("OraFile", text);
-}
-
-QByteArray pngBytes(const QImage& image)
-{
-    QByteArray bytes;
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    QImageWriter writer(&buffer, "png");
-    // Qt's PNG writer maps quality q to zlib level (100 - q) * 9 / 91 (q >= 90 stores raw):
-    // 75 gives level 2, fast for big layers and still small for flat areas.
-    writer.setQuality(75);
-    writer.write(image.convertToFormat(QImage::Format_ARGB32));
-    return bytes;
 }
 
 /// Owns a zip_t and discards it unless closed.
@@ -294,7 +282,7 @@ bool saveOra(const Document& document, const QString& path, QString* error)
     for (int i = document.layerCount() - 1; i >= 0; --i) {
         const Layer& layer = document.layer(i);
         const QString src = QStringLiteral("data/layer%1.png").arg(i);
-        buffers.push_back(pngBytes(layer.image()));
+        buffers.push_back(encodePng(layer.image()));
         entries.push_back({src, &buffers.back()});
         w.writeStartElement(QStringLiteral("layer"));
         w.writeAttribute(QStringLiteral("name"), layer.name);
@@ -308,7 +296,7 @@ bool saveOra(const Document& document, const QString& path, QString* error)
             w.writeAttribute(QStringLiteral("edit-locked"), QStringLiteral("true"));
         if (layer.hasMask) {
             const QString mask = QStringLiteral("data/mask%1.png").arg(i);
-            buffers.push_back(pngBytes(layer.mask.toImage()));
+            buffers.push_back(encodePng(layer.mask.toImage()));
             entries.push_back({mask, &buffers.back()});
             w.writeAttribute(QLatin1String(kGanvasNs), QStringLiteral("mask"), mask);
         }
@@ -321,9 +309,9 @@ bool saveOra(const Document& document, const QString& path, QString* error)
     const QImage merged = document.composite();
     QImage mergedWithText = merged.convertToFormat(QImage::Format_ARGB32);
     mergedWithText.setText(QStringLiteral("Software"), QStringLiteral("Ganvas %1").arg(ganvasVersion()));
-    buffers.push_back(pngBytes(mergedWithText));
+    buffers.push_back(encodePng(mergedWithText));
     QByteArray* mergedBytes = &buffers.back();
-    buffers.push_back(pngBytes(merged.scaled(256, 256, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    buffers.push_back(encodePng(merged.scaled(256, 256, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     QByteArray* thumbBytes = &buffers.back();
     buffers.push_back(QByteArray(kMime));
     QByteArray* mimeBytes = &buffers.back();

@@ -6,6 +6,8 @@
 #include "core/models/ModelCatalogue.h"
 #include "core/settings/ComputeSettings.h"
 
+#include "PngHeaderBomb.h"
+
 #include <QtTest>
 
 using namespace ganvas;
@@ -137,26 +139,7 @@ private Q_SLOTS:
         QVERIFY(core::loadImage(dir.filePath("big.png"), &error, limits).isNull());
         QVERIFY(error.contains("megapixel limit"));
         // A PNG whose header claims 100000 x 100000 is refused from the header, before decoding.
-        QByteArray bomb;
-        {
-            QBuffer b(&bomb);
-            b.open(QIODevice::WriteOnly);
-            QImage(1, 1, QImage::Format_RGB32).save(&b, "png");
-        }
-        const auto put = [&](int at, quint32 v) {
-            for (int i = 0; i < 4; ++i)
-                bomb[at + i] = char((v >> (24 - 8 * i)) & 0xff);
-        };
-        put(16, 100000);
-        put(20, 100000);
-        quint32 c = 0xffffffffu; // PNG chunk CRC over "IHDR" + its 13 data bytes
-        for (int i = 12; i < 29; ++i) {
-            c ^= quint8(bomb[i]);
-            for (int k = 0; k < 8; ++k)
-                c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
-        }
-        put(29, ~c);
-        writeFile(dir.filePath("bomb.png"), bomb);
+        writeFile(dir.filePath("bomb.png"), ganvas::test::pngClaimingSize(100000, 100000));
         QVERIFY(core::loadImage(dir.filePath("bomb.png"), &error).isNull());
         QVERIFY2(error.contains("100000 x 100000") && error.contains("megapixel limit"), qPrintable(error));
     }

@@ -3,6 +3,8 @@
 #include "core/document/Document.h"
 #include "core/io/OraFile.h"
 
+#include "PngHeaderBomb.h"
+
 #include <QtTest>
 
 #include <zip.h>
@@ -53,32 +55,6 @@ QByteArray stack(int w, int h, const QString& src)
         .arg(h)
         .arg(src)
         .toUtf8();
-}
-
-/// A PNG whose header claims @p w x @p h (only the IHDR is real).
-quint32 crc32(const char* data, int n)
-{
-    quint32 c = 0xffffffffu;
-    for (int i = 0; i < n; ++i) {
-        c ^= quint8(data[i]);
-        for (int k = 0; k < 8; ++k)
-            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
-    }
-    return ~c;
-}
-
-QByteArray pngHeaderOnly(quint32 w, quint32 h)
-{
-    QByteArray bytes = png(QImage(1, 1, QImage::Format_RGB32));
-    // IHDR width/height at bytes 16..23; its CRC (over type + data, bytes 12..28) at 29..32.
-    const auto put = [&](int at, quint32 v) {
-        for (int i = 0; i < 4; ++i)
-            bytes[at + i] = char((v >> (24 - 8 * i)) & 0xff);
-    };
-    put(16, w);
-    put(20, h);
-    put(29, crc32(bytes.constData() + 12, 17));
-    return bytes;
 }
 
 } // namespace
@@ -220,7 +196,7 @@ private Q_SLOTS:
         } else if (kind == "brokenpng") {
             writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "a.png")}, {"a.png", "\x89PNG garbage"}});
         } else if (kind == "hugepng") {
-            writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "a.png")}, {"a.png", pngHeaderOnly(100000, 100000)}});
+            writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "a.png")}, {"a.png", ganvas::test::pngClaimingSize(100000, 100000)}});
         } else if (kind == "bomb") {
             limits.maxEntryBytes = 1 << 20; // 16 MiB of zeros deflate to ~16 KiB
             writeZip(path, {{"mimetype", mime}, {"stack.xml", stack(10, 10, "a.png")}, {"a.png", QByteArray(16 << 20, 0)}});

@@ -1,32 +1,26 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Test helper for crash recovery: opens the studio, paints two strokes with synthesized mouse
 // events, prints "READY" and keeps running until the test kills it with SIGKILL.
+#include "CanvasInput.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/panels/ColourPanel.h"
 
 #include <QApplication>
-#include <QMouseEvent>
 #include <QStandardPaths>
 
 #include <cstdio>
 
 namespace {
-void send(QWidget* w, QEvent::Type type, QPointF docPos, ganvas::ui::CanvasView* c)
-{
-    const QPointF pos = c->viewTransform().map(docPos);
-    QMouseEvent e(type, pos, w->mapToGlobal(pos), type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton,
-                  type == QEvent::MouseButtonRelease ? Qt::NoButton : Qt::LeftButton, Qt::NoModifier);
-    QApplication::sendEvent(w, &e);
-}
-
 void stroke(ganvas::ui::CanvasView* c, double y)
 {
-    send(c, QEvent::MouseButtonPress, {400, y}, c);
+    using ganvas::test::sendMouse;
+    using ganvas::test::toWidget;
+    sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {400, y}), Qt::LeftButton);
     for (int x = 410; x <= 600; x += 10)
-        send(c, QEvent::MouseMove, {double(x), y}, c);
-    send(c, QEvent::MouseButtonRelease, {600, y}, c);
+        sendMouse(c, QEvent::MouseMove, toWidget(c, {double(x), y}), Qt::LeftButton);
+    sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {600, y}), Qt::NoButton);
 }
 } // namespace
 

@@ -6,6 +6,7 @@
 #include "core/jobs/JobRunner.h"
 #include "core/journal/AutosaveSession.h"
 #include "core/settings/ComputeSettings.h"
+#include "CanvasInput.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
@@ -46,18 +47,8 @@ QColor docPixel(ui::MainWindow& w, int x, int y)
     return w.document()->render(QRect(x, y, 1, 1)).pixelColor(0, 0);
 }
 
-/// Widget position of document point @p p.
-QPoint toWidget(ui::CanvasView* c, QPointF p)
-{
-    return c->viewTransform().map(p).toPoint();
-}
-
-void sendMouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons)
-{
-    QMouseEvent e(type, pos, w->mapToGlobal(pos), type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton, buttons,
-                  Qt::NoModifier);
-    QApplication::sendEvent(w, &e);
-}
+using test::sendMouse;
+using test::toWidget;
 
 void sendTablet(QWidget* w, const QPointingDevice* device, QEvent::Type type, QPointF pos, qreal pressure)
 {

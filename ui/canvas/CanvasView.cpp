@@ -4,7 +4,6 @@
 #include "core/brush/FloodFill.h"
 #include "core/brush/StrokeSession.h"
 
-#include <QElapsedTimer>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QNativeGestureEvent>
@@ -400,8 +399,6 @@ void CanvasView::mousePressEvent(QMouseEvent* event)
         return;
     }
     if (event->button() == Qt::LeftButton) {
-        QElapsedTimer timer;
-        timer.start();
         const QPointF docPos = viewTransform().inverted().map(event->position());
         if (isSelectTool()) {
             m_selecting = {docPos};
@@ -420,7 +417,6 @@ void CanvasView::mousePressEvent(QMouseEvent* event)
             pickColour(event->position());
         else
             beginStroke({viewTransform().inverted().map(event->position()), 1.0, 0, 0, event->timestamp()}, false);
-        m_lastEventMs = timer.nsecsElapsed() / 1e6;
         event->accept();
         return;
     }
@@ -448,13 +444,10 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event)
         update();
         return;
     }
-    QElapsedTimer timer;
-    timer.start();
     if (m_stroke && (event->buttons() & Qt::LeftButton))
         continueStroke({viewTransform().inverted().map(event->position()), 1.0, 0, 0, event->timestamp()});
     else if (m_tool == Tool::Eyedropper && (event->buttons() & Qt::LeftButton))
         pickColour(event->position());
-    m_lastEventMs = timer.nsecsElapsed() / 1e6;
     updateCursorOutline(event->position());
 }
 
@@ -478,8 +471,6 @@ void CanvasView::tabletEvent(QTabletEvent* event)
     const core::InputPoint p{viewTransform().inverted().map(event->position()), event->pressure(), event->xTilt(),
                              event->yTilt(), static_cast<qint64>(event->timestamp())};
     const bool eraserEnd = event->pointerType() == QPointingDevice::PointerType::Eraser;
-    QElapsedTimer timer;
-    timer.start();
     switch (event->type()) {
     case QEvent::TabletPress:
         if (m_tool == Tool::Eyedropper)
@@ -495,7 +486,6 @@ void CanvasView::tabletEvent(QTabletEvent* event)
     case QEvent::TabletRelease: endStroke(); break;
     default: break;
     }
-    m_lastEventMs = timer.nsecsElapsed() / 1e6;
     event->accept(); // no synthesized mouse events on top
 }
 

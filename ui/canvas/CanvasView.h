@@ -52,9 +52,6 @@ public:
     const core::BrushSettings& eraser() const { return m_eraser; }
     QColor colour() const { return m_colour; }
 
-    /// Milliseconds the last input event took from arrival to updated pixels (stroke + composite).
-    double lastEventMs() const { return m_lastEventMs; }
-
     QSize sizeHint() const override { return {800, 600}; }
 
 public Q_SLOTS:
@@ -132,7 +129,6 @@ private:
     QColor m_colour = Qt::black;
     std::unique_ptr<core::StrokeSession> m_stroke;
     bool m_strokeErases = false;
-    double m_lastEventMs = 0;
     int m_fillTolerance = 32;
     bool m_editMask = false;
     QPolygonF m_selecting; ///< document points of the selection being dragged out

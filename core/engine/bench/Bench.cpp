@@ -50,6 +50,16 @@ double medianSeconds(const std::function<void()>& fn, const torch::Device& devic
     return runs[runs.size() / 2];
 }
 
+BenchCase makeBenchCase(std::string name, std::string description, BenchResult (*fn)(const BenchOptions&))
+{
+    return {name, description, [name, description, fn](const BenchOptions& o) {
+                BenchResult r = fn(o);
+                r.name = name;
+                r.description = description;
+                return r;
+            }};
+}
+
 ThreadCountGuard::ThreadCountGuard(int threads) : m_previous(torch::get_num_threads())
 {
     torch::set_num_threads(std::max(1, threads));

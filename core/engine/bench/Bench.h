@@ -53,6 +53,9 @@ private:
 /// after one warm-up run. Synchronises CUDA around each run when @p device is a GPU.
 double medianSeconds(const std::function<void()>& fn, const torch::Device& device, int minRuns, double minSeconds);
 
+/// A case whose result gets @p name and @p description filled in, so @p fn only measures.
+BenchCase makeBenchCase(std::string name, std::string description, BenchResult (*fn)(const BenchOptions&));
+
 /// Adds the engine's own cases: matmul throughput, a style-transfer-sized conv net in fp32 and
 /// bf16 autocast, and its thread scaling.
 void registerEngineBenchCases(BenchRegistry& registry);

@@ -154,24 +154,14 @@ BenchResult styleThreads(const BenchOptions& o)
     return r;
 }
 
-BenchCase makeCase(std::string name, std::string description, BenchResult (*fn)(const BenchOptions&))
-{
-    return {name, description, [name, description, fn](const BenchOptions& o) {
-                BenchResult r = fn(o);
-                r.name = name;
-                r.description = description;
-                return r;
-            }};
-}
-
 } // namespace
 
 void registerEngineBenchCases(BenchRegistry& registry)
 {
-    registry.add(makeCase("matmul-fp32", "fp32 matrix product, 2048x2048 (512 quick)", &matmul));
-    registry.add(makeCase("stylenet-fp32", "16-32-64 style network forward, 512x512 (128 quick), fp32", &styleFp32));
-    registry.add(makeCase("stylenet-bf16", "same network with bf16 autocast", &styleBf16));
-    registry.add(makeCase("stylenet-threads", "same network: 1 thread vs all threads (speed-up)", &styleThreads));
+    registry.add(makeBenchCase("matmul-fp32", "fp32 matrix product, 2048x2048 (512 quick)", &matmul));
+    registry.add(makeBenchCase("stylenet-fp32", "16-32-64 style network forward, 512x512 (128 quick), fp32", &styleFp32));
+    registry.add(makeBenchCase("stylenet-bf16", "same network with bf16 autocast", &styleBf16));
+    registry.add(makeBenchCase("stylenet-threads", "same network: 1 thread vs all threads (speed-up)", &styleThreads));
 }
 
 } // namespace ganvas::engine
