@@ -33,6 +33,7 @@
 #include <QDragEnterEvent>
 #include <QMimeData>
 #include <QDockWidget>
+#include <QEventLoop>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QImageReader>
@@ -414,13 +415,44 @@ bool MainWindow::maybeSave()
 
 bool MainWindow::saveTo(const QString& path)
 {
-    QString error;
-    if (!core::saveOra(*m_document, path, &error)) {
-        QMessageBox::warning(this, tr("Save"), error);
+    if (m_saving)
+        return false; // one save at a time (a second Ctrl+S while the first runs)
+    // Encoding big layers takes seconds: the save runs as a background job (progress and Cancel
+    // in the Jobs dock) on a snapshot of the document, while this loop keeps the window alive.
+    m_saving = true;
+    const int savedIndex = m_document->undoStack()->index();
+    auto error = std::make_shared<QString>();
+    QEventLoop wait;
+    bool ok = false, cancelled = false;
+    const core::JobId id = m_runner->submit(core::makeOraSaveJob(*m_document, path, error));
+    auto* context = new QObject(this);
+    connect(m_runner, &core::JobRunner::finished, context, [&](core::JobId done) {
+        if (done == id)
+            ok = true, wait.quit();
+    });
+    connect(m_runner, &core::JobRunner::failed, context, [&](core::JobId done, const QString& message) {
+        if (done == id)
+            *error = message, wait.quit();
+    });
+    connect(m_runner, &core::JobRunner::cancelled, context, [&](core::JobId done) {
+        if (done == id)
+            cancelled = true, wait.quit();
+    });
+    wait.exec();
+    delete context;
+    m_saving = false;
+    if (cancelled) {
+        statusBar()->showMessage(tr("Save cancelled; %1 was not changed.").arg(QFileInfo(path).fileName()), 5000);
+        return false;
+    }
+    if (!ok) {
+        QMessageBox::warning(this, tr("Save"), *error);
         return false;
     }
     m_document->setFilePath(path);
-    m_document->undoStack()->setClean();
+    // Only what was saved is clean: strokes made while the save ran are still unsaved.
+    if (m_document->undoStack()->index() == savedIndex)
+        m_document->undoStack()->setClean();
     if (core::Journal* journal = m_document->journal())
         journal->record({{"type", "saved"}, {"file", path}});
     updateTitle();

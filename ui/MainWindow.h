@@ -53,7 +53,8 @@ public:
     /// Opens an OpenRaster project or an image file as the document; on failure shows why and
     /// keeps the current one. Asks about unsaved changes first.
     bool openImage(const QString& path);
-    /// Saves to @p path as OpenRaster; on success the document is clean and remembers the path.
+    /// Saves to @p path as OpenRaster in a background job and waits for it (the window stays
+    /// responsive); on success the document is clean and remembers the path.
     bool saveTo(const QString& path);
     /// Offers to save unsaved changes. Returns false when the user cancels.
     bool maybeSave();
@@ -106,6 +107,7 @@ private:
     ColourPanel* m_colours = nullptr;
     QUndoView* m_history = nullptr;
     QList<QDockWidget*> m_hiddenByTab;
+    bool m_saving = false;
     QLabel* m_statusDevice = nullptr;
     QLabel* m_statusZoom = nullptr;
 };

@@ -3,6 +3,7 @@
 
 #include "core/app/RuntimeReport.h"
 #include "core/document/Document.h"
+#include "core/engine/jobs/Job.h"
 #include "core/io/ImageIO.h"
 
 #include <QBuffer>
@@ -262,8 +263,14 @@ std::unique_ptr<Document> loadOra(const QString& path, QString* error, const Ora
     return doc;
 }
 
-bool saveOra(const Document& document, const QString& path, QString* error)
+bool saveOra(const Document& document, const QString& path, QString* error, const std::function<void(int, int)>& progress)
 {
+    const int parts = document.layerCount() + 1; // each layer, then the merged image
+    const auto step = [&](int done) {
+        if (progress)
+            progress(done, parts);
+    };
+    step(0);
     const QString file = QFileInfo(path).fileName();
     std::deque<QByteArray> buffers; // must outlive zip_close: libzip reads them then
     QByteArray xml;
@@ -301,6 +308,7 @@ bool saveOra(const Document& document, const QString& path, QString* error)
             w.writeAttribute(QLatin1String(kGanvasNs), QStringLiteral("mask"), mask);
         }
         w.writeEndElement();
+        step(document.layerCount() - i);
     }
     w.writeEndElement();
     w.writeEndElement();
@@ -317,6 +325,7 @@ bool saveOra(const Document& document, const QString& path, QString* error)
     QByteArray* mimeBytes = &buffers.back();
     buffers.push_back(xml);
     QByteArray* xmlBytes = &buffers.back();
+    step(parts - 1);
 
     int zerr = 0;
     ZipHandle zip;
@@ -349,7 +358,53 @@ bool saveOra(const Document& document, const QString& path, QString* error)
     if (zip_close(zip.z) != 0)
         return fail(QString::fromUtf8(zip_strerror(zip.z)));
     zip.z = nullptr;
+    step(parts);
     return true;
+}
+
+namespace {
+
+class OraSaveJob final : public engine::Job {
+public:
+    OraSaveJob(const Document& document, QString path, std::shared_ptr<QString> error)
+        : m_size(document.size()), m_dpi(document.dpi()), m_layers(document.layers()), m_path(std::move(path)),
+          m_error(std::move(error))
+    {
+    }
+    std::string title() const override
+    {
+        return QCoreApplication::translate("OraFile", "Save %1").arg(QFileInfo(m_path).fileName()).toStdString();
+    }
+    std::string queue() const override { return "io"; }
+    void run(engine::JobContext& ctx) override
+    {
+        // The snapshot shares tiles with the live document (copy-on-write), so painting on
+        // while this runs changes nothing here.
+        Document snapshot(m_size, m_layers);
+        snapshot.setDpi(m_dpi);
+        QString error;
+        const bool ok = saveOra(snapshot, m_path, &error, [&](int done, int total) {
+            ctx.throwIfCancelled();
+            ctx.progress(done, total, QCoreApplication::translate("OraFile", "Writing layers").toStdString());
+        });
+        *m_error = error;
+        if (!ok)
+            throw std::runtime_error(error.toStdString());
+    }
+
+private:
+    QSize m_size;
+    int m_dpi;
+    QVector<Layer> m_layers;
+    QString m_path;
+    std::shared_ptr<QString> m_error;
+};
+
+} // namespace
+
+std::shared_ptr<engine::Job> makeOraSaveJob(const Document& document, const QString& path, std::shared_ptr<QString> error)
+{
+    return std::make_shared<OraSaveJob>(document, path, std::move(error));
 }
 
 } // namespace ganvas::core

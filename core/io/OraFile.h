@@ -17,7 +17,12 @@
 #include <QString>
 #include <QVector>
 
+#include <functional>
 #include <memory>
+
+namespace ganvas::engine {
+class Job;
+}
 
 namespace ganvas::core {
 
@@ -34,7 +39,15 @@ struct OraLimits {
 std::unique_ptr<Document> loadOra(const QString& path, QString* error, const OraLimits& limits = {});
 
 /// Writes @p document to @p path. Returns false and sets @p error on failure; an existing file
-/// is then untouched.
-bool saveOra(const Document& document, const QString& path, QString* error);
+/// is then untouched. @p progress (optional) is called with (parts done, parts in all) between
+/// the layers it encodes; it may throw to abandon the save (nothing is written then).
+bool saveOra(const Document& document, const QString& path, QString* error,
+             const std::function<void(int, int)>& progress = {});
+
+/// A background job that saves a snapshot of @p document (taken now, on the calling thread:
+/// tile handles, no pixel copies) to @p path, with progress and cancellation. After it finished,
+/// @p error is empty; after it failed, it holds the message.
+std::shared_ptr<engine::Job> makeOraSaveJob(const Document& document, const QString& path,
+                                            std::shared_ptr<QString> error);
 
 } // namespace ganvas::core

@@ -138,7 +138,7 @@ JobId JobRunner::submit(std::shared_ptr<engine::Job> job)
     Q_ASSERT(job);
     auto entry = std::make_shared<Entry>();
     entry->job = std::move(job);
-    const QString device = QString::fromStdString(entry->job->device().str());
+    const QString device = QString::fromStdString(entry->job->queue());
     QThreadPool* pool = nullptr;
     {
         QMutexLocker lock(&m_mutex);

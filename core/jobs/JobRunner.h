@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// @file JobRunner.h
-/// Runs engine Jobs on worker threads (one queue per device, so a GPU is never oversubscribed
+/// Runs engine Jobs on worker threads (one queue per device — Job::queue() — so a GPU is never oversubscribed
 /// and the CPU's intra-op threads are not fought over) and turns their reports into queued Qt
 /// signals for the UI thread. Previews and progress are throttled; the last of each is always
 /// delivered. Workers never touch the document: whoever submitted a job applies its result in a

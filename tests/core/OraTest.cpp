@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // OpenRaster: lossless round trip, the archive layout other programs expect, and hostile files.
 #include "core/document/Document.h"
+#include "core/engine/jobs/Job.h"
 #include "core/io/OraFile.h"
 
 #include "PngHeaderBomb.h"
@@ -207,6 +208,53 @@ private Q_SLOTS:
         const auto doc = loadOra(path, &error, limits);
         QVERIFY(!doc);
         QVERIFY2(error.startsWith("Cannot open bad.ora: ") && error.contains(message), qPrintable(error));
+    }
+
+    void saveJobReportsProgressAndCancels()
+    {
+        using namespace ganvas;
+        Document doc(QSize(300, 200), Qt::white);
+        for (int i = 0; i < 4; ++i)
+            doc.addLayer(QStringLiteral("l%1").arg(i), pattern(QSize(300, 200), i));
+        QTemporaryDir dir;
+        struct Recorder : engine::JobObserver {
+            QList<qint64> done;
+            qint64 total = 0;
+            engine::CancelToken* cancelAt2 = nullptr;
+            void onProgress(int64_t d, int64_t t, const std::string&) override
+            {
+                done << d;
+                total = t;
+                if (cancelAt2 && d == 2)
+                    cancelAt2->cancel();
+            }
+        };
+        {
+            auto error = std::make_shared<QString>();
+            auto job = makeOraSaveJob(doc, dir.filePath("ok.ora"), error);
+            doc.addLayer("painted after the snapshot"); // not in the file
+            engine::CancelToken token;
+            Recorder r;
+            engine::JobContext ctx(token, &r);
+            QCOMPARE(engine::runJob(*job, ctx).outcome, engine::JobOutcome::Finished);
+            QVERIFY(error->isEmpty());
+            QCOMPARE(r.total, 6); // 5 layers + the merged image
+            QCOMPARE(r.done.first(), 0);
+            QCOMPARE(r.done.last(), 6);
+            QVERIFY(std::is_sorted(r.done.begin(), r.done.end()));
+            QString e;
+            QCOMPARE(loadOra(dir.filePath("ok.ora"), &e)->layerCount(), 5);
+        }
+        {
+            auto error = std::make_shared<QString>();
+            auto job = makeOraSaveJob(doc, dir.filePath("cancelled.ora"), error);
+            engine::CancelToken token;
+            Recorder r;
+            r.cancelAt2 = &token;
+            engine::JobContext ctx(token, &r);
+            QCOMPARE(engine::runJob(*job, ctx).outcome, engine::JobOutcome::Cancelled);
+            QVERIFY(!QFileInfo::exists(dir.filePath("cancelled.ora")));
+        }
     }
 
     void failedSaveLeavesNothingBehind()

@@ -25,6 +25,10 @@ public:
     /// so a GPU is never oversubscribed. Any thread.
     virtual torch::Device device() const { return torch::Device(torch::kCPU); }
 
+    /// Which runner queue the job waits in: its device by default, so compute jobs on one device
+    /// run one after another. File jobs return "io" so a save never waits behind a training run.
+    virtual std::string queue() const { return device().str(); }
+
     /// Does the work on the calling (worker) thread. Implementations construct their own
     /// torch::InferenceMode / NoGradGuard (thread-local), call ctx.throwIfCancelled() at least
     /// every ~50 ms of work, and throw on failure with a message a user can act on.
