@@ -33,5 +33,8 @@ std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeBenchCommand();
 std::unique_ptr<Command> makeRenderCommand();
 std::unique_ptr<Command> makeTimelapseCommand();
+std::unique_ptr<Command> makeStylesCommand();
+std::unique_ptr<Command> makeStyleCommand();
+std::unique_ptr<Command> makeStyleTrainCommand();
 
 } // namespace ganvas::cli

@@ -31,6 +31,9 @@ int main(int argc, char** argv)
     commands.push_back(cli::makeBenchCommand());
     commands.push_back(cli::makeRenderCommand());
     commands.push_back(cli::makeTimelapseCommand());
+    commands.push_back(cli::makeStylesCommand());
+    commands.push_back(cli::makeStyleCommand());
+    commands.push_back(cli::makeStyleTrainCommand());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands)
         subs.emplace_back(c->add(cli), c.get());

@@ -52,6 +52,71 @@ QStringList ModelCatalogue::defaultRoots()
     return roots;
 }
 
+namespace {
+
+/// Optional display keys of config.json ("category", "description", "tags", "style_image",
+/// "thumbnail"); files must stay inside the model folder (else they are ignored).
+void readPresentation(const engine::ModelConfig& config, ModelEntry& entry)
+{
+    auto text = [&](const char* key) {
+        const auto it = config.extra.find(key);
+        return it != config.extra.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()).left(512)
+                                                            : QString();
+    };
+    auto file = [&](const char* key) {
+        const QString name = text(key);
+        if (name.isEmpty())
+            return QString();
+        try {
+            const auto path = engine::resolveInsideFolder(config.folder, name.toStdString());
+            return QFileInfo::exists(QString::fromStdString(path.string())) ? QString::fromStdString(path.string())
+                                                                             : QString();
+        } catch (const engine::ModelConfigError&) {
+            return QString();
+        }
+    };
+    entry.category = text("category");
+    entry.description = text("description");
+    entry.styleImage = file("style_image");
+    entry.thumbnail = file("thumbnail");
+    const auto tags = config.extra.find("tags");
+    if (tags != config.extra.end() && tags->is_array())
+        for (const auto& t : *tags)
+            if (t.is_string() && entry.tags.size() < 32)
+                entry.tags << QString::fromStdString(t.get<std::string>()).left(64);
+}
+
+} // namespace
+
+ModelEntry ModelCatalogue::readEntry(const QString& folder, const QString& root)
+{
+    ModelEntry entry;
+    entry.folder = folder;
+    entry.root = root;
+    entry.id = QFileInfo(folder).fileName();
+    try {
+        const auto config = engine::loadModelConfig(folder.toStdString());
+        entry.id = QString::fromStdString(config.id);
+        entry.name = QString::fromStdString(config.name);
+        entry.kind = QString::fromLatin1(engine::modelKindName(config.kind));
+        entry.weightsPath = QString::fromStdString(config.weightsPath().string());
+        entry.license = QString::fromStdString(config.license);
+        entry.sha256 = QString::fromStdString(config.sha256);
+        if (config.architecture.contains("type") && config.architecture["type"].is_string())
+            entry.architecture = QString::fromStdString(config.architecture["type"].get<std::string>());
+        readPresentation(config, entry);
+        if (config.weights.empty())
+            entry.weightsPath.clear();
+        else if (!QFileInfo::exists(entry.weightsPath))
+            entry.error = QCoreApplication::translate("ModelCatalogue", "weights file %1 is missing")
+                              .arg(QFileInfo(entry.weightsPath).fileName());
+    } catch (const std::exception& e) {
+        entry.name = entry.id;
+        entry.error = QString::fromStdString(e.what());
+    }
+    return entry;
+}
+
 void ModelCatalogue::scan(const QStringList& roots)
 {
     m_roots = roots;
@@ -66,25 +131,7 @@ void ModelCatalogue::scan(const QStringList& roots)
             for (const QFileInfo& folder : folders) {
                 if (!QFileInfo::exists(folder.absoluteFilePath() + QStringLiteral("/config.json")))
                     continue;
-                ModelEntry entry;
-                entry.folder = folder.absoluteFilePath();
-                entry.root = root;
-                entry.id = folder.fileName();
-                try {
-                    const auto config = engine::loadModelConfig(folder.absoluteFilePath().toStdString());
-                    entry.id = QString::fromStdString(config.id);
-                    entry.name = QString::fromStdString(config.name);
-                    entry.kind = QString::fromLatin1(engine::modelKindName(config.kind));
-                    entry.weightsPath = QString::fromStdString(config.weightsPath().string());
-                    entry.license = QString::fromStdString(config.license);
-                    entry.sha256 = QString::fromStdString(config.sha256);
-                    if (!QFileInfo::exists(entry.weightsPath))
-                        entry.error = QCoreApplication::translate("ModelCatalogue", "weights file %1 is missing")
-                                          .arg(QFileInfo(entry.weightsPath).fileName());
-                } catch (const std::exception& e) {
-                    entry.name = entry.id;
-                    entry.error = QString::fromStdString(e.what());
-                }
+                const ModelEntry entry = readEntry(folder.absoluteFilePath(), root);
                 const QString key = entry.kind + QLatin1Char('/') + entry.id;
                 if (seen.contains(key))
                     continue;

@@ -23,6 +23,12 @@ struct ModelEntry {
     QString sha256;      ///< from config.json; empty when the config gives none
     QString root;        ///< which search root it came from
     QString error;       ///< empty when the config is valid and the weights file exists
+    QString architecture; ///< architecture.type: "johnson", "opencv", "gatys", ... (may be empty)
+    QString category;    ///< optional display group ("Painterly", "Graphic", ...)
+    QString description;
+    QStringList tags;
+    QString styleImage;  ///< absolute path of the style image shipped with a style, if any
+    QString thumbnail;   ///< absolute path of a thumbnail image, if any
     bool isValid() const { return error.isEmpty(); }
 };
 
@@ -39,6 +45,9 @@ public:
     /// Re-reads every root. Folders without config.json are ignored; invalid configs are kept
     /// as entries with an error. A model id seen in an earlier root shadows later ones.
     void scan(const QStringList& roots = defaultRoots());
+
+    /// One model folder's entry (with its error when the config is broken), as scan() reads it.
+    static ModelEntry readEntry(const QString& folder, const QString& root = {});
 
     const QVector<ModelEntry>& entries() const { return m_entries; }
     QVector<ModelEntry> entries(const QString& kind) const;

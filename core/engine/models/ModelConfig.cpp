@@ -122,8 +122,13 @@ ModelConfig parseModelConfig(const std::string& text, const fs::path& folder)
         fail("config.json: id '" + config.id + "' must be lower-case letters, digits, '.', '_' or '-'");
     config.name = requireString(doc, "name", true, 200);
     config.kind = parseModelKind(requireString(doc, "kind", true, 64));
-    config.weights = requireString(doc, "weights", true, 255);
-    resolveInsideFolder(folder, config.weights);
+    // Styles made by OpenCV filters or by optimisation against their style image have no weights.
+    const bool weightless = config.kind == ModelKind::Style && doc.contains("architecture") &&
+                            doc["architecture"].is_object() && doc["architecture"].contains("type") &&
+                            (doc["architecture"]["type"] == "opencv" || doc["architecture"]["type"] == "gatys");
+    config.weights = requireString(doc, "weights", !weightless, 255);
+    if (!weightless || !config.weights.empty())
+        resolveInsideFolder(folder, config.weights);
     config.sha256 = requireString(doc, "sha256", false, 64);
     if (!config.sha256.empty()) {
         bool hex = config.sha256.size() == 64;

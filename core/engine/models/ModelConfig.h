@@ -31,7 +31,8 @@ struct ModelConfig {
     std::string id;            ///< [a-z0-9][a-z0-9._-]{0,63}; unique within its kind
     std::string name;          ///< display name
     ModelKind kind = ModelKind::Style;
-    std::string weights;       ///< file name relative to the model folder, validated to stay inside it
+    std::string weights;       ///< file name relative to the model folder, validated to stay inside it;
+                               ///< empty only for weightless styles (architecture.type "opencv" or "gatys")
     std::string sha256;        ///< lower-case hex SHA-256 of the weights file, or empty (unverified)
     std::string license;       ///< SPDX identifier of the weights' licence
     std::string source;        ///< how the weights were made (data, command), free text

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ganvas-cli styles | style | style-train: list the style gallery, apply a style to an image,
+// and train a feed-forward network for a new style.
+#include "app/cli/CliJob.h"
+#include "app/cli/Command.h"
+#include "core/engine/nn/Device.h"
+#include "core/engine/style/StyleMetrics.h"
+#include "core/engine/style/StyleTrainer.h"
+#include "core/image/ImageBridge.h"
+#include "core/io/ImageIO.h"
+#include "core/settings/ComputeSettings.h"
+#include "core/style/StyleJob.h"
+#include "core/style/StyleLibrary.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <cstdio>
+#include <iostream>
+
+namespace ganvas::cli {
+
+namespace {
+
+/// A style given on the command line: a gallery id, a style folder, or a picture (optimisation).
+bool resolveStyle(const std::string& text, core::ModelEntry* entry, std::string* error)
+{
+    const QString arg = QString::fromStdString(text);
+    const QFileInfo info(arg);
+    if (info.isDir()) {
+        *entry = core::ModelCatalogue::readEntry(info.absoluteFilePath());
+    } else if (info.isFile()) {
+        entry->id = QStringLiteral("image");
+        entry->name = info.completeBaseName();
+        entry->kind = QStringLiteral("style");
+        entry->architecture = QStringLiteral("gatys");
+        entry->styleImage = info.absoluteFilePath();
+        entry->folder = info.absolutePath();
+    } else {
+        core::StyleLibrary library;
+        library.scan();
+        const auto* found = library.find(arg);
+        if (!found) {
+            *error = "no style '" + text + "' (run `ganvas-cli styles` for the list, or give a folder or a picture)";
+            return false;
+        }
+        *entry = *found;
+    }
+    if (entry->kind != QLatin1String("style")) {
+        *error = "'" + text + "' is not a style";
+        return false;
+    }
+    if (!entry->isValid()) {
+        *error = "style '" + text + "' cannot be used: " + entry->error.toStdString();
+        return false;
+    }
+    return true;
+}
+
+class StylesCommand final : public Command {
+public:
+    CLI::App* add(CLI::App& app) override
+    {
+        auto* sub = app.add_subcommand("styles", "List the styles in the gallery");
+        sub->add_option("--search", m_search, "only styles whose name, tags or category contain this text");
+        return sub;
+    }
+    int run() override
+    {
+        core::StyleLibrary library;
+        library.scan();
+        const auto styles = library.filter(QString::fromStdString(m_search));
+        for (const auto& s : styles) {
+            std::printf("%-22s %-24s %-10s %-12s %s\n", s.id.toUtf8().constData(), s.name.toUtf8().constData(),
+                        s.architecture.toUtf8().constData(), s.category.toUtf8().constData(),
+                        s.isValid() ? "" : ("BROKEN: " + s.error).toUtf8().constData());
+        }
+        std::printf("%d styles\n", static_cast<int>(styles.size()));
+        return kExitOk;
+    }
+
+private:
+    std::string m_search;
+};
+
+class StyleCommand final : public Command {
+public:
+    CLI::App* add(CLI::App& app) override
+    {
+        auto* sub = app.add_subcommand("style", "Apply a style to an image");
+        sub->add_option("-s,--style", m_style, "gallery id, style folder, or a picture to use as the style")->required();
+        sub->add_option("-i,--input", m_input, "content image")->required()->check(CLI::ExistingFile);
+        sub->add_option("-o,--output", m_output, "image to write")->required();
+        sub->add_option("--strength", m_strength, "0..1 (default 1)")->check(CLI::Range(0.0, 1.0));
+        sub->add_option("--colour", m_colour, "style, luminance or histogram (keep the content's colours)")
+            ->check(CLI::IsMember({"style", "luminance", "histogram"}));
+        sub->add_option("--method", m_method, "auto, network, optimisation or classic")
+            ->check(CLI::IsMember({"auto", "network", "optimisation", "gatys", "classic"}));
+        sub->add_option("--mask", m_mask, "grey image: where the style goes (white) and where not (black)")
+            ->check(CLI::ExistingFile);
+        sub->add_option("--blend", m_blend, "more styles for optimisation, as ID_OR_PATH:WEIGHT");
+        sub->add_option("--iterations", m_iterations, "optimisation: iterations per pass (default 100)")
+            ->check(CLI::Range(1, 100000));
+        sub->add_option("--optimiser", m_optimiser, "optimisation: lbfgs or adam")->check(CLI::IsMember({"lbfgs", "adam"}));
+        sub->add_option("--style-scale", m_styleScale, "optimisation: style size relative to the output (default 1)")
+            ->check(CLI::Range(0.1, 8.0));
+        sub->add_option("--style-weight", m_styleWeight, "optimisation: style loss weight (default 20)")
+            ->check(CLI::Range(0.0, 1e6));
+        sub->add_option("--max-side", m_maxSide, "work on a copy no larger than this")->check(CLI::Range(16, 65536));
+        sub->add_option("--loss-network", m_lossNetwork, "optimisation: a VGG-19 you exported to TorchScript")
+            ->check(CLI::ExistingFile);
+        sub->add_option("--previews", m_previews, "write previews into this folder");
+        sub->add_flag("--metrics", m_metrics, "print measured style and content figures");
+        return sub;
+    }
+
+    int run() override
+    {
+        core::StyleRequest request;
+        std::string error;
+        if (!resolveStyle(m_style, &request.style, &error)) {
+            std::cerr << "ganvas-cli style: " << error << "\n";
+            return kExitUsage;
+        }
+        for (const auto& item : m_blend) {
+            const auto colon = item.rfind(':');
+            core::ModelEntry other;
+            double weight = 1.0;
+            try {
+                if (colon == std::string::npos)
+                    throw std::invalid_argument("");
+                weight = std::stod(item.substr(colon + 1));
+            } catch (const std::exception&) {
+                std::cerr << "ganvas-cli style: --blend expects ID_OR_PATH:WEIGHT, got '" << item << "'\n";
+                return kExitUsage;
+            }
+            if (!resolveStyle(item.substr(0, colon), &other, &error)) {
+                std::cerr << "ganvas-cli style: " << error << "\n";
+                return kExitUsage;
+            }
+            request.blendWith.push_back({other, weight});
+        }
+        QString loadError;
+        request.content = core::loadImage(QString::fromStdString(m_input), &loadError);
+        if (request.content.isNull()) {
+            std::cerr << "ganvas-cli style: " << loadError.toStdString() << "\n";
+            return kExitFailure;
+        }
+        if (!m_mask.empty()) {
+            request.mask = core::loadImage(QString::fromStdString(m_mask), &loadError);
+            if (request.mask.isNull() || request.mask.size() != request.content.size()) {
+                std::cerr << "ganvas-cli style: the mask must be an image of the input's size\n";
+                return kExitUsage;
+            }
+        }
+        request.strength = m_strength;
+        request.colour = engine::parseColourMode(m_colour);
+        core::parseStyleMethod(QString::fromStdString(m_method), &request.method);
+        if (!request.blendWith.isEmpty())
+            request.method = core::StyleMethod::Optimisation;
+        request.maxSide = m_maxSide;
+        request.gatys.iterations = m_iterations;
+        request.gatys.optimiser = m_optimiser == "adam" ? engine::StyleOptimiser::Adam : engine::StyleOptimiser::LBFGS;
+        request.gatys.styleScale = m_styleScale;
+        request.gatys.styleWeight = m_styleWeight;
+        request.lossNetwork = QString::fromStdString(m_lossNetwork);
+        const auto compute = core::currentCompute();
+        request.device = compute.device;
+        request.precision = engine::parsePrecision(compute.precision.toStdString());
+
+        core::StyleJob job(request);
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto result = runCliJob(job, "style", {m_previews, false});
+        if (result.outcome != engine::JobOutcome::Finished)
+            return kExitFailure;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        QImage out = job.result();
+        out.setText(QStringLiteral("Software"), QStringLiteral("Ganvas"));
+        out.setText(QStringLiteral("Style"), request.style.name);
+        if (!core::saveImage(out, QString::fromStdString(m_output), &loadError)) {
+            std::cerr << "ganvas-cli style: " << loadError.toStdString() << "\n";
+            return kExitFailure;
+        }
+        std::printf("wrote %s (%d x %d) with style '%s' in %.2f s\n", m_output.c_str(), out.width(), out.height(),
+                    request.style.name.toUtf8().constData(), seconds);
+        if (m_metrics) {
+            if (request.style.styleImage.isEmpty()) {
+                std::printf("metrics: style '%s' ships no style image to compare with\n", request.style.id.toUtf8().constData());
+            } else {
+                QImage content = request.content;
+                if (content.size() != out.size())
+                    content = content.scaled(out.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+                const auto m = engine::measureStyle(core::imageToTensor(content), core::imageToTensor(out),
+                                                    core::imageToTensor(core::loadImage(request.style.styleImage, &loadError)),
+                                                    m_styleScale);
+                std::printf("metrics: style distance %.4f -> %.4f (gap closed %.1f %%), content SSIM %.3f "
+                            "[held-out random network, seed 7]\n",
+                            m.styleDistanceContent, m.styleDistanceResult, 100 * m.styleGapClosed, m.contentSsim);
+            }
+        }
+        return kExitOk;
+    }
+
+private:
+    std::string m_style, m_input, m_output, m_colour = "style", m_method = "auto", m_mask, m_optimiser = "lbfgs",
+                                            m_lossNetwork, m_previews;
+    std::vector<std::string> m_blend;
+    double m_strength = 1.0, m_styleScale = 1.0, m_styleWeight = 20.0;
+    int m_iterations = 100, m_maxSide = 0;
+    bool m_metrics = false;
+};
+
+class StyleTrainCommand final : public Command {
+public:
+    CLI::App* add(CLI::App& app) override
+    {
+        auto* sub = app.add_subcommand("style-train", "Train a fast (feed-forward) network for a style");
+        sub->add_option("--style", m_styles, "style picture(s)")->required()->check(CLI::ExistingFile);
+        sub->add_option("--style-blend", m_styleWeights, "blend weight per --style");
+        sub->add_option("--content", m_content, "folder of content photos (searched recursively)")->required()
+            ->check(CLI::ExistingDirectory);
+        sub->add_option("-o,--output", m_output, "style folder to create (config.json, weights, thumbnail)")->required();
+        sub->add_option("--name", m_name, "display name (default: the style picture's name)");
+        sub->add_option("--id", m_id, "model id (default: from the output folder's name)");
+        sub->add_option("--category", m_category, "gallery category");
+        sub->add_option("--description", m_description, "one line for the gallery");
+        sub->add_option("--steps", m_steps, "optimisation steps (default 1000)")->check(CLI::Range(1, 10000000));
+        sub->add_option("--minutes", m_minutes, "stop after this many minutes of training")->check(CLI::Range(0.0, 100000.0));
+        sub->add_option("--batch", m_batch, "images per step (default 4)")->check(CLI::Range(1, 256));
+        sub->add_option("--size", m_size, "training crop size (default 256)")->check(CLI::Range(32, 2048));
+        sub->add_option("--lr", m_lr, "Adam learning rate (default 0.002)")->check(CLI::Range(1e-6, 0.5));
+        sub->add_option("--style-weight", m_styleWeight, "style loss weight (default 20)")->check(CLI::Range(0.0, 1e6));
+        sub->add_option("--content-weight", m_contentWeight, "content loss weight (default 1)")->check(CLI::Range(0.0, 1e6));
+        sub->add_option("--tv-weight", m_tvWeight, "total variation weight (default 0.5)")->check(CLI::Range(0.0, 1e6));
+        sub->add_option("--style-scale", m_styleScale, "style picture size relative to the crops (default 1)")
+            ->check(CLI::Range(0.1, 8.0));
+        sub->add_option("--channels", m_channels, "network widths, three integers (default 16 32 64)")
+            ->expected(3)->check(CLI::Range(1, 512));
+        sub->add_option("--blocks", m_blocks, "residual blocks (default 3)")->check(CLI::Range(0, 16));
+        sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
+        sub->add_option("--loss-network", m_lossNetwork, "a VGG-19 you exported to TorchScript")->check(CLI::ExistingFile);
+        sub->add_option("--checkpoint-every", m_checkpointEvery, "steps between checkpoints (default 100)")
+            ->check(CLI::Range(1, 10000000));
+        sub->add_option("--preview-every", m_previewEvery, "steps between previews (default 50)")->check(CLI::Range(1, 10000000));
+        sub->add_option("--previews", m_previews, "write previews into this folder");
+        sub->add_flag("--resume", m_resume, "continue from the output folder's checkpoint");
+        return sub;
+    }
+
+    int run() override
+    {
+        engine::StyleTrainOptions o;
+        const QString output = QFileInfo(QString::fromStdString(m_output)).absoluteFilePath();
+        o.outputDir = output.toStdString();
+        o.id = m_id.empty() ? core::StyleLibrary::freeStyleId(QFileInfo(output).fileName(), QStringLiteral("/nonexistent")).toStdString()
+                            : m_id;
+        QString error;
+        QImage firstStyle;
+        for (const auto& path : m_styles) {
+            const QImage image = core::loadImage(QString::fromStdString(path), &error);
+            if (image.isNull()) {
+                std::cerr << "ganvas-cli style-train: " << error.toStdString() << "\n";
+                return kExitFailure;
+            }
+            if (firstStyle.isNull())
+                firstStyle = image;
+            o.styles.push_back(core::imageToTensor(image, core::Alpha::Drop));
+        }
+        if (!m_styleWeights.empty() && m_styleWeights.size() != m_styles.size()) {
+            std::cerr << "ganvas-cli style-train: give one --style-blend per --style\n";
+            return kExitUsage;
+        }
+        o.styleWeights = m_styleWeights;
+        o.name = m_name.empty() ? QFileInfo(QString::fromStdString(m_styles.front())).completeBaseName().toStdString() : m_name;
+        std::unique_ptr<core::ContentImages> content;
+        try {
+            content = std::make_unique<core::ContentImages>(QString::fromStdString(m_content), std::max(512, m_size * 2));
+        } catch (const std::exception& e) {
+            std::cerr << "ganvas-cli style-train: " << e.what() << "\n";
+            return kExitFailure;
+        }
+        std::fprintf(stderr, "content: %d images", content->count());
+        if (!content->skipped().isEmpty())
+            std::fprintf(stderr, ", %d skipped:\n  %s", static_cast<int>(content->skipped().size()),
+                         content->skipped().join(QStringLiteral("\n  ")).toUtf8().constData());
+        std::fprintf(stderr, "\n");
+        o.steps = m_steps;
+        o.maxSeconds = m_minutes * 60.0;
+        o.batch = m_batch;
+        o.imageSize = m_size;
+        o.learningRate = m_lr;
+        o.styleWeight = m_styleWeight;
+        o.contentWeight = m_contentWeight;
+        o.tvWeight = m_tvWeight;
+        o.styleScale = m_styleScale;
+        if (!m_channels.empty())
+            o.network.channels = {m_channels[0], m_channels[1], m_channels[2]};
+        o.network.residualBlocks = m_blocks;
+        o.lossNetwork.seed = m_seed;
+        o.torchScriptLossNetwork = m_lossNetwork;
+        o.checkpointEvery = m_checkpointEvery;
+        o.previewEvery = m_previewEvery;
+        o.previewContent = content->previewImage(256);
+        o.resume = m_resume;
+        const auto compute = core::currentCompute();
+        o.device = engine::resolveDevice(compute.device.toStdString());
+        o.precision = engine::parsePrecision(compute.precision.toStdString());
+
+        // The style picture and a thumbnail travel with the model (the gallery shows them, and
+        // optimisation can use the picture).
+        QDir().mkpath(output);
+        QImage styleImage = firstStyle.convertToFormat(QImage::Format_RGB888);
+        if (std::max(styleImage.width(), styleImage.height()) > 1024)
+            styleImage = styleImage.scaled(1024, 1024, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        const QImage thumb = styleImage.scaled(160, 160, Qt::KeepAspectRatioByExpanding, Qt::SmoothTransformation);
+        if (!core::saveImage(styleImage, output + QStringLiteral("/style.png"), &error) ||
+            !core::saveImage(thumb.copy((thumb.width() - 160) / 2, (thumb.height() - 160) / 2, 160, 160),
+                             output + QStringLiteral("/thumbnail.png"), &error)) {
+            std::cerr << "ganvas-cli style-train: " << error.toStdString() << "\n";
+            return kExitFailure;
+        }
+        o.extraConfig = {{"style_image", "style.png"}, {"thumbnail", "thumbnail.png"}};
+        if (!m_category.empty())
+            o.extraConfig["category"] = m_category;
+        if (!m_description.empty())
+            o.extraConfig["description"] = m_description;
+        o.extraConfig["source"] = "ganvas-cli style-train --style " + QFileInfo(QString::fromStdString(m_styles.front())).fileName().toStdString() +
+                                  " --content <" + std::to_string(content->count()) + " images>";
+
+        const auto trainContent = std::shared_ptr<core::ContentImages>(std::move(content));
+        engine::StyleTrainJob job(o, [trainContent](int64_t step, int64_t batch, int64_t size) {
+            return trainContent->batch(step, batch, size);
+        });
+        const auto result = runCliJob(job, "style-train", {m_previews, false});
+        if (result.outcome == engine::JobOutcome::Cancelled) {
+            std::cerr << "checkpoint kept at step " << job.stats().stepsDone << ": run again with --resume to continue\n";
+            return kExitFailure;
+        }
+        if (result.outcome != engine::JobOutcome::Finished)
+            return kExitFailure;
+        const auto& s = job.stats();
+        std::printf("trained '%s': %lld steps in %.1f s (%.2f images/s), final loss %.4f (content %.4f, style %.4f) -> %s\n",
+                    o.name.c_str(), static_cast<long long>(s.stepsDone), s.seconds, s.imagesPerSecond, s.lastLoss,
+                    s.lastContentLoss, s.lastStyleLoss, m_output.c_str());
+        return kExitOk;
+    }
+
+private:
+    std::vector<std::string> m_styles;
+    std::vector<double> m_styleWeights;
+    std::string m_content, m_output, m_name, m_id, m_category, m_description, m_lossNetwork, m_previews;
+    int64_t m_steps = 1000;
+    double m_minutes = 0;
+    int m_batch = 4, m_size = 256;
+    double m_lr = 2e-3, m_styleWeight = 20, m_contentWeight = 1, m_tvWeight = 0.5, m_styleScale = 1;
+    std::vector<int64_t> m_channels;
+    int64_t m_blocks = 3;
+    uint64_t m_seed = 20161;
+    int64_t m_checkpointEvery = 100, m_previewEvery = 50;
+    bool m_resume = false;
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeStylesCommand()
+{
+    return std::make_unique<StylesCommand>();
+}
+std::unique_ptr<Command> makeStyleCommand()
+{
+    return std::make_unique<StyleCommand>();
+}
+std::unique_ptr<Command> makeStyleTrainCommand()
+{
+    return std::make_unique<StyleTrainCommand>();
+}
+
+} // namespace ganvas::cli

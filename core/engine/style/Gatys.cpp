@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/engine/style/Gatys.h"
+
+#include "core/engine/image/Tiling.h"
+#include "core/engine/jobs/CancelToken.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace ganvas::engine {
+
+namespace {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor resizeTo(const torch::Tensor& image, int64_t h, int64_t w)
+{
+    if (image.size(2) == h && image.size(3) == w)
+        return image;
+    const bool shrinking = h <= image.size(2) && w <= image.size(3);
+    auto options = F::InterpolateFuncOptions().size(std::vector<int64_t>{h, w});
+    if (shrinking)
+        options.mode(torch::kArea);
+    else
+        options.mode(torch::kBilinear).align_corners(false);
+    return F::interpolate(image, options);
+}
+
+bool acceptRequested(const GatysOptions& o)
+{
+    return o.acceptNow && o.acceptNow->load(std::memory_order_relaxed);
+}
+
+struct Progress {
+    JobContext* ctx = nullptr;
+    int64_t done = 0, total = 1;
+    void step(int64_t n, const std::string& message)
+    {
+        done += n;
+        if (ctx) {
+            ctx->progress(std::min(done, total), total, message);
+            ctx->throwIfCancelled();
+        }
+    }
+};
+
+/// Optimises @p x (leaf, [1,3,h,w]) against @p content's features and @p grams for @p iterations.
+/// Calls @p onPreview every previewEvery iterations. Returns the final loss.
+double optimise(LossNetwork& net, torch::Tensor& x, const torch::Tensor& content, const std::vector<torch::Tensor>& grams,
+                const GatysOptions& o, int iterations, Progress& progress, const std::string& label,
+                const std::function<void()>& onPreview)
+{
+    torch::Tensor contentTarget;
+    {
+        torch::NoGradGuard noGrad;
+        contentTarget = net.features(content).content.detach();
+    }
+    x.set_requires_grad(true);
+    auto lossOf = [&]() {
+        const auto f = net.features(x);
+        return o.contentWeight * relativeMse(f.content, contentTarget) + o.styleWeight * styleLoss(f.style, grams) +
+               o.tvWeight * totalVariation(x);
+    };
+    double last = 0;
+    int done = 0;
+    const int chunk = std::max(1, o.previewEvery);
+    if (o.optimiser == StyleOptimiser::LBFGS) {
+        torch::optim::LBFGS lbfgs({x}, torch::optim::LBFGSOptions(1.0).max_iter(chunk).history_size(20));
+        while (done < iterations && !acceptRequested(o)) {
+            const int n = std::min(chunk, iterations - done);
+            static_cast<torch::optim::LBFGSOptions&>(lbfgs.param_groups()[0].options()).max_iter(n);
+            auto closure = [&]() {
+                lbfgs.zero_grad();
+                auto loss = lossOf();
+                loss.backward();
+                return loss;
+            };
+            last = lbfgs.step(closure).item<double>();
+            {
+                torch::NoGradGuard noGrad;
+                x.clamp_(0, 1);
+            }
+            if (!std::isfinite(last))
+                throw std::runtime_error("style optimisation diverged (loss is not finite); try Adam or lower weights");
+            done += n;
+            progress.step(n, label);
+            onPreview();
+        }
+    } else {
+        torch::optim::Adam adam({x}, torch::optim::AdamOptions(o.learningRate));
+        while (done < iterations && !acceptRequested(o)) {
+            adam.zero_grad();
+            auto loss = lossOf();
+            loss.backward();
+            adam.step();
+            {
+                torch::NoGradGuard noGrad;
+                x.clamp_(0, 1);
+            }
+            last = loss.item<double>();
+            if (!std::isfinite(last))
+                throw std::runtime_error("style optimisation diverged (loss is not finite); lower the learning rate");
+            ++done;
+            progress.step(1, label);
+            if (done % chunk == 0 || done == iterations)
+                onPreview();
+        }
+    }
+    progress.done += iterations - done; // accepted early: the remaining work is skipped
+    x.set_requires_grad(false);
+    return last;
+}
+
+} // namespace
+
+torch::Tensor resizeLongestSide(const torch::Tensor& image, int64_t side)
+{
+    const auto h = image.size(2), w = image.size(3);
+    const double s = static_cast<double>(side) / static_cast<double>(std::max(h, w));
+    const auto nh = std::max<int64_t>(1, std::llround(h * s)), nw = std::max<int64_t>(1, std::llround(w * s));
+    return resizeTo(image, nh, nw);
+}
+
+std::vector<int64_t> gatysPassSides(int64_t side, const GatysOptions& o)
+{
+    std::vector<int64_t> sides;
+    const int64_t top = std::min(side, o.maxWholeSide);
+    int64_t s = std::min(o.startSide, top);
+    while (s < top) {
+        sides.push_back(s);
+        s *= 2;
+    }
+    sides.push_back(top);
+    return sides;
+}
+
+torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOptions& o, const torch::Device& device,
+                       JobContext* ctx, GatysReport* report)
+{
+    if (!input.content.defined() || input.content.dim() != 4 || input.content.size(0) != 1 || input.content.size(1) != 3)
+        throw std::invalid_argument("style transfer: the content must be one RGB image");
+    if (input.styles.empty())
+        throw std::invalid_argument("style transfer: at least one style image is needed");
+    for (const auto& s : input.styles)
+        if (!s.defined() || s.dim() != 4 || s.size(1) != 3 || s.size(2) < 8 || s.size(3) < 8)
+            throw std::invalid_argument("style transfer: style images must be RGB and at least 8x8");
+    if (o.iterations < 1 || o.startSide < 16 || o.maxWholeSide < o.startSide || o.tileSize < 64 ||
+        o.tileOverlap < 0 || o.tileOverlap * 2 > o.tileSize || !(o.styleScale > 0.05 && o.styleScale <= 8))
+        throw std::invalid_argument("style transfer: options out of range");
+    const std::vector<double> weights =
+        input.styleWeights.empty() ? std::vector<double>(input.styles.size(), 1.0) : input.styleWeights;
+    if (weights.size() != input.styles.size())
+        throw std::invalid_argument("style transfer: one weight per style image is needed");
+
+    net.to(device);
+    const auto content = input.content.to(device, torch::kFloat32);
+    const auto H = content.size(2), W = content.size(3), side = std::max(H, W);
+    torch::Tensor mask;
+    if (input.mask.defined()) {
+        if (input.mask.dim() != 4 || input.mask.size(1) != 1 || input.mask.size(2) != H || input.mask.size(3) != W)
+            throw std::invalid_argument("style transfer: the mask must be [1,1,H,W] like the content");
+        mask = input.mask.to(device, torch::kFloat32).clamp(0, 1);
+    }
+
+    auto gramsAt = [&](int64_t outputSide) {
+        std::vector<std::vector<torch::Tensor>> all;
+        for (const auto& s : input.styles) {
+            const auto styleSide = std::clamp<int64_t>(std::llround(outputSide * o.styleScale), 16, 2048);
+            all.push_back(styleGrams(net, resizeLongestSide(s.to(device, torch::kFloat32), styleSide)));
+        }
+        return blendGrams(all, weights);
+    };
+    auto finish = [&](const torch::Tensor& x, const torch::Tensor& c, const torch::Tensor& m) {
+        auto y = preserveColour(x, c, o.colour);
+        return m.defined() ? blendStrength(c, y, 1.0, m) : y;
+    };
+
+    const auto sides = gatysPassSides(side, o);
+    const bool tiled = side > o.maxWholeSide;
+    std::vector<TileRect> tiles;
+    if (tiled)
+        tiles = planTiles(W, H, {o.tileSize, o.tileOverlap, 16, 1});
+    Progress progress{ctx, 0,
+                      static_cast<int64_t>(sides.size()) * o.iterations +
+                          static_cast<int64_t>(tiles.size()) * o.tileIterations};
+    GatysReport local;
+    GatysReport& rep = report ? *report : local;
+    rep = {};
+
+    torch::Tensor x;
+    for (size_t pass = 0; pass < sides.size(); ++pass) {
+        const auto c = resizeLongestSide(content, sides[pass]);
+        const auto m = mask.defined() ? resizeTo(mask, c.size(2), c.size(3)) : torch::Tensor();
+        x = pass == 0 ? c.clone() : resizeTo(x, c.size(2), c.size(3)).clone();
+        const auto grams = gramsAt(sides[pass]);
+        const std::string label = "Pass " + std::to_string(pass + 1) + " of " +
+                                  std::to_string(sides.size() + (tiled ? 1 : 0)) + " (" + std::to_string(c.size(3)) +
+                                  "x" + std::to_string(c.size(2)) + ")";
+        const int previewPass = static_cast<int>(pass);
+        const double loss = optimise(net, x, c, grams, o, o.iterations, progress, label, [&] {
+            if (ctx)
+                ctx->preview(finish(x.detach(), c, m), previewPass);
+        });
+        rep.finalLoss.push_back(loss);
+        rep.sides.push_back(sides[pass]);
+        if (acceptRequested(o)) {
+            rep.acceptedEarly = true;
+            x = resizeTo(x.detach(), H, W);
+            return finish(x, content, mask).cpu().clamp(0, 1);
+        }
+    }
+
+    if (tiled) {
+        // Full size, tile by tile: the start image is the upsampled whole-image result, the style
+        // statistics are those of the full-size output, computed once.
+        const auto grams = gramsAt(side);
+        const auto start = resizeTo(x.detach(), H, W);
+        const auto stacked = torch::cat({start, content}, 1).cpu();
+        rep.tiles = static_cast<int>(tiles.size());
+        int tileIndex = 0;
+        const auto result = processTiled(
+            stacked, {o.tileSize, o.tileOverlap, 16, 1},
+            [&](const torch::Tensor& tile) {
+                auto t = tile.to(device);
+                auto xt = t.narrow(1, 0, 3).clone();
+                const auto ct = t.narrow(1, 3, 3);
+                ++tileIndex;
+                if (!acceptRequested(o))
+                    optimise(net, xt, ct, grams, o, o.tileIterations, progress,
+                             "Full size, tile " + std::to_string(tileIndex) + " of " + std::to_string(tiles.size()),
+                             [] {});
+                return xt.detach().cpu();
+            },
+            nullptr);
+        rep.finalLoss.push_back(0);
+        rep.sides.push_back(side);
+        rep.acceptedEarly = acceptRequested(o);
+        x = result.to(device);
+        if (ctx)
+            ctx->preview(finish(x, content, mask), static_cast<int>(sides.size()));
+    }
+    return finish(x.detach(), content, mask).cpu().clamp(0, 1);
+}
+
+} // namespace ganvas::engine

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/engine/style/StyleTrainer.h"
+
+#include "core/engine/models/ModelConfig.h"
+#include "core/engine/nn/FileIO.h"
+#include "core/engine/nn/SafeTensors.h"
+#include "core/engine/style/Gatys.h"
+
+#include <chrono>
+#include <sstream>
+#include <type_traits>
+#include <cmath>
+#include <stdexcept>
+
+namespace ganvas::engine {
+
+namespace {
+
+constexpr const char* kCheckpoint = "checkpoint.safetensors";
+constexpr const char* kWeights = "weights.safetensors";
+
+std::unique_ptr<LossNetwork> makeLossNetwork(const StyleTrainOptions& o)
+{
+    if (!o.torchScriptLossNetwork.empty())
+        return loadTorchScriptLossNetwork(o.torchScriptLossNetwork);
+    return makeRandomLossNetwork(o.lossNetwork);
+}
+
+/// The key Adam's state map uses for a parameter: LibTorch keys it by the TensorImpl address,
+/// printed to a string in 1.13 and 2.x.
+template <typename Map>
+typename Map::key_type stateKey(const Map&, const torch::Tensor& p)
+{
+    using Key = typename Map::key_type;
+    if constexpr (std::is_same_v<Key, std::string>) {
+        std::ostringstream s;
+        s << p.unsafeGetTensorImpl();
+        return s.str();
+    } else {
+        return Key(p.unsafeGetTensorImpl());
+    }
+}
+
+} // namespace
+
+StyleTrainJob::StyleTrainJob(StyleTrainOptions options, BatchSource source)
+    : m_options(std::move(options)), m_source(std::move(source))
+{
+    const auto& o = m_options;
+    if (o.styles.empty())
+        throw std::invalid_argument("style training needs a style image");
+    if (o.steps < 1 || o.steps > 10'000'000 || o.batch < 1 || o.batch > 256 || o.imageSize < 32 || o.imageSize > 2048)
+        throw std::invalid_argument("style training: steps, batch or image size out of range");
+    if (!(o.learningRate > 0 && o.learningRate < 1))
+        throw std::invalid_argument("style training: learning rate must be in (0, 1)");
+    if (o.outputDir.empty())
+        throw std::invalid_argument("style training needs an output folder");
+    if (!m_source)
+        throw std::invalid_argument("style training needs content images");
+}
+
+std::string StyleTrainJob::title() const
+{
+    return "Train style: " + m_options.name;
+}
+
+void StyleTrainJob::saveCheckpoint(TransformerNet& net, torch::optim::Adam& adam, int64_t step) const
+{
+    std::map<std::string, torch::Tensor> tensors;
+    for (const auto& [name, t] : transformerState(net))
+        tensors["net." + name] = t.cpu();
+    for (const auto& p : net->named_parameters()) {
+        const auto it = adam.state().find(stateKey(adam.state(), p.value()));
+        if (it == adam.state().end())
+            continue;
+        const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
+        tensors["adam." + p.key() + ".exp_avg"] = s.exp_avg().cpu();
+        tensors["adam." + p.key() + ".exp_avg_sq"] = s.exp_avg_sq().cpu();
+        tensors["adam." + p.key() + ".step"] = torch::full({1}, static_cast<int64_t>(s.step()), torch::kInt64);
+    }
+    std::filesystem::create_directories(m_options.outputDir);
+    saveSafeTensors(m_options.outputDir / kCheckpoint, tensors,
+                    {{"step", std::to_string(step)}, {"format", "ganvas-style-checkpoint-1"}});
+}
+
+int64_t StyleTrainJob::loadCheckpoint(TransformerNet& net, torch::optim::Adam& adam) const
+{
+    const auto path = m_options.outputDir / kCheckpoint;
+    if (!std::filesystem::exists(path))
+        return 0;
+    const auto file = loadSafeTensors(path);
+    const auto stepIt = file.metadata.find("step");
+    if (stepIt == file.metadata.end())
+        throw std::runtime_error("checkpoint '" + path.string() + "' has no step");
+    int64_t step = 0;
+    try {
+        step = std::stoll(stepIt->second);
+    } catch (const std::exception&) {
+        throw std::runtime_error("checkpoint '" + path.string() + "' has a bad step");
+    }
+    if (step < 0 || step > m_options.steps)
+        throw std::runtime_error("checkpoint step " + std::to_string(step) + " is beyond --steps");
+    std::map<std::string, torch::Tensor> netState;
+    for (const auto& [name, t] : file.tensors)
+        if (name.rfind("net.", 0) == 0)
+            netState[name.substr(4)] = t;
+    loadTransformerState(net, netState);
+    for (const auto& p : net->named_parameters()) {
+        const auto a = file.tensors.find("adam." + p.key() + ".exp_avg");
+        const auto b = file.tensors.find("adam." + p.key() + ".exp_avg_sq");
+        const auto s = file.tensors.find("adam." + p.key() + ".step");
+        if (a == file.tensors.end() || b == file.tensors.end() || s == file.tensors.end())
+            continue;
+        if (a->second.sizes() != p.value().sizes() || b->second.sizes() != p.value().sizes() || s->second.numel() != 1)
+            throw std::runtime_error("checkpoint optimiser state for '" + p.key() + "' does not match the network");
+        auto state = std::make_unique<torch::optim::AdamParamState>();
+        state->step(s->second.item<int64_t>());
+        state->exp_avg(a->second.to(p.value().device(), p.value().scalar_type()));
+        state->exp_avg_sq(b->second.to(p.value().device(), p.value().scalar_type()));
+        adam.state()[stateKey(adam.state(), p.value())] = std::move(state);
+    }
+    return step;
+}
+
+void StyleTrainJob::run(JobContext& ctx)
+{
+    const auto& o = m_options;
+    const auto t0 = std::chrono::steady_clock::now();
+    torch::manual_seed(static_cast<uint64_t>(o.lossNetwork.seed));
+    TransformerNet net(o.network);
+    net->to(o.device);
+    auto lossNet = makeLossNetwork(o);
+    lossNet->to(o.device);
+
+    // Style statistics once, at the training resolution scaled by styleScale.
+    std::vector<std::vector<torch::Tensor>> all;
+    for (const auto& s : o.styles) {
+        const auto side = std::clamp<int64_t>(std::llround(o.imageSize * o.styleScale), 32, 2048);
+        all.push_back(styleGrams(*lossNet, resizeLongestSide(s.to(o.device, torch::kFloat32), side)));
+    }
+    const auto grams =
+        blendGrams(all, o.styleWeights.empty() ? std::vector<double>(o.styles.size(), 1.0) : o.styleWeights);
+
+    torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(o.learningRate));
+    int64_t step = 0;
+    if (o.resume)
+        step = loadCheckpoint(net, adam);
+    else
+        std::filesystem::remove(o.outputDir / kCheckpoint);
+    m_stats.firstStep = step;
+    ctx.log(LogLevel::Info, "loss network: " + lossNet->describe() + (step ? ", resumed at step " + std::to_string(step) : ""));
+
+    auto preview = [&] {
+        if (!o.previewContent.defined())
+            return;
+        torch::NoGradGuard noGrad;
+        net->eval();
+        ctx.preview(net->forward(o.previewContent.to(o.device, torch::kFloat32)).clamp(0, 1), 0);
+        net->train();
+    };
+
+    net->train();
+    int64_t lastStep = o.steps;
+    while (step < lastStep) {
+        if (ctx.cancelled()) {
+            saveCheckpoint(net, adam, step);
+            ctx.throwIfCancelled();
+        }
+        // Data loading.
+        const auto batch = m_source(step, o.batch, o.imageSize).to(o.device, torch::kFloat32);
+        if (batch.dim() != 4 || batch.size(1) != 3)
+            throw std::runtime_error("content batch must be [N,3,H,W]");
+        // One optimisation step.
+        adam.zero_grad();
+        torch::Tensor contentLoss, sLoss, tv;
+        {
+            AutocastGuard autocast(o.device, o.precision);
+            const auto y = net->forward(batch);
+            const auto fy = lossNet->features(y);
+            torch::Tensor target;
+            {
+                torch::NoGradGuard noGrad;
+                target = lossNet->features(batch).content.detach();
+            }
+            contentLoss = relativeMse(fy.content, target);
+            sLoss = styleLoss(fy.style, grams);
+            tv = totalVariation(y.to(torch::kFloat32));
+        }
+        const auto loss = o.contentWeight * contentLoss + o.styleWeight * sLoss + o.tvWeight * tv;
+        loss.backward();
+        adam.step();
+        ++step;
+
+        m_stats.lastLoss = loss.item<double>();
+        if (!std::isfinite(m_stats.lastLoss))
+            throw std::runtime_error("style training diverged at step " + std::to_string(step) +
+                                     " (loss is not finite); lower the learning rate");
+        m_stats.lastContentLoss = contentLoss.item<double>();
+        m_stats.lastStyleLoss = sLoss.item<double>();
+        m_stats.stepsDone = step;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        m_stats.seconds = seconds;
+        m_stats.imagesPerSecond = static_cast<double>((step - m_stats.firstStep) * o.batch) / std::max(seconds, 1e-9);
+        const double eta = (o.steps - step) * o.batch / std::max(m_stats.imagesPerSecond, 1e-9);
+        char message[160];
+        std::snprintf(message, sizeof message, "step %lld/%lld  loss %.4f (content %.4f, style %.4f)  %.1f img/s  ETA %.0f s",
+                      static_cast<long long>(step), static_cast<long long>(o.steps), m_stats.lastLoss,
+                      m_stats.lastContentLoss, m_stats.lastStyleLoss, m_stats.imagesPerSecond, eta);
+        ctx.progress(step, o.steps, message);
+        // Checkpoints and previews, apart from the step.
+        if (o.previewEvery > 0 && (step % o.previewEvery == 0 || step == 1))
+            preview();
+        if (o.checkpointEvery > 0 && step % o.checkpointEvery == 0 && step < o.steps)
+            saveCheckpoint(net, adam, step);
+        if (o.maxSeconds > 0 && seconds >= o.maxSeconds)
+            lastStep = step;
+    }
+
+    // Final weights in fp16 (half the size; widened on load) and the config beside them.
+    std::map<std::string, torch::Tensor> weights;
+    for (const auto& [name, t] : transformerState(net))
+        weights[name] = t.cpu().to(torch::kFloat16);
+    std::filesystem::create_directories(o.outputDir);
+    saveSafeTensors(o.outputDir / kWeights, weights, {{"format", "ganvas-style-1"}});
+    nlohmann::json config = o.extraConfig;
+    config["format"] = ModelConfig::kFormatVersion;
+    config["id"] = o.id;
+    config["name"] = o.name;
+    config["kind"] = "style";
+    config["weights"] = kWeights;
+    config["architecture"] = o.network.toJson();
+    if (!config.contains("license"))
+        config["license"] = "GPL-3.0-or-later";
+    config["training"] = {{"steps", step},           {"batch", o.batch},
+                          {"image_size", o.imageSize},  {"learning_rate", o.learningRate},
+                          {"content_weight", o.contentWeight}, {"style_weight", o.styleWeight},
+                          {"tv_weight", o.tvWeight},    {"style_scale", o.styleScale},
+                          {"loss_network", lossNet->describe()}, {"precision", precisionName(o.precision)},
+                          {"seconds", m_stats.seconds}, {"final_loss", m_stats.lastLoss}};
+    const std::string text = config.dump(2) + "\n";
+    writeFileAtomically(o.outputDir / "config.json", text.data(), text.size());
+    std::filesystem::remove(o.outputDir / kCheckpoint);
+    preview();
+}
+
+TransformerNet loadStyleNet(const std::filesystem::path& folder)
+{
+    const auto config = loadModelConfig(folder);
+    if (config.kind != ModelKind::Style)
+        throw std::runtime_error("'" + config.id + "' is not a style model");
+    TransformerOptions options;
+    try {
+        options = TransformerOptions::fromJson(config.architecture);
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error("style '" + config.id + "': " + e.what());
+    }
+    TransformerNet net(options);
+    const auto file = loadSafeTensors(config.weightsPath());
+    loadTransformerState(net, file.tensors);
+    net->eval();
+    return net;
+}
+
+} // namespace ganvas::engine

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/engine/style/TransformerNet.h"
+
+#include <stdexcept>
+
+namespace ganvas::engine {
+
+namespace {
+
+namespace F = torch::nn::functional;
+
+torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride)
+{
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2));
+}
+
+StyleNorm norm(int64_t c)
+{
+    return StyleNorm(c);
+}
+
+} // namespace
+
+StyleNormImpl::StyleNormImpl(int64_t channels)
+{
+    weight = register_parameter("weight", torch::ones({channels}));
+    bias = register_parameter("bias", torch::zeros({channels}));
+}
+
+torch::Tensor StyleNormImpl::forward(const torch::Tensor& x)
+{
+    if (mode == Mode::Own) // the fused kernel
+        return torch::instance_norm(x, weight, bias, {}, {}, true, 0.1, 1e-5, false);
+    torch::Tensor m, v;
+    if (mode == Mode::Fixed && mean.defined()) {
+        m = mean.to(x.scalar_type());
+        v = var.to(x.scalar_type());
+    } else {
+        // Statistics in fp32 even under bf16 autocast (as instance_norm does).
+        const auto xf = x.to(torch::kFloat32);
+        m = xf.mean({2, 3}, true);
+        v = xf.var({2, 3}, false, true);
+        if (mode == Mode::Record) {
+            mean = m.detach();
+            var = v.detach();
+        }
+        m = m.to(x.scalar_type());
+        v = v.to(x.scalar_type());
+    }
+    const auto c = x.size(1);
+    return (x - m) * torch::rsqrt(v + 1e-5) * weight.view({1, c, 1, 1}).to(x.scalar_type()) +
+           bias.view({1, c, 1, 1}).to(x.scalar_type());
+}
+
+TransformerOptions TransformerOptions::fromJson(const nlohmann::json& a)
+{
+    TransformerOptions o;
+    if (!a.is_object())
+        throw std::invalid_argument("architecture must be an object");
+    if (a.contains("type") && a["type"] != "johnson")
+        throw std::invalid_argument("architecture.type must be \"johnson\"");
+    if (a.contains("channels")) {
+        const auto& c = a["channels"];
+        if (!c.is_array() || c.size() != 3)
+            throw std::invalid_argument("architecture.channels must be three integers");
+        o.channels.clear();
+        for (const auto& v : c) {
+            if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 512)
+                throw std::invalid_argument("architecture.channels must be integers in 1..512");
+            o.channels.push_back(v.get<int64_t>());
+        }
+    }
+    if (a.contains("residual_blocks")) {
+        const auto& b = a["residual_blocks"];
+        if (!b.is_number_integer() || b.get<int64_t>() < 0 || b.get<int64_t>() > 16)
+            throw std::invalid_argument("architecture.residual_blocks must be an integer in 0..16");
+        o.residualBlocks = b.get<int64_t>();
+    }
+    if (a.contains("output")) {
+        if (!a["output"].is_string() || (a["output"] != "residual" && a["output"] != "sigmoid"))
+            throw std::invalid_argument("architecture.output must be \"residual\" or \"sigmoid\"");
+        o.output = a["output"].get<std::string>();
+    }
+    return o;
+}
+
+nlohmann::json TransformerOptions::toJson() const
+{
+    return {{"type", "johnson"}, {"channels", channels}, {"residual_blocks", residualBlocks}, {"output", output}};
+}
+
+TransformerNetImpl::TransformerNetImpl(const TransformerOptions& o) : options(o)
+{
+    const auto c1 = o.channels.at(0), c2 = o.channels.at(1), c3 = o.channels.at(2);
+    head = register_module("head", torch::nn::Sequential(conv(3, c1, 9, 1), norm(c1), torch::nn::ReLU(),
+                                                          conv(c1, c2, 3, 2), norm(c2), torch::nn::ReLU(),
+                                                          conv(c2, c3, 3, 2), norm(c3), torch::nn::ReLU()));
+    for (int64_t i = 0; i < o.residualBlocks; ++i)
+        res.push_back(register_module("res" + std::to_string(i),
+                                      torch::nn::Sequential(conv(c3, c3, 3, 1), norm(c3), torch::nn::ReLU(),
+                                                            conv(c3, c3, 3, 1), norm(c3))));
+    up1 = register_module("up1", torch::nn::Sequential(conv(c3, c2, 3, 1), norm(c2), torch::nn::ReLU()));
+    up2 = register_module("up2", torch::nn::Sequential(conv(c2, c1, 3, 1), norm(c1), torch::nn::ReLU()));
+    tail = register_module("tail", conv(c1, 3, 9, 1));
+    if (o.output == "residual") {
+        // Start as the identity: the first steps already reproduce the content.
+        torch::NoGradGuard noGrad;
+        tail->weight.mul_(0.1);
+        tail->bias.zero_();
+    }
+}
+
+torch::Tensor TransformerNetImpl::forward(torch::Tensor input)
+{
+    const auto h = input.size(2), w = input.size(3);
+    const auto ph = (4 - h % 4) % 4, pw = (4 - w % 4) % 4;
+    torch::Tensor x = input;
+    if (ph || pw)
+        x = F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).mode(torch::kReplicate));
+    const auto up = F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest);
+    torch::Tensor y = head->forward(x);
+    for (auto& block : res)
+        y = y + block->forward(y);
+    y = up1->forward(F::interpolate(y, up));
+    y = up2->forward(F::interpolate(y, up));
+    y = tail->forward(y);
+    if (ph || pw)
+        y = y.narrow(2, 0, h).narrow(3, 0, w);
+    if (options.output == "residual")
+        return input + y.to(input.scalar_type());
+    return torch::sigmoid(y).to(input.scalar_type());
+}
+
+void TransformerNetImpl::setNormMode(StyleNormImpl::Mode mode)
+{
+    for (auto& m : modules(false))
+        if (auto* n = m->as<StyleNormImpl>()) {
+            n->mode = mode;
+            if (mode == StyleNormImpl::Mode::Own) {
+                n->mean = torch::Tensor();
+                n->var = torch::Tensor();
+            }
+        }
+}
+
+std::map<std::string, torch::Tensor> transformerState(TransformerNet& net)
+{
+    std::map<std::string, torch::Tensor> out;
+    for (const auto& p : net->named_parameters())
+        out[p.key()] = p.value().detach();
+    for (const auto& b : net->named_buffers())
+        out[b.key()] = b.value().detach();
+    return out;
+}
+
+void loadTransformerState(TransformerNet& net, const std::map<std::string, torch::Tensor>& tensors)
+{
+    torch::NoGradGuard noGrad;
+    size_t used = 0;
+    auto copyAll = [&](auto items) {
+        for (auto& item : items) {
+            const auto it = tensors.find(item.key());
+            if (it == tensors.end())
+                throw std::runtime_error("style weights: missing tensor '" + item.key() + "'");
+            if (it->second.sizes() != item.value().sizes())
+                throw std::runtime_error("style weights: tensor '" + item.key() + "' has the wrong shape");
+            if (!it->second.is_floating_point())
+                throw std::runtime_error("style weights: tensor '" + item.key() + "' is not floating point");
+            item.value().copy_(it->second.to(item.value().dtype()));
+            ++used;
+        }
+    };
+    copyAll(net->named_parameters());
+    copyAll(net->named_buffers());
+    if (used != tensors.size()) {
+        const auto state = transformerState(net);
+        for (const auto& [name, t] : tensors)
+            if (!state.count(name))
+                throw std::runtime_error("style weights: unexpected tensor '" + name.substr(0, 128) +
+                                         "' (does config.json's architecture match the weights?)");
+    }
+}
+
+torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, const StyliseOptions& options,
+                           JobContext* ctx)
+{
+    torch::InferenceMode guard;
+    net->eval();
+    const auto device = net->parameters().front().device();
+    const auto& t = options.tiling;
+    const bool oneTile = image.size(2) <= t.tileSize && image.size(3) <= t.tileSize;
+    auto run = [&](const torch::Tensor& tile) {
+        AutocastGuard autocast(device, options.precision);
+        return net->forward(tile.to(device)).to(torch::kFloat32).clamp(0, 1);
+    };
+    if (!oneTile) {
+        // Whole-image normalisation statistics from a copy that fits one tile.
+        namespace F = torch::nn::functional;
+        const double s = static_cast<double>(t.tileSize) / static_cast<double>(std::max(image.size(2), image.size(3)));
+        const auto small = F::interpolate(
+            image, F::InterpolateFuncOptions()
+                       .size(std::vector<int64_t>{std::max<int64_t>(8, std::llround(image.size(2) * s)),
+                                                  std::max<int64_t>(8, std::llround(image.size(3) * s))})
+                       .mode(torch::kArea));
+        net->setNormMode(StyleNormImpl::Mode::Record);
+        (void)run(small);
+        net->setNormMode(StyleNormImpl::Mode::Fixed);
+    }
+    struct Reset {
+        TransformerNet& net;
+        ~Reset() { net->setNormMode(StyleNormImpl::Mode::Own); }
+    } reset{net};
+    return processTiled(image, t, run, ctx);
+}
+
+} // namespace ganvas::engine

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file TransformerNet.h
+/// Feed-forward style transfer (Johnson, Alahi & Fei-Fei, ECCV 2016): an image transformation
+/// network trained once per style, then one forward pass per image. Three convolutions down
+/// (9x9, 3x3/2, 3x3/2), residual blocks, nearest-neighbour upsampling + convolution up (no
+/// transposed-convolution checkerboards), instance norm. Sizes come from config.json
+/// ("architecture"), so the presets can trade quality for speed by measurement.
+
+#include "core/engine/image/Tiling.h"
+#include "core/engine/jobs/JobContext.h"
+#include "core/engine/nn/TorchCompat.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ganvas::engine {
+
+struct TransformerOptions {
+    std::vector<int64_t> channels{16, 32, 64}; ///< widths of the three down-sampling stages
+    int64_t residualBlocks = 3;
+    /// "residual": output = input + network (starts as the identity: trains fast, keeps the
+    /// drawing's structure); "sigmoid": output = sigmoid(network) as in the paper.
+    std::string output = "residual";
+
+    /// Reads {"type":"johnson","channels":[a,b,c],"residual_blocks":n,"output":"residual"}.
+    /// Throws std::invalid_argument naming the bad key (limits: channels 1..512, blocks 0..16).
+    static TransformerOptions fromJson(const nlohmann::json& architecture);
+    nlohmann::json toJson() const;
+};
+
+/// Instance normalisation whose statistics can be recorded once and reused: tiles of a large
+/// image are normalised with the whole image's statistics (measured on a downscaled copy), so
+/// they agree and no seam shows. Parameters are named like torch::nn::InstanceNorm2d's.
+struct StyleNormImpl : torch::nn::Module {
+    enum class Mode { Own, Record, Fixed };
+    explicit StyleNormImpl(int64_t channels);
+    torch::Tensor forward(const torch::Tensor& x);
+    torch::Tensor weight, bias;
+    Mode mode = Mode::Own;
+    torch::Tensor mean, var; ///< recorded statistics [N,C,1,1]
+};
+TORCH_MODULE(StyleNorm);
+
+struct TransformerNetImpl : torch::nn::Module {
+    explicit TransformerNetImpl(const TransformerOptions& options = {});
+    /// [N,3,H,W] RGB in [0,1] -> [N,3,H,W]; any H, W (padded internally to a multiple of 4).
+    /// Not clamped (training needs the gradient); callers clamp for display.
+    torch::Tensor forward(torch::Tensor x);
+    /// Sets every normalisation layer's mode (Record: the next forward stores its statistics;
+    /// Fixed: later forwards use them; Own: per-image statistics, the default).
+    void setNormMode(StyleNormImpl::Mode mode);
+
+    TransformerOptions options;
+    torch::nn::Sequential head{nullptr}, up1{nullptr}, up2{nullptr};
+    std::vector<torch::nn::Sequential> res;
+    torch::nn::Conv2d tail{nullptr};
+};
+TORCH_MODULE(TransformerNet);
+
+/// Parameters and buffers by their stable names ("head.0.weight", ...), as saved in safetensors.
+std::map<std::string, torch::Tensor> transformerState(TransformerNet& net);
+
+/// Copies @p tensors into @p net. Every parameter must be present with the right shape (any
+/// float dtype: fp16 storage is widened); extra or missing names throw std::runtime_error naming
+/// the first one.
+void loadTransformerState(TransformerNet& net, const std::map<std::string, torch::Tensor>& tensors);
+
+struct StyliseOptions {
+    Precision precision = Precision::Float32;
+    TilingOptions tiling{512, 32, 32, 1};
+};
+
+/// Runs @p net over @p image ([1,3,H,W] float in [0,1], CPU) tile by tile (seam-free, bounded
+/// memory), on the net's device, with progress and cancellation through @p ctx. Result clamped
+/// to [0,1], CPU float.
+torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, const StyliseOptions& options,
+                           JobContext* ctx = nullptr);
+
+} // namespace ganvas::engine

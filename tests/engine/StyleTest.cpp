@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Style transfer in the engine: losses against hand-computed values, the random loss network's
+// determinism, colour preservation, the transformer network and its weights, Gatys optimisation
+// (previews, accept-now, mask, tiling, cancel) and the trainer (checkpoint + resume == one run).
+#include "EngineTest.h"
+
+#include "core/engine/jobs/Job.h"
+#include "core/engine/models/ModelConfig.h"
+#include "core/engine/nn/SafeTensors.h"
+#include "core/engine/style/ColourTransfer.h"
+#include "core/engine/style/Gatys.h"
+#include "core/engine/style/LossNetwork.h"
+#include "core/engine/style/StyleMetrics.h"
+#include "core/engine/style/StyleTrainer.h"
+#include "core/engine/style/TransformerNet.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace ganvas::engine;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Recorder : JobObserver {
+    int previews = 0;
+    std::vector<int> passes;
+    std::vector<int64_t> done;
+    void onProgress(int64_t d, int64_t, const std::string&) override { done.push_back(d); }
+    void onPreview(const torch::Tensor&, int pass) override
+    {
+        ++previews;
+        passes.push_back(pass);
+    }
+};
+
+/// A smooth content picture and a striped, colourful style picture, both deterministic.
+torch::Tensor contentImage(int64_t h, int64_t w)
+{
+    const auto y = torch::linspace(0, 1, h).view({1, 1, h, 1}).expand({1, 1, h, w});
+    const auto x = torch::linspace(0, 1, w).view({1, 1, 1, w}).expand({1, 1, h, w});
+    return torch::cat({x, y, 0.5 * (x + y)}, 1).contiguous();
+}
+
+torch::Tensor styleImage(int64_t side)
+{
+    const auto y = torch::arange(side, torch::kFloat32).view({1, 1, side, 1}).expand({1, 1, side, side});
+    const auto x = torch::arange(side, torch::kFloat32).view({1, 1, 1, side}).expand({1, 1, side, side});
+    const auto stripes = (torch::sin((x + y) * 0.8) > 0).to(torch::kFloat32);
+    return torch::cat({stripes, 1 - stripes, 0.3 * torch::ones_like(stripes)}, 1).contiguous();
+}
+
+RandomLossNetworkOptions smallNet()
+{
+    RandomLossNetworkOptions o;
+    o.channels = {8, 16, 16};
+    o.contentStage = 1;
+    return o;
+}
+
+} // namespace
+
+GANVAS_TEST(style, gram_matrix_matches_hand_computed_values)
+{
+    // Two channels over two pixels: F = [[1,2],[3,4]]; F F^T = [[5,11],[11,25]]; / (C*H*W = 4).
+    const auto f = torch::tensor({1.f, 2.f, 3.f, 4.f}).view({1, 2, 1, 2});
+    const auto g = gramMatrix(f);
+    REQUIRE_NEAR(g[0][0][0].item<double>(), 1.25, 1e-6);
+    REQUIRE_NEAR(g[0][0][1].item<double>(), 2.75, 1e-6);
+    REQUIRE_NEAR(g[0][1][0].item<double>(), 2.75, 1e-6);
+    REQUIRE_NEAR(g[0][1][1].item<double>(), 6.25, 1e-6);
+}
+
+GANVAS_TEST(style, losses_are_zero_at_the_target_and_positive_elsewhere)
+{
+    auto net = makeRandomLossNetwork(smallNet());
+    const auto s = styleImage(32);
+    const auto grams = styleGrams(*net, s);
+    REQUIRE_EQ(grams.size(), size_t(3));
+    REQUIRE_NEAR(styleLoss(net->features(s).style, grams).item<double>(), 0.0, 1e-6);
+    REQUIRE(styleLoss(net->features(contentImage(32, 32)).style, grams).item<double>() > 0.05);
+    REQUIRE_NEAR(relativeMse(torch::ones({1, 3, 4, 4}) * 2, torch::ones({1, 3, 4, 4})).item<double>(), 1.0, 1e-6);
+    // TV of a horizontal ramp 0,1,2 (one row): mean |dx| = 1, no vertical change.
+    REQUIRE_NEAR(totalVariation(torch::tensor({0.f, 1.f, 2.f}).view({1, 1, 1, 3})).item<double>(), 1.0, 1e-6);
+}
+
+GANVAS_TEST(style, random_loss_network_is_reproducible_from_its_seed)
+{
+    const auto x = contentImage(24, 24);
+    auto a = makeRandomLossNetwork(smallNet());
+    auto b = makeRandomLossNetwork(smallNet());
+    auto other = smallNet();
+    other.seed = 1;
+    auto c = makeRandomLossNetwork(other);
+    const auto fa = a->features(x), fb = b->features(x), fc = c->features(x);
+    REQUIRE(torch::equal(fa.content, fb.content));
+    REQUIRE(!torch::allclose(fa.content, fc.content));
+    REQUIRE_EQ(fa.style.size(), size_t(3));
+    REQUIRE_EQ(fa.style[1].size(1), int64_t(16));
+    REQUIRE_EQ(fa.style[2].size(2), int64_t(6)); // two 2x2 poolings of 24
+    REQUIRE(a->describe().find("seed 20161") != std::string::npos);
+    REQUIRE(a->describe().find("not ImageNet") != std::string::npos);
+    REQUIRE_THROWS_WITH(makeRandomLossNetwork({1, {}, 3, 0}), std::invalid_argument, "bad options");
+}
+
+GANVAS_TEST(style, blend_of_grams_is_the_weighted_mean)
+{
+    const std::vector<torch::Tensor> a{torch::ones({1, 2, 2})}, b{torch::ones({1, 2, 2}) * 4};
+    const auto mix = blendGrams({a, b}, {1.0, 3.0}); // (1*1 + 3*4) / 4
+    REQUIRE_NEAR(mix[0][0][0][0].item<double>(), 3.25, 1e-6);
+    REQUIRE_THROWS_WITH(blendGrams({a, b}, {0.0, 0.0}), std::invalid_argument, "must not all be 0");
+    REQUIRE_THROWS_WITH(blendGrams({a, b}, {1.0}), std::invalid_argument, "one weight per style");
+}
+
+GANVAS_TEST(style, colour_preservation_and_strength)
+{
+    torch::manual_seed(3);
+    const auto content = torch::rand({1, 3, 16, 16});
+    const auto stylised = torch::rand({1, 3, 16, 16});
+    // YCbCr round trip.
+    REQUIRE(torch::allclose(yCbCrToRgb(rgbToYCbCr(content)), content, 1e-5, 1e-5));
+    // Luminance mode: the content's chroma wherever nothing clipped.
+    const auto lum = preserveColour(stylised, content, ColourMode::Luminance);
+    const auto chroma = rgbToYCbCr(lum).narrow(1, 1, 2), want = rgbToYCbCr(content).narrow(1, 1, 2);
+    const auto unclipped = ((lum > 0.001) & (lum < 0.999)).all(1, true).expand_as(chroma);
+    REQUIRE(unclipped.sum().item<int64_t>() > 100);
+    REQUIRE((chroma - want).abs().masked_select(unclipped).max().item<double>() < 1e-4);
+    // Histogram mode: each channel takes exactly the content's values.
+    const auto hist = preserveColour(stylised, content, ColourMode::Histogram);
+    for (int c = 0; c < 3; ++c)
+        REQUIRE(torch::allclose(std::get<0>(hist[0][c].flatten().sort()), std::get<0>(content[0][c].flatten().sort())));
+    // ...in the stylised image's order: the brightest stylised pixel stays the brightest.
+    REQUIRE_EQ(hist[0][0].flatten().argmax().item<int64_t>(), stylised[0][0].flatten().argmax().item<int64_t>());
+    REQUIRE(torch::equal(preserveColour(stylised, content, ColourMode::Style), stylised));
+    // Strength and mask.
+    REQUIRE(torch::allclose(blendStrength(content, stylised, 0.0), content));
+    REQUIRE(torch::allclose(blendStrength(content, stylised, 1.0), stylised));
+    REQUIRE(torch::allclose(blendStrength(content, stylised, 0.25), content * 0.75 + stylised * 0.25, 1e-5, 1e-6));
+    auto mask = torch::zeros({1, 1, 16, 16});
+    mask.narrow(3, 0, 8).fill_(1);
+    const auto masked = blendStrength(content, stylised, 1.0, mask);
+    REQUIRE(torch::allclose(masked.narrow(3, 0, 8), stylised.narrow(3, 0, 8)));
+    REQUIRE(torch::allclose(masked.narrow(3, 8, 8), content.narrow(3, 8, 8)));
+    REQUIRE(parseColourMode("luminance") == ColourMode::Luminance);
+    REQUIRE_THROWS_WITH(parseColourMode("sepia"), std::invalid_argument, "unknown colour mode");
+}
+
+GANVAS_TEST(style, transformer_starts_near_identity_and_takes_any_size)
+{
+    torch::manual_seed(0);
+    TransformerNet net(TransformerOptions{});
+    torch::NoGradGuard noGrad;
+    const auto x = contentImage(37, 53);
+    const auto y = net->forward(x);
+    REQUIRE_EQ(y.sizes(), x.sizes());
+    // Residual output with a down-scaled last layer: close to the input before training.
+    REQUIRE((y - x).abs().mean().item<double>() < 0.1);
+    TransformerOptions sig;
+    sig.output = "sigmoid";
+    TransformerNet s(sig);
+    const auto z = s->forward(x);
+    REQUIRE(z.min().item<double>() >= 0.0);
+    REQUIRE(z.max().item<double>() <= 1.0);
+}
+
+GANVAS_TEST(style, transformer_options_and_weights_are_validated)
+{
+    const auto o = TransformerOptions::fromJson({{"type", "johnson"}, {"channels", {8, 16, 32}}, {"residual_blocks", 2}});
+    REQUIRE_EQ(o.channels[2], int64_t(32));
+    REQUIRE_EQ(o.residualBlocks, int64_t(2));
+    REQUIRE(TransformerOptions::fromJson(o.toJson()).toJson() == o.toJson());
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson({{"channels", {8, 16}}}), std::invalid_argument, "three integers");
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson({{"channels", {8, 16, 9999}}}), std::invalid_argument, "1..512");
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson({{"residual_blocks", -1}}), std::invalid_argument, "0..16");
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson({{"type", "unet"}}), std::invalid_argument, "johnson");
+
+    torch::manual_seed(1);
+    TransformerNet a(o), b(o);
+    auto state = transformerState(a);
+    std::map<std::string, torch::Tensor> half;
+    for (const auto& [k, v] : state)
+        half[k] = v.to(torch::kFloat16);
+    loadTransformerState(b, half);
+    torch::NoGradGuard noGrad;
+    const auto x = contentImage(16, 16);
+    REQUIRE((a->forward(x) - b->forward(x)).abs().max().item<double>() < 5e-3);
+
+    auto missing = state;
+    missing.erase("tail.bias");
+    REQUIRE_THROWS_WITH(loadTransformerState(b, missing), std::runtime_error, "missing tensor 'tail.bias'");
+    auto wrong = state;
+    wrong["tail.bias"] = torch::zeros({4});
+    REQUIRE_THROWS_WITH(loadTransformerState(b, wrong), std::runtime_error, "wrong shape");
+    auto extra = state;
+    extra["evil"] = torch::zeros({1});
+    REQUIRE_THROWS_WITH(loadTransformerState(b, extra), std::runtime_error, "unexpected tensor 'evil'");
+    auto ints = state;
+    ints["tail.bias"] = torch::zeros({3}, torch::kInt32);
+    REQUIRE_THROWS_WITH(loadTransformerState(b, ints), std::runtime_error, "not floating point");
+}
+
+GANVAS_TEST(style, tiled_stylisation_covers_any_size_and_cancels)
+{
+    torch::manual_seed(2);
+    TransformerNet net(TransformerOptions{{8, 8, 8}, 1, "residual"});
+    const auto x = contentImage(150, 230);
+    StyliseOptions options;
+    options.tiling = {96, 16, 16, 1};
+    CancelToken token;
+    Recorder rec;
+    JobContext ctx(token, &rec);
+    const auto y = styliseTiled(net, x, options, &ctx);
+    REQUIRE_EQ(y.sizes(), x.sizes());
+    REQUIRE(y.min().item<double>() >= 0.0);
+    REQUIRE(y.max().item<double>() <= 1.0);
+    REQUIRE(rec.done.size() >= 6); // 2 rows x 3 columns of tiles
+    // One tile == the plain forward pass; many tiles (instance norm sees each tile) stay close
+    // to it, with no seam: neighbouring columns across a tile border differ no more than
+    // neighbouring columns elsewhere.
+    torch::NoGradGuard noGrad;
+    const auto whole = net->forward(x).clamp(0, 1);
+    StyliseOptions single;
+    single.tiling = {256, 16, 16, 1};
+    REQUIRE(torch::allclose(styliseTiled(net, x, single), whole, 1e-5, 1e-5));
+    std::printf("tiled vs whole: mean %.4f max %.4f\n", (y - whole).abs().mean().item<double>(),
+                (y - whole).abs().max().item<double>());
+    REQUIRE((y - whole).abs().mean().item<double>() < 0.03);
+    // (Columns near the image's own left and right edges are left out: zero padding shows there.)
+    const auto colStep = (y.narrow(3, 25, 182) - y.narrow(3, 24, 182)).abs().mean({0, 1, 2});
+    std::printf("column steps: max %.4f at %lld, median %.4f\n", colStep.max().item<double>(), static_cast<long long>(colStep.argmax().item<int64_t>()), colStep.median().item<double>());
+    REQUIRE(colStep.max().item<double>() < 4 * colStep.median().item<double>() + 0.01);
+    token.cancel();
+    REQUIRE_THROWS_WITH(styliseTiled(net, x, options, &ctx), JobCancelled, "");
+}
+
+GANVAS_TEST(style, gatys_moves_statistics_towards_the_style_with_previews)
+{
+    auto net = makeRandomLossNetwork(smallNet());
+    GatysInput input;
+    input.content = contentImage(48, 64);
+    input.styles = {styleImage(48)};
+    GatysOptions o;
+    o.optimiser = StyleOptimiser::Adam;
+    o.iterations = 30;
+    o.learningRate = 0.05;
+    o.startSide = 32;
+    o.previewEvery = 10;
+    CancelToken token;
+    Recorder rec;
+    JobContext ctx(token, &rec);
+    GatysReport report;
+    const auto out = runGatys(*net, input, o, torch::kCPU, &ctx, &report);
+    REQUIRE_EQ(out.sizes(), input.content.sizes());
+    REQUIRE_EQ(report.sides.size(), size_t(2)); // 32, then 64
+    REQUIRE_EQ(rec.previews, 6);                // every 10 of 30 iterations, two passes
+    REQUIRE_EQ(rec.passes.front(), 0);
+    REQUIRE_EQ(rec.passes.back(), 1);
+    REQUIRE_EQ(rec.done.back(), int64_t(60));
+    for (size_t i = 1; i < rec.done.size(); ++i)
+        REQUIRE(rec.done[i] >= rec.done[i - 1]);
+    // Closer to the style, measured in a network with another seed.
+    const auto m = measureStyle(input.content, out, input.styles[0]);
+    REQUIRE(m.styleGapClosed > 0.3);
+    REQUIRE(m.contentSsim < 0.999);
+
+    // L-BFGS too.
+    o.optimiser = StyleOptimiser::LBFGS;
+    o.iterations = 20;
+    const auto lb = runGatys(*net, input, o, torch::kCPU, nullptr, &report);
+    REQUIRE(measureStyle(input.content, lb, input.styles[0]).styleGapClosed > 0.3);
+}
+
+GANVAS_TEST(style, gatys_accept_now_mask_and_cancel)
+{
+    auto net = makeRandomLossNetwork(smallNet());
+    GatysInput input;
+    input.content = contentImage(40, 40);
+    input.styles = {styleImage(40)};
+    GatysOptions o;
+    o.optimiser = StyleOptimiser::Adam;
+    o.iterations = 50;
+    o.startSide = 20;
+    o.previewEvery = 5;
+    // Accept now: stops at once and keeps the image (full size).
+    std::atomic<bool> accept{true};
+    o.acceptNow = &accept;
+    GatysReport report;
+    auto out = runGatys(*net, input, o, torch::kCPU, nullptr, &report);
+    REQUIRE(report.acceptedEarly);
+    REQUIRE_EQ(report.sides.size(), size_t(1));
+    REQUIRE_EQ(out.sizes(), input.content.sizes());
+    o.acceptNow = nullptr;
+    // A zero mask leaves the content untouched; a half mask changes only its half.
+    o.iterations = 10;
+    input.mask = torch::zeros({1, 1, 40, 40});
+    input.mask.narrow(3, 0, 20).fill_(1);
+    out = runGatys(*net, input, o, torch::kCPU);
+    REQUIRE(torch::allclose(out.narrow(3, 20, 20), input.content.narrow(3, 20, 20), 1e-5, 1e-6));
+    REQUIRE((out.narrow(3, 0, 20) - input.content.narrow(3, 0, 20)).abs().mean().item<double>() > 1e-3);
+    // Cancel.
+    CancelToken token;
+    token.cancel();
+    JobContext ctx(token);
+    REQUIRE_THROWS_WITH(runGatys(*net, input, o, torch::kCPU, &ctx), JobCancelled, "");
+    // Bad input.
+    input.mask = torch::zeros({1, 1, 5, 5});
+    REQUIRE_THROWS_WITH(runGatys(*net, input, o, torch::kCPU), std::invalid_argument, "mask");
+    input.mask = torch::Tensor();
+    input.styles = {};
+    REQUIRE_THROWS_WITH(runGatys(*net, input, o, torch::kCPU), std::invalid_argument, "at least one style");
+}
+
+GANVAS_TEST(style, gatys_tiles_large_images_with_shared_statistics)
+{
+    auto net = makeRandomLossNetwork(smallNet());
+    GatysInput input;
+    input.content = contentImage(150, 200);
+    input.styles = {styleImage(48), styleImage(32).flip({1})};
+    input.styleWeights = {2.0, 1.0};
+    GatysOptions o;
+    o.optimiser = StyleOptimiser::Adam;
+    o.iterations = 5;
+    o.tileIterations = 5;
+    o.startSide = 32;
+    o.maxWholeSide = 64;
+    o.tileSize = 64;
+    o.tileOverlap = 16;
+    o.previewEvery = 5;
+    GatysReport report;
+    Recorder rec;
+    CancelToken token;
+    JobContext ctx(token, &rec);
+    const auto out = runGatys(*net, input, o, torch::kCPU, &ctx, &report);
+    REQUIRE_EQ(out.sizes(), input.content.sizes());
+    REQUIRE(report.tiles >= 12); // 4 x 3 tiles of 64 with 16 overlap over 200 x 150
+    REQUIRE_EQ(rec.passes.back(), 2); // final preview after the tiled pass
+    REQUIRE_EQ(rec.done.back(), int64_t(2 * 5 + report.tiles * 5));
+    REQUIRE(torch::isfinite(out).all().item<bool>());
+    REQUIRE(measureStyle(input.content, out, input.styles[0]).styleGapClosed > 0.1);
+    REQUIRE((gatysPassSides(3000, GatysOptions{}) == std::vector<int64_t>{128, 256, 512, 1024}));
+    REQUIRE((gatysPassSides(300, GatysOptions{}) == std::vector<int64_t>{128, 256, 300}));
+}
+
+GANVAS_TEST(style, ssim_is_one_for_identical_images_and_drops_with_noise)
+{
+    const auto a = contentImage(32, 32).narrow(1, 0, 1);
+    REQUIRE_NEAR(ssim(a, a), 1.0, 1e-6);
+    torch::manual_seed(0);
+    REQUIRE(ssim(a, (a + 0.3 * torch::randn_like(a)).clamp(0, 1)) < 0.5);
+}
+
+namespace {
+
+StyleTrainOptions tinyTraining(const fs::path& dir)
+{
+    StyleTrainOptions o;
+    o.id = "tiny";
+    o.name = "Tiny";
+    o.outputDir = dir;
+    o.network = {{4, 8, 8}, 1, "residual"};
+    o.lossNetwork = smallNet();
+    o.styles = {styleImage(32)};
+    o.steps = 6;
+    o.batch = 2;
+    o.imageSize = 32;
+    o.checkpointEvery = 3;
+    o.previewEvery = 2;
+    o.previewContent = contentImage(32, 32);
+    o.extraConfig = {{"category", "Test"}};
+    return o;
+}
+
+torch::Tensor batchFor(int64_t step, int64_t batch, int64_t size)
+{
+    auto gen = at::detail::createCPUGenerator(static_cast<uint64_t>(step) + 1);
+    return at::rand({batch, 3, size, size}, gen, torch::kFloat32);
+}
+
+} // namespace
+
+GANVAS_TEST(style, trainer_writes_a_loadable_style_and_resumes_exactly)
+{
+    const fs::path base = ganvas::test::tempDir();
+    // Uninterrupted run.
+    StyleTrainJob whole(tinyTraining(base / "whole"), batchFor);
+    CancelToken token;
+    Recorder rec;
+    JobContext ctx(token, &rec);
+    REQUIRE(runJob(whole, ctx).outcome == JobOutcome::Finished);
+    REQUIRE(fs::exists(base / "whole" / "weights.safetensors"));
+    REQUIRE(!fs::exists(base / "whole" / "checkpoint.safetensors"));
+    REQUIRE_EQ(whole.stats().stepsDone, int64_t(6));
+    REQUIRE(rec.previews >= 3);
+    const auto config = nlohmann::json::parse(std::ifstream(base / "whole" / "config.json"));
+    REQUIRE(config["kind"] == "style");
+    REQUIRE(config["category"] == "Test");
+    REQUIRE(config["training"]["steps"] == 6);
+    REQUIRE(loadSafeTensors(base / "whole" / "weights.safetensors").tensors.at("tail.weight").scalar_type() ==
+            torch::kFloat16);
+    auto loaded = loadStyleNet(base / "whole");
+    REQUIRE_EQ(loaded->options.channels[0], int64_t(4));
+
+    // Interrupted after step 3 (cancel from the data source), then resumed.
+    CancelToken stop;
+    JobContext stopCtx(stop);
+    StyleTrainJob first(tinyTraining(base / "split"), [&](int64_t step, int64_t b, int64_t s) {
+        if (step == 3)
+            stop.cancel();
+        return batchFor(step, b, s);
+    });
+    REQUIRE(runJob(first, stopCtx).outcome == JobOutcome::Cancelled);
+    REQUIRE(fs::exists(base / "split" / "checkpoint.safetensors"));
+    REQUIRE(!fs::exists(base / "split" / "weights.safetensors"));
+    auto resumedOptions = tinyTraining(base / "split");
+    resumedOptions.resume = true;
+    StyleTrainJob second(resumedOptions, batchFor);
+    CancelToken t2;
+    JobContext ctx2(t2);
+    REQUIRE(runJob(second, ctx2).outcome == JobOutcome::Finished);
+    REQUIRE_EQ(second.stats().firstStep, int64_t(4)); // the cancel came after step 4's batch was drawn
+    const auto a = loadSafeTensors(base / "whole" / "weights.safetensors").tensors;
+    const auto b = loadSafeTensors(base / "split" / "weights.safetensors").tensors;
+    for (const auto& [name, t] : a)
+        REQUIRE((t.to(torch::kFloat32) - b.at(name).to(torch::kFloat32)).abs().max().item<double>() < 2e-3);
+
+    // Bad options are refused before anything runs.
+    auto bad = tinyTraining(base / "bad");
+    bad.styles.clear();
+    REQUIRE_THROWS_WITH(StyleTrainJob(bad, batchFor), std::invalid_argument, "style image");
+    bad = tinyTraining(base / "bad");
+    bad.imageSize = 4;
+    REQUIRE_THROWS_WITH(StyleTrainJob(bad, batchFor), std::invalid_argument, "out of range");
+}
+
+// A VGG-like TorchScript module made by tests/reference/make_tiny_vgg.py (Debian's python3-torch)
+// with reference Grams computed there; GANVAS_TINY_VGG names its folder. Skipped when unset.
+GANVAS_TEST(torchscript, user_loss_network_matches_pytorch)
+{
+    const char* dir = std::getenv("GANVAS_TINY_VGG");
+    if (!dir) {
+        std::puts("GANVAS_TINY_VGG not set: run through tests/reference/make_tiny_vgg.py");
+        return;
+    }
+    auto net = loadTorchScriptLossNetwork(fs::path(dir) / "tiny_vgg.pt");
+    const auto expected = nlohmann::json::parse(std::ifstream(fs::path(dir) / "expected.json"));
+    const auto h = expected["height"].get<int64_t>(), w = expected["width"].get<int64_t>();
+    const auto input = torch::linspace(0, 1, 3 * h * w).view({1, 3, h, w});
+    const auto f = net->features(input);
+    REQUIRE_EQ(f.style.size(), expected["style_layers"].size());
+    for (size_t i = 0; i < f.style.size(); ++i) {
+        const double mine = gramMatrix(f.style[i]).sum().item<double>();
+        const double theirs = expected["style_layers"][i]["gram_sum"].get<double>();
+        REQUIRE_NEAR(mine, theirs, 1e-4 * std::max(1.0, std::fabs(theirs)));
+    }
+    REQUIRE_NEAR(f.content.sum().item<double>(), expected["content_sum"].get<double>(),
+                 1e-4 * std::max(1.0, std::fabs(expected["content_sum"].get<double>())));
+    REQUIRE(net->describe().find("TorchScript") != std::string::npos);
+    REQUIRE_THROWS_WITH(loadTorchScriptLossNetwork(fs::path(dir) / "missing.pt"), std::runtime_error, "does not exist");
+    REQUIRE_THROWS_WITH(loadTorchScriptLossNetwork(fs::path(dir) / "expected.json"), std::runtime_error,
+                        "not a TorchScript file");
+    REQUIRE_THROWS_WITH(loadTorchScriptLossNetwork(fs::path(dir) / "not_vgg.pt"), std::runtime_error,
+                        "unsupported layer");
+}
+
+GANVAS_TEST(style, only_opencv_and_gatys_styles_may_omit_weights)
+{
+    const auto dir = fs::path(ganvas::test::tempDir());
+    const auto base = nlohmann::json{{"format", 1}, {"id", "s"}, {"name", "S"}, {"kind", "style"}, {"license", "MIT"}};
+    auto gatys = base;
+    gatys["architecture"] = {{"type", "gatys"}};
+    REQUIRE(parseModelConfig(gatys.dump(), dir).weights.empty());
+    auto opencv = base;
+    opencv["architecture"] = {{"type", "opencv"}, {"filter", "oil"}};
+    REQUIRE(parseModelConfig(opencv.dump(), dir).weights.empty());
+    auto johnson = base;
+    johnson["architecture"] = {{"type", "johnson"}};
+    REQUIRE_THROWS_WITH(parseModelConfig(johnson.dump(), dir), ModelConfigError, "weights");
+    auto generator = gatys;
+    generator["kind"] = "generator";
+    REQUIRE_THROWS_WITH(parseModelConfig(generator.dump(), dir), ModelConfigError, "weights");
+    gatys["weights"] = "../escape.bin";
+    REQUIRE_THROWS_WITH(parseModelConfig(gatys.dump(), dir), ModelConfigError, "must not leave");
+}
