@@ -23,6 +23,7 @@
 #include "ui/panels/JobsPanel.h"
 #include "ui/panels/LayersPanel.h"
 #include "ui/panels/ModelListPanel.h"
+#include "ui/panels/StyleGalleryPanel.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -84,6 +85,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
     connect(m_colours, &ColourPanel::foregroundChanged, m_canvas, &CanvasView::setColour);
     connect(m_brushes, &BrushPanel::brushChanged, m_canvas, &CanvasView::setBrush);
     connect(m_layers, &LayersPanel::editMaskToggled, m_canvas, &CanvasView::setEditingMask);
+    connect(m_styles, &StyleGalleryPanel::statusMessage, this, [this](const QString& text) {
+        statusBar()->showMessage(text, 8000);
+    });
+    // Style brush: the new layer's mask is what the artist paints next.
+    connect(m_styles, &StyleGalleryPanel::applied, this, [this](const QString&, bool styleBrush) {
+        if (styleBrush)
+            m_layers->setEditingMask(true);
+    });
     connect(m_canvas, &CanvasView::brushSizeChanged, m_brushes, &BrushPanel::showSize);
 
     loadBrushes();
@@ -151,11 +160,7 @@ void MainWindow::createDocks()
         addDockWidget(area, d);
         return d;
     };
-    m_styles = new ModelListPanel(
-        QStringLiteral("style"),
-        tr("No styles installed yet.\n\nStyle presets live in folders under %1/styles (or the bundled resources).")
-            .arg(core::ModelCatalogue::userModelRoot()),
-        this);
+    m_styles = new StyleGalleryPanel(m_runner, this);
     m_generators = new ModelListPanel(
         QStringLiteral("generator"),
         tr("No generators installed yet.\n\nGenerators live in folders under %1/generators (or the bundled resources).")
@@ -359,6 +364,7 @@ void MainWindow::setDocument(std::unique_ptr<core::Document> document, bool blan
 {
     m_canvas->setDocument(nullptr);
     m_layers->setDocument(nullptr);
+    m_styles->setDocument(nullptr);
     m_history->setStack(nullptr);
     if (m_autosave)
         m_autosave->discard();
@@ -370,6 +376,7 @@ void MainWindow::setDocument(std::unique_ptr<core::Document> document, bool blan
         statusBar()->showMessage(tr("Autosave is off: %1").arg(error));
     m_canvas->setDocument(m_document.get());
     m_layers->setDocument(m_document.get());
+    m_styles->setDocument(m_document.get());
     m_history->setStack(m_document->undoStack());
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     updateTitle();
@@ -618,7 +625,7 @@ void MainWindow::showAbout()
 void MainWindow::reloadModels()
 {
     m_catalogue.scan();
-    m_styles->setModels(m_catalogue.entries(QStringLiteral("style")));
+    m_styles->reload();
     m_generators->setModels(m_catalogue.entries(QStringLiteral("generator")));
 }
 

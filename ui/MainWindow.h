@@ -30,6 +30,7 @@ class ColourPanel;
 class JobsPanel;
 class LayersPanel;
 class ModelListPanel;
+class StyleGalleryPanel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -41,6 +42,7 @@ public:
     core::Document* document() const { return m_document.get(); }
     CanvasView* canvas() const { return m_canvas; }
     JobsPanel* jobsPanel() const { return m_jobs; }
+    StyleGalleryPanel* styleGallery() const { return m_styles; }
     QDockWidget* dock(const QString& objectName) const;
     BrushPanel* brushPanel() const { return m_brushes; }
     ColourPanel* colourPanel() const { return m_colours; }
@@ -101,7 +103,7 @@ private:
     CanvasView* m_canvas;
     JobsPanel* m_jobs = nullptr;
     LayersPanel* m_layers = nullptr;
-    ModelListPanel* m_styles = nullptr;
+    StyleGalleryPanel* m_styles = nullptr;
     ModelListPanel* m_generators = nullptr;
     BrushPanel* m_brushes = nullptr;
     ColourPanel* m_colours = nullptr;

@@ -237,6 +237,8 @@ public:
         sub->add_option("--channels", m_channels, "network widths, three integers (default 16 32 64)")
             ->expected(3)->check(CLI::Range(1, 512));
         sub->add_option("--blocks", m_blocks, "residual blocks (default 3)")->check(CLI::Range(0, 16));
+        sub->add_option("--head", m_head, "sigmoid (default) or residual (output = input + network)")
+            ->check(CLI::IsMember({"residual", "sigmoid"}));
         sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
         sub->add_option("--loss-network", m_lossNetwork, "a VGG-19 you exported to TorchScript")->check(CLI::ExistingFile);
         sub->add_option("--checkpoint-every", m_checkpointEvery, "steps between checkpoints (default 100)")
@@ -296,6 +298,7 @@ public:
         if (!m_channels.empty())
             o.network.channels = {m_channels[0], m_channels[1], m_channels[2]};
         o.network.residualBlocks = m_blocks;
+        o.network.output = m_head;
         o.lossNetwork.seed = m_seed;
         o.torchScriptLossNetwork = m_lossNetwork;
         o.checkpointEvery = m_checkpointEvery;
@@ -349,6 +352,7 @@ private:
     std::vector<std::string> m_styles;
     std::vector<double> m_styleWeights;
     std::string m_content, m_output, m_name, m_id, m_category, m_description, m_lossNetwork, m_previews;
+    std::string m_head = "sigmoid";
     int64_t m_steps = 1000;
     double m_minutes = 0;
     int m_batch = 4, m_size = 256;

@@ -14,11 +14,6 @@ namespace ganvas::core {
 
 namespace {
 
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("Document", text);
-}
-
 /// Swaps whole layer stacks (tile handles): add, delete, move, merge, flatten, properties.
 class StackCommand : public QUndoCommand {
 public:
@@ -236,6 +231,39 @@ void Document::addLayer(const QString& name, const QImage& image)
         rec["png"] = pngBase64(image);
     record(rec);
     pushStack(after, at, tr("Add layer"));
+}
+
+void Document::addResultLayer(const QString& name, const QImage& image, const QImage& mask, const QString& text,
+                              const QJsonObject& provenance)
+{
+    QVector<Layer> after = m_layers;
+    Layer layer = makeLayer(name, m_size);
+    if (!image.isNull())
+        layer.pixels.fromImage(image);
+    QJsonObject rec{{"type", "layer"}, {"op", "add"}, {"name", name}, {"text", text}};
+    if (!image.isNull())
+        rec["png"] = pngBase64(image);
+    if (!mask.isNull()) {
+        // Mask tiles keep coverage in alpha: grey g becomes white at alpha g.
+        const QImage grey = mask.convertToFormat(QImage::Format_Grayscale8);
+        QImage alpha(grey.size(), QImage::Format_ARGB32_Premultiplied);
+        for (int y = 0; y < grey.height(); ++y) {
+            const uchar* g = grey.constScanLine(y);
+            auto* out = reinterpret_cast<QRgb*>(alpha.scanLine(y));
+            for (int x = 0; x < grey.width(); ++x)
+                out[x] = qRgba(g[x], g[x], g[x], g[x]);
+        }
+        layer.hasMask = true;
+        layer.mask = TileGrid(m_size);
+        layer.mask.fromImage(alpha);
+        rec["mask_png"] = pngBase64(grey);
+    }
+    if (!provenance.isEmpty())
+        rec["ai"] = provenance;
+    const int at = m_current + 1;
+    after.insert(at, layer);
+    record(rec);
+    pushStack(after, at, text);
 }
 
 bool Document::removeLayer(int index)

@@ -57,6 +57,12 @@ public:
     void addLayer(const QString& name, const QImage& image = {});
     /// Deletes a layer (not the last remaining one). Returns false when refused.
     bool removeLayer(int index);
+    /// Adds an AI result (style, sample, upscale) as a new layer above the current one, in ONE
+    /// undo step named @p text. @p mask (optional, grey, the document's size; white = shows)
+    /// gives the new layer a mask, e.g. fully black for the style brush. @p provenance (model,
+    /// parameters) goes into the journal with the pixels.
+    void addResultLayer(const QString& name, const QImage& image, const QImage& mask, const QString& text,
+                        const QJsonObject& provenance = {});
     void duplicateLayer(int index);
     /// Moves layer @p from to position @p to (0 = bottom).
     void moveLayer(int from, int to);

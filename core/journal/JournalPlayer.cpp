@@ -71,6 +71,14 @@ QString apply(Document& doc, const QJsonObject& r)
             const QImage image = r.contains("png") ? decodePng(r["png"], &ok) : QImage();
             if (!ok)
                 return tr("layer image is not a PNG");
+            if (r.contains("mask_png") || r.contains("ai")) {
+                const QImage mask = r.contains("mask_png") ? decodePng(r["mask_png"], &ok) : QImage();
+                if (!ok || (!mask.isNull() && mask.size() != doc.size()))
+                    return tr("layer mask is not a PNG of the canvas size");
+                doc.addResultLayer(r["name"].toString(), image, mask, r["text"].toString(tr("Add layer")),
+                                   r["ai"].toObject());
+                return {};
+            }
             doc.addLayer(r["name"].toString(), image);
             return {};
         }

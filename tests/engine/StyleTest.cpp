@@ -152,7 +152,9 @@ GANVAS_TEST(style, colour_preservation_and_strength)
 GANVAS_TEST(style, transformer_starts_near_identity_and_takes_any_size)
 {
     torch::manual_seed(0);
-    TransformerNet net(TransformerOptions{});
+    TransformerOptions residual;
+    residual.output = "residual";
+    TransformerNet net(residual);
     torch::NoGradGuard noGrad;
     const auto x = contentImage(37, 53);
     const auto y = net->forward(x);

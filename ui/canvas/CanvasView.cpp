@@ -416,7 +416,7 @@ void CanvasView::mousePressEvent(QMouseEvent* event)
         if (m_tool == Tool::Eyedropper)
             pickColour(event->position());
         else
-            beginStroke({viewTransform().inverted().map(event->position()), 1.0, 0, 0, event->timestamp()}, false);
+            beginStroke({viewTransform().inverted().map(event->position()), 1.0, 0, 0, static_cast<qint64>(event->timestamp())}, false);
         event->accept();
         return;
     }
@@ -445,7 +445,7 @@ void CanvasView::mouseMoveEvent(QMouseEvent* event)
         return;
     }
     if (m_stroke && (event->buttons() & Qt::LeftButton))
-        continueStroke({viewTransform().inverted().map(event->position()), 1.0, 0, 0, event->timestamp()});
+        continueStroke({viewTransform().inverted().map(event->position()), 1.0, 0, 0, static_cast<qint64>(event->timestamp())});
     else if (m_tool == Tool::Eyedropper && (event->buttons() & Qt::LeftButton))
         pickColour(event->position());
     updateCursorOutline(event->position());

@@ -200,4 +200,9 @@ void LayersPanel::itemChanged(QListWidgetItem* item)
     });
 }
 
+void LayersPanel::setEditingMask(bool editing)
+{
+    m_editMask->setChecked(editing);
+}
+
 } // namespace ganvas::ui

@@ -25,6 +25,8 @@ class LayersPanel : public QWidget {
 public:
     explicit LayersPanel(QWidget* parent = nullptr);
     void setDocument(core::Document* document);
+    /// Checks "Edit mask" (painting then goes to the current layer's mask).
+    void setEditingMask(bool editing);
     QListWidget* list() const { return m_list; }
     QSlider* opacitySlider() const { return m_opacity; }
     QComboBox* blendBox() const { return m_blend; }

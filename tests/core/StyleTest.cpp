@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Core style services: OpenCV looks, the style library (search, categories, favourites, import,
+// delete), training content folders, StyleJob for all three methods (strength, mask, alpha),
+// and AI results as one undo step that the journal replays.
+#include "core/document/Document.h"
+#include "core/engine/style/StyleTrainer.h"
+#include "core/image/ImageBridge.h"
+#include "core/io/ImageIO.h"
+#include "core/journal/Journal.h"
+#include "core/journal/JournalPlayer.h"
+#include "core/style/ClassicStyles.h"
+#include "core/style/StyleJob.h"
+#include "core/style/StyleLibrary.h"
+
+#include <QtTest>
+
+using namespace ganvas;
+
+namespace {
+
+/// A colourful test picture with a transparent corner.
+QImage picture(int w = 96, int h = 64)
+{
+    QImage image(w, h, QImage::Format_RGBA8888);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+            image.setPixelColor(x, y, QColor((x * 255) / w, (y * 255) / h, ((x + y) * 7) % 256, x < 8 && y < 8 ? 0 : 255));
+    return image;
+}
+
+QImage stripes(int side = 64)
+{
+    QImage image(side, side, QImage::Format_RGB888);
+    for (int y = 0; y < side; ++y)
+        for (int x = 0; x < side; ++x)
+            image.setPixelColor(x, y, ((x + y) / 4) % 2 ? QColor(230, 40, 30) : QColor(20, 40, 200));
+    return image;
+}
+
+void writeJson(const QString& path, const QJsonObject& o)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QJsonDocument(o).toJson());
+}
+
+QJsonObject classicConfig(const QString& id, const QString& filter, const QString& category)
+{
+    return {{"format", 1},       {"id", id},          {"name", id.toUpper()},
+            {"kind", "style"},   {"license", "CC0-1.0"}, {"category", category},
+            {"tags", QJsonArray{"test"}}, {"architecture", QJsonObject{{"type", "opencv"}, {"filter", filter}}}};
+}
+
+int maxDiff(const QImage& a, const QImage& b)
+{
+    const QImage x = a.convertToFormat(QImage::Format_RGBA8888), y = b.convertToFormat(QImage::Format_RGBA8888);
+    int m = 0;
+    for (int r = 0; r < x.height(); ++r)
+        for (int c = 0; c < x.bytesPerLine(); ++c)
+            m = std::max(m, std::abs(int(x.constScanLine(r)[c]) - int(y.constScanLine(r)[c])));
+    return m;
+}
+
+engine::JobResult run(engine::Job& job)
+{
+    engine::CancelToken token;
+    engine::JobContext ctx(token);
+    return engine::runJob(job, ctx);
+}
+
+} // namespace
+
+class StyleTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("GanvasTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("GanvasStyleTest"));
+        QSettings().clear();
+        QDir(core::ModelCatalogue::userModelRoot()).removeRecursively();
+    }
+
+    void classicFiltersKeepSizeAndAlpha()
+    {
+        const QImage in = picture();
+        for (const QString& filter : core::classicFilterNames()) {
+            QString error;
+            const QImage out = core::applyClassicFilter(filter, in, nlohmann::json::object(), &error);
+            QVERIFY2(!out.isNull(), qPrintable(filter + QStringLiteral(": ") + error));
+            QCOMPARE(out.size(), in.size());
+            QCOMPARE(qAlpha(out.pixel(2, 2)), 0);   // the transparent corner stays transparent
+            QCOMPARE(qAlpha(out.pixel(50, 40)), 255);
+            QVERIFY2(maxDiff(out, in) > 10, qPrintable(filter)); // it did something
+        }
+        QString error;
+        QVERIFY(core::applyClassicFilter(QStringLiteral("sepia"), in, {}, &error).isNull());
+        QVERIFY(error.contains(QLatin1String("unknown classic filter")));
+        QVERIFY(core::applyClassicFilter(QStringLiteral("oil"), QImage(), {}, &error).isNull());
+    }
+
+    void libraryListsSearchesAndKeepsFavourites()
+    {
+        QTemporaryDir root;
+        writeJson(root.filePath(QStringLiteral("styles/oil/config.json")), classicConfig("oil", "oil", "Classic"));
+        writeJson(root.filePath(QStringLiteral("styles/pencil/config.json")), classicConfig("pencil", "pencil", "Drawing"));
+        QJsonObject broken = classicConfig("net", "", "Painterly");
+        broken["architecture"] = QJsonObject{{"type", "johnson"}};
+        broken["weights"] = "weights.safetensors";
+        writeJson(root.filePath(QStringLiteral("styles/net/config.json")), broken);
+        core::StyleLibrary library;
+        library.scan({root.path()});
+        QCOMPARE(library.styles().size(), 3);
+        QCOMPARE(library.categories(), (QStringList{"Classic", "Drawing", "Painterly"}));
+        QVERIFY(!library.find(QStringLiteral("net"))->isValid()); // weights missing: listed with its error
+        QVERIFY(library.find(QStringLiteral("net"))->error.contains(QLatin1String("missing")));
+        QCOMPARE(library.filter(QStringLiteral("PENC")).size(), 1);
+        QCOMPARE(library.filter(QString(), QStringLiteral("Classic")).size(), 1);
+        QCOMPARE(library.filter(QStringLiteral("test")).size(), 3); // tags are searched
+        QCOMPARE(library.filter(QStringLiteral("drawing")).size(), 1); // and categories
+        QVERIFY(library.filter(QString(), {}, true).isEmpty());
+        core::StyleLibrary::setFavourite(QStringLiteral("pencil"), true);
+        QCOMPARE(library.filter(QString()).front().id, QStringLiteral("pencil")); // favourites first
+        QCOMPARE(library.filter(QString(), {}, true).size(), 1);
+        core::StyleLibrary::setFavourite(QStringLiteral("pencil"), false);
+        QVERIFY(core::StyleLibrary::favourites().isEmpty());
+        // Bundled (not under the user's folder): never deleted.
+        QString error;
+        QVERIFY(!core::StyleLibrary::isUserStyle(*library.find(QStringLiteral("oil"))));
+        QVERIFY(!core::StyleLibrary::deleteUserStyle(*library.find(QStringLiteral("oil")), &error));
+        QVERIFY(QFileInfo::exists(root.filePath(QStringLiteral("styles/oil/config.json"))));
+    }
+
+    void importMakesAUsableUserStyleAndDeleteRemovesIt()
+    {
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("My Stripes.png"));
+        QVERIFY(stripes(1500).save(png));
+        QString error;
+        const QString folder = core::StyleLibrary::importStyleImage(png, QString(), &error);
+        QVERIFY2(!folder.isEmpty(), qPrintable(error));
+        QCOMPARE(QFileInfo(folder).fileName(), QStringLiteral("my-stripes"));
+        const auto entry = core::ModelCatalogue::readEntry(folder);
+        QVERIFY2(entry.isValid(), qPrintable(entry.error));
+        QCOMPARE(entry.architecture, QStringLiteral("gatys"));
+        QCOMPARE(QImage(entry.styleImage).width(), 1024); // kept at most 1024 px
+        QCOMPARE(QImage(entry.thumbnail).size(), QSize(160, 160));
+        QVERIFY(core::StyleLibrary::isUserStyle(entry));
+        // A second import of the same name gets a new id.
+        const QString second = core::StyleLibrary::importStyleImage(png, QString(), &error);
+        QCOMPARE(QFileInfo(second).fileName(), QStringLiteral("my-stripes-2"));
+        QVERIFY(core::StyleLibrary::deleteUserStyle(core::ModelCatalogue::readEntry(second), &error));
+        QVERIFY(!QFileInfo::exists(second));
+        // Broken and tiny pictures are refused and leave nothing behind.
+        const QString bad = dir.filePath(QStringLiteral("bad.png"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("\x89PNG\r\n\x1a\nnot really");
+        f.close();
+        const int before = QDir(core::ModelCatalogue::userModelRoot() + QStringLiteral("/styles")).count();
+        QVERIFY(core::StyleLibrary::importStyleImage(bad, QStringLiteral("x"), &error).isEmpty());
+        QVERIFY(!error.isEmpty());
+        const QString tiny = dir.filePath(QStringLiteral("tiny.png"));
+        QVERIFY(stripes(8).save(tiny));
+        QVERIFY(core::StyleLibrary::importStyleImage(tiny, QStringLiteral("x"), &error).isEmpty());
+        QVERIFY(error.contains(QLatin1String("too small")));
+        QCOMPARE(QDir(core::ModelCatalogue::userModelRoot() + QStringLiteral("/styles")).count(), before);
+        QVERIFY(core::StyleLibrary::deleteUserStyle(entry, &error));
+    }
+
+    void contentFolderSkipsBrokenFilesAndDrawsDeterministicBatches()
+    {
+        QTemporaryDir dir;
+        QVERIFY(picture(300, 200).save(dir.filePath(QStringLiteral("a.png"))));
+        QDir().mkpath(dir.filePath(QStringLiteral("nested")));
+        QVERIFY(stripes(128).save(dir.filePath(QStringLiteral("nested/b.jpg"))));
+        QVERIFY(stripes(16).save(dir.filePath(QStringLiteral("small.png"))));
+        QFile junk(dir.filePath(QStringLiteral("junk.webp")));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("RIFF....WEBPjunk");
+        junk.close();
+        core::ContentImages content(dir.path(), 128);
+        QCOMPARE(content.count(), 2);
+        QCOMPARE(content.skipped().size(), 2);
+        const auto a = content.batch(5, 3, 48), b = content.batch(5, 3, 48), c = content.batch(6, 3, 48);
+        QCOMPARE(a.sizes(), (torch::IntArrayRef{3, 3, 48, 48}));
+        QVERIFY(torch::equal(a, b));
+        QVERIFY(!torch::equal(a, c));
+        QCOMPARE(content.previewImage(32).sizes(), (torch::IntArrayRef{1, 3, 32, 32}));
+        QTemporaryDir empty;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, core::ContentImages(empty.path(), 128));
+    }
+
+    void classicJobAppliesStrengthMaskAndKeepsAlpha()
+    {
+        QTemporaryDir root;
+        writeJson(root.filePath(QStringLiteral("styles/oil/config.json")), classicConfig("oil", "stylization", "Classic"));
+        core::StyleRequest request;
+        request.style = core::ModelCatalogue::readEntry(root.filePath(QStringLiteral("styles/oil")));
+        request.content = picture();
+        core::StyleJob full(request);
+        QCOMPARE(run(full).outcome, engine::JobOutcome::Finished);
+        QVERIFY(maxDiff(full.result(), picture()) > 10);
+        QCOMPARE(qAlpha(full.result().pixel(1, 1)), 0);
+
+        request.strength = 0.0;
+        core::StyleJob none(request);
+        QCOMPARE(run(none).outcome, engine::JobOutcome::Finished);
+        QVERIFY(maxDiff(none.result(), picture()) <= 1);
+
+        request.strength = 1.0;
+        QImage mask(picture().size(), QImage::Format_Grayscale8);
+        mask.fill(0);
+        for (int y = 0; y < mask.height(); ++y)
+            for (int x = 48; x < mask.width(); ++x)
+                mask.setPixel(x, y, 255);
+        request.mask = mask;
+        core::StyleJob masked(request);
+        QCOMPARE(run(masked).outcome, engine::JobOutcome::Finished);
+        QVERIFY(maxDiff(masked.result().copy(0, 0, 48, 64), picture().copy(0, 0, 48, 64)) <= 1);
+        QVERIFY(maxDiff(masked.result().copy(48, 0, 48, 64), picture().copy(48, 0, 48, 64)) > 10);
+
+        request.mask = QImage(10, 10, QImage::Format_Grayscale8);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleJob{request});
+        core::StyleRequest broken;
+        broken.content = picture();
+        broken.style.name = QStringLiteral("x");
+        broken.style.error = QStringLiteral("weights file missing");
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleJob{broken});
+    }
+
+    void networkAndOptimisationJobs()
+    {
+        // A tiny network trained here, loaded from its folder like a preset.
+        QTemporaryDir root;
+        engine::StyleTrainOptions o;
+        o.id = "tiny";
+        o.name = "Tiny";
+        o.outputDir = root.filePath(QStringLiteral("styles/tiny")).toStdString();
+        o.network = {{4, 8, 8}, 1, "sigmoid"};
+        o.lossNetwork.channels = {8, 16, 16};
+        o.lossNetwork.contentStage = 1;
+        o.styles = {core::imageToTensor(stripes())};
+        o.steps = 4;
+        o.batch = 2;
+        o.imageSize = 32;
+        o.extraConfig = {{"category", "Test"}};
+        engine::StyleTrainJob train(o, [](int64_t step, int64_t b, int64_t s) {
+            torch::manual_seed(static_cast<uint64_t>(step));
+            return torch::rand({b, 3, s, s});
+        });
+        QCOMPARE(run(train).outcome, engine::JobOutcome::Finished);
+        const auto entry = core::ModelCatalogue::readEntry(root.filePath(QStringLiteral("styles/tiny")));
+        QVERIFY2(entry.isValid(), qPrintable(entry.error));
+        QCOMPARE(entry.architecture, QStringLiteral("johnson"));
+        QCOMPARE(entry.category, QStringLiteral("Test"));
+        QCOMPARE(core::defaultMethod(entry), core::StyleMethod::Network);
+        core::StyleRequest request;
+        request.style = entry;
+        request.content = picture(200, 120);
+        core::StyleJob net(request);
+        QCOMPARE(run(net).outcome, engine::JobOutcome::Finished);
+        QCOMPARE(net.result().size(), QSize(200, 120));
+        QCOMPARE(qAlpha(net.result().pixel(1, 1)), 0);
+        // Preview size.
+        request.maxSide = 50;
+        core::StyleJob small(request);
+        QCOMPARE(run(small).outcome, engine::JobOutcome::Finished);
+        QCOMPARE(small.result().size(), QSize(50, 30));
+        // Optimisation against a picture style, with accept-now from another thread.
+        QTemporaryDir dir;
+        QVERIFY(stripes().save(dir.filePath(QStringLiteral("s.png"))));
+        QString error;
+        const QString folder = core::StyleLibrary::importStyleImage(dir.filePath(QStringLiteral("s.png")), QStringLiteral("S"), &error);
+        request.style = core::ModelCatalogue::readEntry(folder);
+        request.maxSide = 48;
+        request.gatys.iterations = 5;
+        request.gatys.startSide = 24;
+        request.gatys.optimiser = engine::StyleOptimiser::Adam;
+        core::StyleJob gatys(request);
+        QCOMPARE(run(gatys).outcome, engine::JobOutcome::Finished);
+        QVERIFY(maxDiff(gatys.result(), request.content.scaled(gatys.result().size())) > 3);
+        request.gatys.iterations = 100000;
+        core::StyleJob accepted(request);
+        accepted.acceptNow();
+        QCOMPARE(run(accepted).outcome, engine::JobOutcome::Finished);
+        QVERIFY(accepted.report().acceptedEarly);
+        core::StyleLibrary::deleteUserStyle(request.style, &error);
+    }
+
+    void resultLayerIsOneUndoStepAndReplays()
+    {
+        QTemporaryDir dir;
+        const QString journalPath = dir.filePath(QStringLiteral("j.jsonl"));
+        core::Document doc(QSize(64, 48));
+        QString error;
+        auto journal = core::Journal::start(journalPath, doc, QString(), &error);
+        QVERIFY2(journal, qPrintable(error));
+        doc.setJournal(journal.get());
+        const QImage before = doc.composite();
+        QImage red(64, 48, QImage::Format_ARGB32_Premultiplied);
+        red.fill(Qt::red);
+        QImage hidden(64, 48, QImage::Format_Grayscale8);
+        hidden.fill(0);
+        const int undoBefore = doc.undoStack()->count();
+        doc.addResultLayer(QStringLiteral("Style: X"), red, hidden, QStringLiteral("Apply style X"),
+                           {{"style", "x"}, {"strength", 0.5}});
+        QCOMPARE(doc.undoStack()->count(), undoBefore + 1);
+        QCOMPARE(doc.undoStack()->undoText(), QStringLiteral("Apply style X"));
+        QCOMPARE(doc.layerCount(), 2);
+        QVERIFY(doc.layer(1).hasMask);
+        QCOMPARE(doc.composite(), before); // fully masked: nothing shows yet
+        doc.undoStack()->undo();
+        QCOMPARE(doc.layerCount(), 1);
+        doc.undoStack()->redo();
+        // Without a mask the result shows.
+        doc.addResultLayer(QStringLiteral("Style: Y"), red, QImage(), QStringLiteral("Apply style Y"));
+        QCOMPARE(QColor(doc.composite().pixel(5, 5)), QColor(Qt::red));
+        doc.setJournal(nullptr);
+        journal.reset();
+        const auto replay = core::replayJournal(journalPath);
+        QVERIFY2(replay.document, qPrintable(replay.error));
+        QCOMPARE(replay.document->layerCount(), 3);
+        QVERIFY(replay.document->layer(1).hasMask);
+        QVERIFY(!replay.document->layer(2).hasMask);
+        QCOMPARE(replay.document->composite(), doc.composite());
+    }
+};
+
+QTEST_GUILESS_MAIN(StyleTest)
+#include "StyleTest.moc"

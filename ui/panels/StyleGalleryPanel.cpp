@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ui/panels/StyleGalleryPanel.h"
+
+#include "core/document/Document.h"
+#include "core/engine/nn/Device.h"
+#include "core/image/ImageBridge.h"
+#include "core/io/ImageIO.h"
+#include "core/settings/ComputeSettings.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPushButton>
+#include <QSettings>
+#include <QSlider>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cstring>
+
+namespace ganvas::ui {
+
+namespace {
+
+constexpr int kThumb = 88;
+constexpr int kPreviewSide = 256;
+
+QIcon thumbnailIcon(const core::ModelEntry& style)
+{
+    QImage image;
+    if (!style.thumbnail.isEmpty())
+        image.load(style.thumbnail);
+    if (image.isNull() && !style.styleImage.isEmpty())
+        image.load(style.styleImage);
+    QPixmap pixmap(kThumb, kThumb);
+    pixmap.fill(QColor(60, 60, 60));
+    QPainter p(&pixmap);
+    if (!image.isNull()) {
+        const QImage scaled = image.scaled(kThumb, kThumb, Qt::KeepAspectRatioByExpanding, Qt::SmoothTransformation);
+        p.drawImage(0, 0, scaled, (scaled.width() - kThumb) / 2, (scaled.height() - kThumb) / 2, kThumb, kThumb);
+    } else {
+        p.setPen(Qt::white);
+        p.drawText(pixmap.rect(), Qt::AlignCenter | Qt::TextWordWrap, style.name);
+    }
+    if (!style.isValid()) {
+        p.fillRect(pixmap.rect(), QColor(120, 0, 0, 140));
+        p.setPen(Qt::white);
+        p.drawText(pixmap.rect(), Qt::AlignCenter, QStringLiteral("!"));
+    }
+    return QIcon(pixmap);
+}
+
+QString methodText(const core::ModelEntry& style)
+{
+    switch (core::defaultMethod(style)) {
+    case core::StyleMethod::Network: return StyleGalleryPanel::tr("fast network");
+    case core::StyleMethod::Classic: return StyleGalleryPanel::tr("classic filter (OpenCV)");
+    default: return StyleGalleryPanel::tr("optimisation (Gatys)");
+    }
+}
+
+/// The selection as a grey mask image (white = selected), or null when nothing is selected.
+QImage selectionMask(const core::Document& doc)
+{
+    const auto& sel = doc.selection();
+    if (sel.isEmpty())
+        return {};
+    QImage grey(sel.mask().size(), QImage::Format_Grayscale8);
+    const QImage& a = sel.mask();
+    for (int y = 0; y < a.height(); ++y)
+        std::memcpy(grey.scanLine(y), a.constScanLine(y), static_cast<size_t>(a.width()));
+    return grey;
+}
+
+} // namespace
+
+StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) : QWidget(parent), m_runner(runner)
+{
+    setObjectName(QStringLiteral("styleGallery"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+
+    auto* top = new QHBoxLayout;
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("styleSearch"));
+    m_search->setPlaceholderText(tr("Search styles"));
+    m_search->setClearButtonEnabled(true);
+    m_category = new QComboBox(this);
+    m_category->setObjectName(QStringLiteral("styleCategory"));
+    top->addWidget(m_search, 1);
+    top->addWidget(m_category);
+    layout->addLayout(top);
+
+    m_list = new QListWidget(this);
+    m_list->setObjectName(QStringLiteral("styleList"));
+    m_list->setViewMode(QListView::IconMode);
+    m_list->setIconSize(QSize(kThumb, kThumb));
+    m_list->setGridSize(QSize(kThumb + 16, kThumb + 34));
+    m_list->setResizeMode(QListView::Adjust);
+    m_list->setMovement(QListView::Static);
+    m_list->setWordWrap(true);
+    m_list->setMouseTracking(true);
+    m_list->setUniformItemSizes(true);
+    m_list->setMinimumHeight(2 * (kThumb + 34) + 8);
+    layout->addWidget(m_list, 2);
+    m_empty = new QLabel(tr("No styles match."), this);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    layout->addWidget(m_empty);
+
+    auto* tools = new QHBoxLayout;
+    const auto tool = [this, tools](const QString& name, const QString& text, const QString& tip) {
+        auto* b = new QToolButton(this);
+        b->setObjectName(name);
+        b->setText(text);
+        b->setToolTip(tip);
+        tools->addWidget(b);
+        return b;
+    };
+    m_favourite = tool(QStringLiteral("styleFavourite"), QStringLiteral("★"), tr("Favourite: list this style first"));
+    m_favourite->setCheckable(true);
+    m_import = tool(QStringLiteral("styleImport"), tr("Import…"), tr("Make a new style from a picture"));
+    m_train = tool(QStringLiteral("styleTrain"), tr("Train…"),
+                   tr("Train a fast network for the selected picture style (runs in the background)"));
+    m_delete = tool(QStringLiteral("styleDelete"), tr("Delete"), tr("Delete the selected user style"));
+    tools->addStretch(1);
+    layout->addLayout(tools);
+
+    m_preview = new QLabel(this);
+    m_preview->setObjectName(QStringLiteral("stylePreview"));
+    m_preview->setAlignment(Qt::AlignCenter);
+    m_preview->setMinimumSize(kPreviewSide * 3 / 4, kPreviewSide / 2);
+    m_preview->setFrameShape(QFrame::StyledPanel);
+    m_preview->setText(tr("Select a style to preview your canvas in it"));
+    m_preview->setWordWrap(true);
+    layout->addWidget(m_preview, 1);
+
+    auto* form = new QFormLayout;
+    auto* strengthRow = new QHBoxLayout;
+    m_strength = new QSlider(Qt::Horizontal, this);
+    m_strength->setObjectName(QStringLiteral("styleStrength"));
+    m_strength->setRange(0, 100);
+    m_strength->setValue(QSettings().value(QStringLiteral("styles/strength"), 100).toInt());
+    m_strengthLabel = new QLabel(this);
+    m_strengthLabel->setMinimumWidth(36);
+    strengthRow->addWidget(m_strength, 1);
+    strengthRow->addWidget(m_strengthLabel);
+    form->addRow(tr("Strength"), strengthRow);
+    m_colour = new QComboBox(this);
+    m_colour->setObjectName(QStringLiteral("styleColour"));
+    m_colour->addItem(tr("Style's colours"), QStringLiteral("style"));
+    m_colour->addItem(tr("Keep my colours (luminance)"), QStringLiteral("luminance"));
+    m_colour->addItem(tr("Keep my colours (histogram)"), QStringLiteral("histogram"));
+    form->addRow(tr("Colours"), m_colour);
+    m_method = new QComboBox(this);
+    m_method->setObjectName(QStringLiteral("styleMethod"));
+    m_method->addItem(tr("Automatic"), QStringLiteral("auto"));
+    m_method->addItem(tr("Optimise (slow, best)"), QStringLiteral("optimisation"));
+    form->addRow(tr("Method"), m_method);
+    layout->addLayout(form);
+
+    m_brush = new QCheckBox(tr("Style brush: start hidden, paint where it shows"), this);
+    m_brush->setObjectName(QStringLiteral("styleBrush"));
+    m_brush->setToolTip(tr("The styled layer gets an empty mask and the mask is selected for painting: "
+                           "paint with white to bring the style in, black to take it out."));
+    layout->addWidget(m_brush);
+
+    auto* buttons = new QHBoxLayout;
+    m_apply = new QPushButton(tr("Apply as new layer"), this);
+    m_apply->setObjectName(QStringLiteral("styleApply"));
+    m_accept = new QPushButton(tr("Accept now"), this);
+    m_accept->setObjectName(QStringLiteral("styleAccept"));
+    m_accept->setToolTip(tr("Stop the optimisation and keep the image as it is now"));
+    buttons->addWidget(m_apply, 1);
+    buttons->addWidget(m_accept);
+    layout->addLayout(buttons);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("styleStatus"));
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+
+    m_previewTimer.setSingleShot(true);
+    m_previewTimer.setInterval(250);
+    connect(&m_previewTimer, &QTimer::timeout, this, &StyleGalleryPanel::startPreview);
+    connect(m_search, &QLineEdit::textChanged, this, &StyleGalleryPanel::rebuildList);
+    connect(m_category, &QComboBox::currentIndexChanged, this, &StyleGalleryPanel::rebuildList);
+    connect(m_list, &QListWidget::currentItemChanged, this, [this] {
+        m_hoverId.clear();
+        updateButtons();
+        schedulePreview();
+    });
+    connect(m_list, &QListWidget::itemEntered, this, [this](QListWidgetItem* item) {
+        m_hoverId = item->data(Qt::UserRole).toString();
+        schedulePreview();
+    });
+    connect(m_strength, &QSlider::valueChanged, this, [this](int v) {
+        m_strengthLabel->setText(tr("%1 %").arg(v));
+        QSettings().setValue(QStringLiteral("styles/strength"), v);
+        schedulePreview();
+    });
+    connect(m_colour, &QComboBox::currentIndexChanged, this, &StyleGalleryPanel::schedulePreview);
+    connect(m_apply, &QPushButton::clicked, this, &StyleGalleryPanel::applySelected);
+    connect(m_accept, &QPushButton::clicked, this, [this] {
+        if (m_applyJobPtr)
+            m_applyJobPtr->acceptNow();
+    });
+    connect(m_favourite, &QToolButton::clicked, this, &StyleGalleryPanel::toggleFavourite);
+    connect(m_import, &QToolButton::clicked, this, &StyleGalleryPanel::importDialog);
+    connect(m_train, &QToolButton::clicked, this, &StyleGalleryPanel::trainDialog);
+    connect(m_delete, &QToolButton::clicked, this, &StyleGalleryPanel::deleteSelected);
+
+    connect(m_runner, &core::JobRunner::finished, this, &StyleGalleryPanel::onFinished);
+    connect(m_runner, &core::JobRunner::failed, this, &StyleGalleryPanel::onFailed);
+    connect(m_runner, &core::JobRunner::cancelled, this, &StyleGalleryPanel::onCancelled);
+    connect(m_runner, &core::JobRunner::preview, this, &StyleGalleryPanel::onPreview);
+
+    m_strengthLabel->setText(tr("%1 %").arg(m_strength->value()));
+    reload();
+}
+
+StyleGalleryPanel::~StyleGalleryPanel()
+{
+    if (m_previewJob)
+        m_runner->cancel(m_previewJob);
+    if (m_applyJob)
+        m_runner->cancel(m_applyJob);
+}
+
+void StyleGalleryPanel::setDocument(core::Document* document)
+{
+    if (m_applyJob) {
+        m_runner->cancel(m_applyJob);
+        m_applyJob = 0;
+        m_applyJobPtr.reset();
+    }
+    m_document = document;
+    if (m_document)
+        connect(m_document, &core::Document::pixelsChanged, this, [this] {
+            if (!m_previewImage.isNull() || m_previewJob)
+                schedulePreview();
+        });
+    updateButtons();
+}
+
+void StyleGalleryPanel::reload()
+{
+    m_library.scan();
+    const QString current = m_category->currentData().toString();
+    {
+        const QSignalBlocker block(m_category);
+        m_category->clear();
+        m_category->addItem(tr("All styles"), QString());
+        m_category->addItem(tr("★ Favourites"), QStringLiteral("__favourites__"));
+        for (const QString& c : m_library.categories())
+            m_category->addItem(c, c);
+        const int index = m_category->findData(current);
+        m_category->setCurrentIndex(index < 0 ? 0 : index);
+    }
+    rebuildList();
+}
+
+void StyleGalleryPanel::rebuildList()
+{
+    const QString keep = selectedId();
+    const QString category = m_category->currentData().toString();
+    const bool favourites = category == QLatin1String("__favourites__");
+    const auto styles = m_library.filter(m_search->text().trimmed(), favourites ? QString() : category, favourites);
+    const auto favs = core::StyleLibrary::favourites();
+    const QSignalBlocker block(m_list);
+    m_list->clear();
+    for (const auto& s : styles) {
+        auto* item = new QListWidgetItem(thumbnailIcon(s), (favs.contains(s.id) ? QStringLiteral("★ ") : QString()) + s.name,
+                                         m_list);
+        item->setData(Qt::UserRole, s.id);
+        QString tip = QStringLiteral("<b>%1</b><br>%2<br><i>%3</i>").arg(s.name.toHtmlEscaped(), methodText(s),
+                                                                         s.category.toHtmlEscaped());
+        if (!s.description.isEmpty())
+            tip += QStringLiteral("<br>") + s.description.toHtmlEscaped();
+        if (!s.isValid())
+            tip += QStringLiteral("<br><span style='color:#c00'>%1</span>").arg(s.error.toHtmlEscaped());
+        item->setToolTip(tip);
+        if (s.id == keep)
+            m_list->setCurrentItem(item);
+    }
+    m_empty->setVisible(styles.isEmpty());
+    m_empty->setText(m_library.styles().isEmpty()
+                         ? tr("No styles installed yet. Styles live in %1/styles; Import… makes one from a picture.")
+                               .arg(core::ModelCatalogue::userModelRoot())
+                         : tr("No styles match."));
+    updateButtons();
+}
+
+int StyleGalleryPanel::styleCount() const
+{
+    return m_library.styles().size();
+}
+
+int StyleGalleryPanel::visibleCount() const
+{
+    return m_list->count();
+}
+
+QString StyleGalleryPanel::selectedId() const
+{
+    const auto* item = m_list->currentItem();
+    return item ? item->data(Qt::UserRole).toString() : QString();
+}
+
+void StyleGalleryPanel::selectStyle(const QString& id)
+{
+    for (int i = 0; i < m_list->count(); ++i)
+        if (m_list->item(i)->data(Qt::UserRole).toString() == id)
+            m_list->setCurrentRow(i);
+}
+
+void StyleGalleryPanel::setSearchText(const QString& text)
+{
+    m_search->setText(text);
+}
+
+void StyleGalleryPanel::setStrength(int percent)
+{
+    m_strength->setValue(percent);
+}
+
+void StyleGalleryPanel::setStyleBrush(bool on)
+{
+    m_brush->setChecked(on);
+}
+
+const core::ModelEntry* StyleGalleryPanel::selectedStyle() const
+{
+    return m_library.find(selectedId());
+}
+
+void StyleGalleryPanel::updateButtons()
+{
+    const auto* style = selectedStyle();
+    const bool usable = style && style->isValid();
+    m_apply->setEnabled(usable && m_document && !m_applyJob);
+    m_accept->setVisible(m_applyJob != 0 && m_applyJobPtr &&
+                         m_applyJobPtr->request().method == core::StyleMethod::Optimisation);
+    m_favourite->setEnabled(style != nullptr);
+    m_favourite->setChecked(style && core::StyleLibrary::favourites().contains(style->id));
+    m_delete->setEnabled(style && core::StyleLibrary::isUserStyle(*style));
+    m_train->setEnabled(style && !style->styleImage.isEmpty() && core::StyleLibrary::isUserStyle(*style) &&
+                        core::defaultMethod(*style) == core::StyleMethod::Optimisation);
+    m_method->setEnabled(usable && !style->styleImage.isEmpty() && core::defaultMethod(*style) != core::StyleMethod::Optimisation);
+}
+
+void StyleGalleryPanel::setStatus(const QString& text)
+{
+    m_status->setText(text);
+    Q_EMIT statusMessage(text);
+}
+
+core::StyleRequest StyleGalleryPanel::baseRequest(const core::ModelEntry& style) const
+{
+    core::StyleRequest r;
+    r.style = style;
+    r.strength = m_strength->value() / 100.0;
+    r.colour = engine::parseColourMode(m_colour->currentData().toString().toStdString());
+    if (m_method->isEnabled() && m_method->currentData().toString() == QLatin1String("optimisation"))
+        r.method = core::StyleMethod::Optimisation;
+    const auto compute = core::currentCompute();
+    r.device = compute.device;
+    r.precision = engine::parsePrecision(compute.precision.toStdString());
+    return r;
+}
+
+void StyleGalleryPanel::schedulePreview()
+{
+    if (isVisible() || m_previewJob)
+        m_previewTimer.start();
+}
+
+void StyleGalleryPanel::startPreview()
+{
+    if (!m_document)
+        return;
+    const QString id = m_hoverId.isEmpty() ? selectedId() : m_hoverId;
+    const auto* style = m_library.find(id);
+    if (!style || !style->isValid())
+        return;
+    if (m_previewJob)
+        m_runner->cancel(m_previewJob); // stale: a newer choice wins
+    // The canvas (or the selected part of it) as the user sees it, small.
+    const QRect area = m_document->selection().bounds(m_document->size());
+    QImage content = m_document->render(area);
+    content = content.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    auto request = baseRequest(*style);
+    request.content = content;
+    request.maxSide = kPreviewSide;
+    request.gatys.iterations = 15;
+    request.gatys.startSide = 128;
+    request.gatys.maxWholeSide = kPreviewSide;
+    request.gatys.previewEvery = 5;
+    try {
+        m_previewJobPtr = std::make_shared<core::StyleJob>(request);
+    } catch (const std::exception& e) {
+        setStatus(QString::fromStdString(e.what()));
+        return;
+    }
+    m_previewJob = m_runner->submit(m_previewJobPtr);
+    setStatus(tr("Previewing %1…").arg(style->name));
+}
+
+bool StyleGalleryPanel::applySelected()
+{
+    const auto* style = selectedStyle();
+    if (!m_document || !style) {
+        setStatus(tr("Select a style first."));
+        return false;
+    }
+    if (!style->isValid()) {
+        setStatus(tr("'%1' cannot be used: %2").arg(style->name, style->error));
+        return false;
+    }
+    if (m_applyJob) {
+        setStatus(tr("A style is already being applied."));
+        return false;
+    }
+    const int layer = m_document->currentLayer();
+    const QImage pixels = m_document->layer(layer).image();
+    // Only the selected part is stylised (and only its bounding box is processed).
+    const QRect area = m_document->selection().bounds(m_document->size());
+    auto request = baseRequest(*style);
+    request.content = pixels.copy(area);
+    const QImage mask = selectionMask(*m_document);
+    if (!mask.isNull())
+        request.mask = mask.copy(area);
+    try {
+        m_applyJobPtr = std::make_shared<core::StyleJob>(request);
+    } catch (const std::exception& e) {
+        setStatus(QString::fromStdString(e.what()));
+        return false;
+    }
+    m_applyRect = area;
+    m_applyLayer = layer;
+    m_applyBrush = m_brush->isChecked();
+    m_applyJob = m_runner->submit(m_applyJobPtr);
+    setStatus(tr("Applying %1 to “%2”…").arg(style->name, m_document->layer(layer).name));
+    updateButtons();
+    return true;
+}
+
+void StyleGalleryPanel::onPreview(core::JobId id, const QImage& image, int pass)
+{
+    Q_UNUSED(pass);
+    if (id != m_previewJob && id != m_applyJob)
+        return;
+    m_preview->setPixmap(QPixmap::fromImage(
+        image.scaled(m_preview->size().boundedTo(QSize(kPreviewSide, kPreviewSide)), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+}
+
+void StyleGalleryPanel::onFinished(core::JobId id)
+{
+    if (id == m_previewJob) {
+        m_previewImage = m_previewJobPtr->result();
+        m_preview->setPixmap(QPixmap::fromImage(m_previewImage.scaled(
+            m_preview->size().boundedTo(QSize(kPreviewSide, kPreviewSide)), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        setStatus(tr("Preview: %1").arg(m_previewJobPtr->request().style.name));
+        m_previewJob = 0;
+        m_previewJobPtr.reset();
+        Q_EMIT previewReady(m_previewImage);
+        return;
+    }
+    if (id == m_applyJob) {
+        const auto job = m_applyJobPtr;
+        m_applyJob = 0;
+        m_applyJobPtr.reset();
+        updateButtons();
+        if (!m_document || m_applyLayer >= m_document->layerCount())
+            return;
+        const auto& r = job->request();
+        QImage full(m_document->size(), QImage::Format_ARGB32_Premultiplied);
+        full.fill(Qt::transparent);
+        {
+            QPainter p(&full);
+            p.setCompositionMode(QPainter::CompositionMode_Source);
+            p.drawImage(m_applyRect.topLeft(), job->result());
+        }
+        QImage mask;
+        if (m_applyBrush) {
+            mask = QImage(m_document->size(), QImage::Format_Grayscale8);
+            mask.fill(0);
+        }
+        const QString name = tr("Style: %1 (%2 %)").arg(r.style.name).arg(qRound(r.strength * 100));
+        QJsonObject provenance{{"style", r.style.id},
+                               {"strength", r.strength},
+                               {"colour", QString::fromLatin1(engine::colourModeName(r.colour))},
+                               {"method", static_cast<int>(r.method)},
+                               {"source_layer", m_applyLayer}};
+        m_document->setCurrentLayer(m_applyLayer);
+        m_document->addResultLayer(name, full, mask, tr("Apply style %1").arg(r.style.name), provenance);
+        setStatus(m_applyBrush ? tr("%1 added, hidden: paint on its mask to bring the style in").arg(name)
+                               : tr("%1 added").arg(name));
+        Q_EMIT applied(r.style.id, m_applyBrush);
+        return;
+    }
+    if (m_training.contains(id)) {
+        const QString folder = m_training.take(id);
+        setStatus(tr("Training finished: %1 is now a fast style").arg(QFileInfo(folder).fileName()));
+        reload();
+    }
+}
+
+void StyleGalleryPanel::onFailed(core::JobId id, const QString& message)
+{
+    if (id == m_previewJob) {
+        m_previewJob = 0;
+        m_previewJobPtr.reset();
+        setStatus(tr("Preview failed: %1").arg(message));
+    } else if (id == m_applyJob) {
+        m_applyJob = 0;
+        m_applyJobPtr.reset();
+        updateButtons();
+        setStatus(tr("Applying the style failed: %1").arg(message));
+        Q_EMIT applyFailed(message);
+    } else if (m_training.contains(id)) {
+        m_training.remove(id);
+        setStatus(tr("Training failed: %1").arg(message));
+    }
+}
+
+void StyleGalleryPanel::onCancelled(core::JobId id)
+{
+    if (id == m_previewJob) {
+        m_previewJob = 0;
+        m_previewJobPtr.reset();
+    } else if (id == m_applyJob) {
+        m_applyJob = 0;
+        m_applyJobPtr.reset();
+        updateButtons();
+        setStatus(tr("Style cancelled; nothing was changed."));
+    } else if (m_training.contains(id)) {
+        m_training.remove(id);
+        setStatus(tr("Training stopped; a checkpoint was kept: Train… again resumes it."));
+    }
+}
+
+void StyleGalleryPanel::toggleFavourite()
+{
+    const auto* style = selectedStyle();
+    if (!style)
+        return;
+    core::StyleLibrary::setFavourite(style->id, m_favourite->isChecked());
+    rebuildList();
+}
+
+QString StyleGalleryPanel::importStyle(const QString& path, const QString& name)
+{
+    QString error;
+    const QString folder = core::StyleLibrary::importStyleImage(path, name, &error);
+    if (folder.isEmpty()) {
+        setStatus(tr("Import failed: %1").arg(error));
+        return {};
+    }
+    reload();
+    const QString id = core::ModelCatalogue::readEntry(folder).id;
+    selectStyle(id);
+    setStatus(tr("New style “%1”: applied by optimisation; Train… makes a fast version.").arg(id));
+    return id;
+}
+
+void StyleGalleryPanel::importDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("New style from picture"), QString(),
+                                                      tr("Images (*.png *.jpg *.jpeg *.webp *.tif *.tiff *.bmp)"));
+    if (path.isEmpty())
+        return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("New style"), tr("Name:"), QLineEdit::Normal,
+                                               QFileInfo(path).completeBaseName(), &ok);
+    if (ok)
+        importStyle(path, name);
+}
+
+void StyleGalleryPanel::trainDialog()
+{
+    const auto* style = selectedStyle();
+    if (!style || style->styleImage.isEmpty())
+        return;
+    QSettings settings;
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Photos to train on (any folder of pictures: more variety trains a better style)"),
+        settings.value(QStringLiteral("styles/contentFolder")).toString());
+    if (dir.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("styles/contentFolder"), dir);
+    const QString folder = style->folder;
+    try {
+        auto content = std::make_shared<core::ContentImages>(dir, 512);
+        engine::StyleTrainOptions o;
+        o.id = style->id.toStdString();
+        o.name = style->name.toStdString();
+        o.outputDir = folder.toStdString();
+        QString error;
+        o.styles = {core::imageToTensor(core::loadImage(style->styleImage, &error), core::Alpha::Drop)};
+        o.steps = 600;
+        o.imageSize = 160;
+        o.learningRate = 0.01;
+        o.resume = true;
+        o.previewContent = content->previewImage(192);
+        o.extraConfig = {{"style_image", QFileInfo(style->styleImage).fileName().toStdString()},
+                         {"category", style->category.toStdString()},
+                         {"license", style->license.toStdString()},
+                         {"source", "trained in Ganvas on " + std::to_string(content->count()) + " pictures"}};
+        if (!style->thumbnail.isEmpty())
+            o.extraConfig["thumbnail"] = QFileInfo(style->thumbnail).fileName().toStdString();
+        const auto compute = core::currentCompute();
+        o.device = engine::resolveDevice(compute.device.toStdString());
+        o.precision = engine::parsePrecision(compute.precision.toStdString());
+        auto job = std::make_shared<engine::StyleTrainJob>(
+            o, [content](int64_t step, int64_t batch, int64_t size) { return content->batch(step, batch, size); });
+        m_training.insert(m_runner->submit(job), folder);
+        setStatus(tr("Training “%1” on %2 pictures in the background (see Jobs).").arg(style->name).arg(content->count()));
+    } catch (const std::exception& e) {
+        setStatus(tr("Cannot train: %1").arg(QString::fromStdString(e.what())));
+    }
+}
+
+void StyleGalleryPanel::deleteSelected()
+{
+    const auto* style = selectedStyle();
+    if (!style || !core::StyleLibrary::isUserStyle(*style))
+        return;
+    if (QMessageBox::question(this, tr("Delete style"), tr("Delete the style “%1” and its files?").arg(style->name)) !=
+        QMessageBox::Yes)
+        return;
+    QString error;
+    if (!core::StyleLibrary::deleteUserStyle(*style, &error))
+        setStatus(error);
+    reload();
+}
+
+} // namespace ganvas::ui

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file StyleGalleryPanel.h
+/// The Style Gallery dock: a grid of style thumbnails with search, categories and favourites;
+/// selecting (or hovering) a style shows the canvas, or the selection, in that style as a quick
+/// low-resolution preview; Apply stylises the current layer (within the selection) at the chosen
+/// strength on a worker and adds the result as a new layer in one undo step. "Style brush"
+/// starts that layer fully masked so the artist paints where the style shows (two styles
+/// applied this way blend by painting). Import a picture as a style, train a fast network for it
+/// in the background, delete user styles.
+
+#include "core/jobs/JobRunner.h"
+#include "core/style/StyleJob.h"
+#include "core/style/StyleLibrary.h"
+
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QListWidgetItem;
+class QPushButton;
+class QSlider;
+class QToolButton;
+
+namespace ganvas::core {
+class Document;
+}
+
+namespace ganvas::ui {
+
+class StyleGalleryPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit StyleGalleryPanel(core::JobRunner* runner, QWidget* parent = nullptr);
+    ~StyleGalleryPanel() override;
+
+    void setDocument(core::Document* document);
+    /// Re-reads the style folders (after install, import, training or delete).
+    void reload();
+
+    int styleCount() const;
+    int visibleCount() const;
+    QString selectedId() const;
+    void selectStyle(const QString& id);
+    void setSearchText(const QString& text);
+    void setStrength(int percent);
+    void setStyleBrush(bool on);
+    /// The last finished preview (null before the first).
+    QImage previewImage() const { return m_previewImage; }
+    /// Starts applying the selected style to the current layer; false (with a message in the
+    /// status line) when nothing can be applied.
+    bool applySelected();
+    /// Imports @p path as a user style (no dialog). Returns the new style's id or empty.
+    QString importStyle(const QString& path, const QString& name);
+    bool isApplying() const { return m_applyJob != 0; }
+
+Q_SIGNALS:
+    void previewReady(const QImage& image);
+    /// A style result was added as a new (current) layer; @p styleBrush: it has an empty mask
+    /// waiting to be painted.
+    void applied(const QString& styleId, bool styleBrush);
+    void applyFailed(const QString& message);
+    void statusMessage(const QString& text);
+
+private:
+    void rebuildList();
+    void schedulePreview();
+    void startPreview();
+    void onFinished(core::JobId id);
+    void onFailed(core::JobId id, const QString& message);
+    void onCancelled(core::JobId id);
+    void onPreview(core::JobId id, const QImage& image, int pass);
+    void updateButtons();
+    const core::ModelEntry* selectedStyle() const;
+    core::StyleRequest baseRequest(const core::ModelEntry& style) const;
+    void importDialog();
+    void trainDialog();
+    void deleteSelected();
+    void toggleFavourite();
+    void setStatus(const QString& text);
+
+    core::JobRunner* m_runner;
+    QPointer<core::Document> m_document;
+    core::StyleLibrary m_library;
+
+    QLineEdit* m_search;
+    QComboBox* m_category;
+    QListWidget* m_list;
+    QLabel* m_empty;
+    QLabel* m_preview;
+    QLabel* m_status;
+    QSlider* m_strength;
+    QLabel* m_strengthLabel;
+    QComboBox* m_colour;
+    QComboBox* m_method;
+    QCheckBox* m_brush;
+    QPushButton* m_apply;
+    QPushButton* m_accept;
+    QToolButton* m_favourite;
+    QToolButton* m_import;
+    QToolButton* m_train;
+    QToolButton* m_delete;
+
+    QTimer m_previewTimer;
+    QString m_hoverId;
+    core::JobId m_previewJob = 0;
+    std::shared_ptr<core::StyleJob> m_previewJobPtr;
+    core::JobId m_applyJob = 0;
+    std::shared_ptr<core::StyleJob> m_applyJobPtr;
+    QRect m_applyRect;
+    int m_applyLayer = -1;
+    bool m_applyBrush = false;
+    QImage m_previewImage;
+    QHash<core::JobId, QString> m_training; ///< training jobs -> style folder
+};
+
+} // namespace ganvas::ui
