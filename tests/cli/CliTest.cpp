@@ -9,6 +9,8 @@
 
 #include <opencv2/videoio.hpp>
 
+#include <csignal>
+
 namespace {
 
 struct Run {
@@ -215,6 +217,124 @@ private Q_SLOTS:
             }
         QVERIFY2(diff / (160 * 90 * 3) < 6, qPrintable(QString::number(diff / (160 * 90 * 3)))); // MJPEG is lossy
         QCOMPARE(run(kCli, {"timelapse", dir.filePath("none.jsonl"), "-o", dir.filePath("n.avi")}).code, 1);
+    }
+
+    void styleTrainApplyAndMeasure()
+    {
+        QTemporaryDir dir;
+        // A striped style picture and a folder of "photos" (one broken file among them).
+        QImage stripes(64, 64, QImage::Format_RGB888);
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 64; ++x)
+                stripes.setPixelColor(x, y, ((x + y) / 4) % 2 ? QColor(230, 40, 30) : QColor(20, 40, 200));
+        QVERIFY(stripes.save(dir.filePath("style.png")));
+        QDir().mkpath(dir.filePath("photos"));
+        QImage photo(120, 90, QImage::Format_RGB888);
+        for (int y = 0; y < 90; ++y)
+            for (int x = 0; x < 120; ++x)
+                photo.setPixelColor(x, y, QColor(x * 2, y * 2, 128));
+        QVERIFY(photo.save(dir.filePath("photos/a.png")));
+        QVERIFY(photo.mirrored().save(dir.filePath("photos/b.jpg")));
+        QFile broken(dir.filePath("photos/broken.png"));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("not an image");
+        broken.close();
+
+        const QString model = dir.filePath("models/styles/stripes");
+        Run r = run(kCli, {"style-train", "--style", dir.filePath("style.png"), "--content", dir.filePath("photos"),
+                           "--output", model, "--name", "Stripes", "--category", "Test", "--steps", "4", "--size", "32",
+                           "--batch", "2", "--channels", "4", "8", "8", "--blocks", "1", "--checkpoint-every", "2"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains("content: 2 images, 1 skipped"));
+        QVERIFY(r.out.contains("trained 'Stripes': 4 steps"));
+        for (const char* file : {"config.json", "weights.safetensors", "style.png", "thumbnail.png"})
+            QVERIFY2(QFileInfo::exists(model + "/" + file), file);
+        QVERIFY(!QFileInfo::exists(model + "/checkpoint.safetensors"));
+
+        // The gallery lists it; applying it writes an image of the input's size.
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("GANVAS_MODEL_PATH", dir.filePath("models"));
+        r = run(kCli, {"styles", "--search", "stripes"}, env);
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains("Stripes"));
+        QVERIFY(r.out.contains("johnson"));
+        r = run(kCli, {"style", "--style", "stripes", "--input", dir.filePath("photos/a.png"), "--output",
+                       dir.filePath("out.png"), "--strength", "0.5", "--colour", "luminance", "--metrics"}, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(QImage(dir.filePath("out.png")).size(), QSize(120, 90));
+        QVERIFY(r.out.contains("content SSIM"));
+        // A picture as the style: optimisation, with previews written.
+        r = run(kCli, {"style", "--style", dir.filePath("style.png"), "--input", dir.filePath("photos/a.png"), "--output",
+                       dir.filePath("gatys.png"), "--iterations", "4", "--optimiser", "adam", "--previews",
+                       dir.filePath("previews")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(!QDir(dir.filePath("previews")).entryList({"*.png"}).isEmpty());
+        // Bad input: clear messages, exit codes, no output written.
+        r = run(kCli, {"style", "--style", "no-such-style", "--input", dir.filePath("photos/a.png"), "--output",
+                       dir.filePath("x.png")}, env);
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("no style 'no-such-style'"));
+        r = run(kCli, {"style", "--style", model, "--input", dir.filePath("photos/broken.png"), "--output",
+                       dir.filePath("x.png")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(!QFileInfo::exists(dir.filePath("x.png")));
+        r = run(kCli, {"style", "--style", model, "--input", dir.filePath("photos/a.png"), "--output", dir.filePath("x.png"),
+                       "--strength", "3"});
+        QCOMPARE(r.code, 2);
+        // A truncated weights file is an error message, not a crash.
+        QFile weights(model + "/weights.safetensors");
+        QVERIFY(weights.open(QIODevice::ReadWrite));
+        QVERIFY(weights.resize(weights.size() / 2));
+        weights.close();
+        r = run(kCli, {"style", "--style", model, "--input", dir.filePath("photos/a.png"), "--output", dir.filePath("x.png")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains("safetensors"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("x.png")));
+        QDir().mkpath(dir.filePath("empty"));
+        r = run(kCli, {"style-train", "--style", dir.filePath("style.png"), "--content", dir.filePath("empty"),
+                       "--output", dir.filePath("m2"), "--steps", "2"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.err.contains("no usable images"));
+    }
+
+    void styleTrainResumesAfterInterrupt()
+    {
+        QTemporaryDir dir;
+        QImage img(48, 48, QImage::Format_RGB888);
+        img.fill(QColor(200, 100, 50));
+        QVERIFY(img.save(dir.filePath("style.png")));
+        QDir().mkpath(dir.filePath("photos"));
+        for (int i = 0; i < 2; ++i) {
+            QImage p(64, 64, QImage::Format_RGB888);
+            p.fill(QColor(i * 100, 50, 200));
+            QVERIFY(p.save(dir.filePath(QStringLiteral("photos/%1.png").arg(i))));
+        }
+        const QStringList args{"style-train", "--style", dir.filePath("style.png"), "--content", dir.filePath("photos"),
+                               "--output", dir.filePath("m"), "--steps", "100000", "--size", "32", "--batch", "1",
+                               "--channels", "4", "4", "4", "--blocks", "0", "--checkpoint-every", "5"};
+        QProcess p;
+        p.start(kCli, args);
+        QVERIFY(p.waitForStarted());
+        // Interrupt (Ctrl+C) once it is well under way: it writes a checkpoint and says how to resume.
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(dir.filePath("m/checkpoint.safetensors")), 60000);
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 1);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY(err.contains("--resume"));
+        const auto match = QRegularExpression("checkpoint kept at step (\\d+)").match(err);
+        QVERIFY2(match.hasMatch(), qPrintable(err));
+        const int stoppedAt = match.captured(1).toInt();
+        QVERIFY(stoppedAt >= 5);
+        QVERIFY(!QFileInfo::exists(dir.filePath("m/weights.safetensors")));
+        QStringList resume = args;
+        resume[resume.indexOf("100000")] = QString::number(stoppedAt + 3);
+        resume << "--resume";
+        const Run r = run(kCli, resume);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(QStringLiteral("resumed at step %1").arg(stoppedAt)));
+        QVERIFY(r.out.contains(QStringLiteral("trained 'style': %1 steps").arg(stoppedAt + 3)));
+        QVERIFY(QFileInfo::exists(dir.filePath("m/weights.safetensors")));
     }
 
     void studioWithoutDisplaySaysSo()

@@ -19,6 +19,7 @@
 #include "ui/panels/ColourPanel.h"
 #include "ui/panels/JobsPanel.h"
 #include "ui/panels/LayersPanel.h"
+#include "ui/panels/StyleGalleryPanel.h"
 
 #include <QtTest>
 #include <QtWidgets>
@@ -676,6 +677,86 @@ private Q_SLOTS:
         QVERIFY(qAbs(c->zoom() - 1.5) < 1e-9);
         QVERIFY(QLineF(c->viewTransform().map(under), fingers).length() < 0.01);
         QCOMPARE(c->devicePixelZoom(), c->zoom() * c->devicePixelRatioF());
+    }
+
+    void styleGalleryPreviewsAppliesAndPaintsTheStyleIn()
+    {
+        QTemporaryDir models;
+        QDir().mkpath(models.filePath(QStringLiteral("styles/test-look")));
+        QFile config(models.filePath(QStringLiteral("styles/test-look/config.json")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(R"({"format": 1, "id": "test-look", "name": "Test Look", "kind": "style", "license": "CC0-1.0",
+                        "category": "Testing", "architecture": {"type": "opencv", "filter": "pencil"}})");
+        config.close();
+        qputenv("GANVAS_MODEL_PATH", models.path().toUtf8());
+        ui::MainWindow w;
+        w.show();
+        qunsetenv("GANVAS_MODEL_PATH");
+        auto* gallery = w.styleGallery();
+        QVERIFY(gallery->styleCount() >= 1);
+        gallery->setSearchText(QStringLiteral("test look"));
+        QCOMPARE(gallery->visibleCount(), 1);
+        gallery->setSearchText(QStringLiteral("no such style"));
+        QCOMPARE(gallery->visibleCount(), 0);
+        gallery->setSearchText(QStringLiteral("Testing")); // categories are searched too
+        QCOMPARE(gallery->visibleCount(), 1);
+
+        // Something to stylise: a dark square on the white background.
+        core::Document* doc = w.document();
+        QImage ink(doc->size(), QImage::Format_ARGB32_Premultiplied);
+        ink.fill(Qt::transparent);
+        QPainter(&ink).fillRect(QRect(300, 200, 300, 300), QColor(30, 60, 160));
+        doc->addLayer(QStringLiteral("ink"), ink);
+        doc->mergeDown(1);
+        const int commands = doc->undoStack()->count();
+
+        QSignalSpy preview(gallery, &ui::StyleGalleryPanel::previewReady);
+        gallery->selectStyle(QStringLiteral("test-look"));
+        QVERIFY(preview.wait(20000));
+        const QImage shown = preview.last().at(0).value<QImage>();
+        QVERIFY(std::max(shown.width(), shown.height()) <= 256);
+        QCOMPARE(doc->undoStack()->count(), commands); // previews change nothing
+
+        // Apply: a new layer above, one undo step; the pencil look turns the blue square grey.
+        QSignalSpy applied(gallery, &ui::StyleGalleryPanel::applied);
+        gallery->setStrength(100);
+        QVERIFY(gallery->applySelected());
+        QVERIFY(applied.wait(20000));
+        QCOMPARE(doc->layerCount(), 2);
+        QCOMPARE(doc->undoStack()->count(), commands + 1);
+        QVERIFY(doc->layer(1).name.startsWith(QStringLiteral("Style: Test Look")));
+        const QColor styled = doc->render(QRect(450, 350, 1, 1)).pixelColor(0, 0);
+        QVERIFY(std::abs(styled.red() - styled.blue()) < 40);
+        doc->undoStack()->undo();
+        QCOMPARE(doc->layerCount(), 1);
+
+        // Within a selection only; with the style brush the layer starts hidden and its mask is
+        // what the brush paints next.
+        doc->selectRectangle(QRect(300, 200, 150, 150));
+        gallery->setStyleBrush(true);
+        QVERIFY(gallery->applySelected());
+        QVERIFY(applied.wait(20000));
+        QCOMPARE(doc->layerCount(), 2);
+        QVERIFY(doc->layer(1).hasMask);
+        QCOMPARE(doc->layer(1).pixels.copyRegion(QRect(700, 600, 1, 1)).pixelColor(0, 0).alpha(), 0);
+        QCOMPARE(doc->layer(1).pixels.copyRegion(QRect(350, 250, 1, 1)).pixelColor(0, 0).alpha(), 255);
+        QCOMPARE(doc->render(QRect(350, 250, 1, 1)).pixelColor(0, 0), QColor(30, 60, 160)); // hidden so far
+        ui::CanvasView* c = w.canvas();
+        QVERIFY(c->isEditingMask());
+        // Paint the style in with the brush on the mask.
+        doc->deselect();
+        c->zoomActualSize();
+        w.brushPanel()->selectPreset("round");
+        w.brushPanel()->spinBox("size")->setValue(60);
+        w.brushPanel()->spinBox("hardness")->setValue(1);
+        w.colourPanel()->setForeground(Qt::white);
+        sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {340, 250}), Qt::LeftButton);
+        for (int x = 345; x <= 360; x += 5)
+            sendMouse(c, QEvent::MouseMove, toWidget(c, {double(x), 250}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {360, 250}), Qt::NoButton);
+        QTRY_VERIFY(doc->render(QRect(350, 250, 1, 1)).pixelColor(0, 0) != QColor(30, 60, 160));
+        gallery->setStyleBrush(false);
+        doc->undoStack()->setClean();
     }
 };
 
