@@ -88,6 +88,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
     connect(m_styles, &StyleGalleryPanel::statusMessage, this, [this](const QString& text) {
         statusBar()->showMessage(text, 8000);
     });
+    connect(m_styles, &StyleGalleryPanel::applyPreview, m_canvas, &CanvasView::setOverlay);
     // Style brush: the new layer's mask is what the artist paints next.
     connect(m_styles, &StyleGalleryPanel::applied, this, [this](const QString&, bool styleBrush) {
         if (styleBrush)
@@ -174,7 +175,12 @@ void MainWindow::createDocks()
     m_history->setObjectName(QStringLiteral("historyView"));
     m_history->setEmptyLabel(tr("<opened>"));
 
-    auto* styleDock = addDock(QStringLiteral("styleGalleryDock"), tr("Style Gallery"), m_styles, Qt::RightDockWidgetArea);
+    // The gallery is tall too (grid, preview, controls): it scrolls inside its dock.
+    auto* styleScroll = new QScrollArea(this);
+    styleScroll->setWidgetResizable(true);
+    styleScroll->setFrameShape(QFrame::NoFrame);
+    styleScroll->setWidget(m_styles);
+    auto* styleDock = addDock(QStringLiteral("styleGalleryDock"), tr("Style Gallery"), styleScroll, Qt::RightDockWidgetArea);
     auto* latentDock = addDock(QStringLiteral("latentSpaceDock"), tr("Latent Space"), m_generators, Qt::RightDockWidgetArea);
     addDock(QStringLiteral("layersDock"), tr("Layers"), m_layers, Qt::LeftDockWidgetArea);
     addDock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::LeftDockWidgetArea);

@@ -756,6 +756,32 @@ private Q_SLOTS:
         sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {360, 250}), Qt::NoButton);
         QTRY_VERIFY(doc->render(QRect(350, 250, 1, 1)).pixelColor(0, 0) != QColor(30, 60, 160));
         gallery->setStyleBrush(false);
+
+        // A picture imported as a style is applied by optimisation: its passes stream onto the
+        // canvas as an overlay, which goes away when the result lands.
+        QTemporaryDir dir;
+        QImage stripes(64, 64, QImage::Format_RGB888);
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 64; ++x)
+                stripes.setPixelColor(x, y, ((x + y) / 4) % 2 ? QColor(230, 40, 30) : QColor(240, 220, 40));
+        QVERIFY(stripes.save(dir.filePath(QStringLiteral("stripes.png"))));
+        const QString id = gallery->importStyle(dir.filePath(QStringLiteral("stripes.png")), QStringLiteral("Test Stripes"));
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(gallery->selectedId(), id);
+        doc->selectRectangle(QRect(320, 220, 64, 64));
+        QSignalSpy overlay(gallery, &ui::StyleGalleryPanel::applyPreview);
+        const int layers = doc->layerCount();
+        QVERIFY(gallery->applySelected());
+        QVERIFY(applied.wait(120000));
+        QCOMPARE(doc->layerCount(), layers + 1);
+        QVERIFY(overlay.count() >= 2);
+        QVERIFY(!overlay.first().at(0).value<QImage>().isNull());
+        QCOMPARE(overlay.first().at(1).toRect(), QRect(320, 220, 64, 64));
+        QVERIFY(overlay.last().at(0).value<QImage>().isNull());
+        QVERIFY(c->overlay().isNull());
+        QString error;
+        QVERIFY(core::StyleLibrary::deleteUserStyle(
+            core::ModelCatalogue::readEntry(core::ModelCatalogue::userModelRoot() + QStringLiteral("/styles/") + id), &error));
         doc->undoStack()->setClean();
     }
 };

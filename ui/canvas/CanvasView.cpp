@@ -252,6 +252,15 @@ void CanvasView::updateCursorOutline(QPointF widgetPos)
     update(old | outlineRect());
 }
 
+void CanvasView::setOverlay(const QImage& image, const QRect& documentRect)
+{
+    const QRect old = m_overlayRect;
+    m_overlay = image;
+    m_overlayRect = image.isNull() ? QRect() : documentRect;
+    const QTransform view = viewTransform();
+    update(view.mapRect(QRectF(old.united(m_overlayRect))).toAlignedRect().adjusted(-2, -2, 2, 2));
+}
+
 void CanvasView::paintEvent(QPaintEvent* event)
 {
     QPainter p(this);
@@ -267,6 +276,10 @@ void CanvasView::paintEvent(QPaintEvent* event)
         p.fillRect(source, QBrush(Qt::lightGray, Qt::Dense4Pattern)); // transparency shows as a pattern
         p.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0 || !qFuzzyIsNull(std::fmod(m_rotation, 90.0)));
         p.drawImage(source.topLeft(), m_composite, source);
+    }
+    if (!m_overlay.isNull()) {
+        p.setRenderHint(QPainter::SmoothPixmapTransform);
+        p.drawImage(QRectF(m_overlayRect), m_overlay);
     }
     p.setPen(QPen(palette().color(QPalette::Shadow), 0));
     p.drawRect(QRectF(QPointF(0, 0), QSizeF(m_composite.size())));

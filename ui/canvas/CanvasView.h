@@ -69,6 +69,10 @@ public Q_SLOTS:
     void setFillTolerance(int tolerance) { m_fillTolerance = tolerance; }
     /// Strokes go into the current layer's mask (when it has one) instead of its pixels.
     void setEditingMask(bool editing) { m_editMask = editing; }
+    /// Shows @p image stretched over @p documentRect above the canvas (a running job's preview,
+    /// e.g. style transfer streaming its coarse-to-fine passes); a null image removes it.
+    void setOverlay(const QImage& image, const QRect& documentRect);
+    const QImage& overlay() const { return m_overlay; }
     bool isEditingMask() const { return m_editMask; }
     int fillTolerance() const { return m_fillTolerance; }
     /// Multiplies the active tool's size (the [ and ] keys).
@@ -131,6 +135,8 @@ private:
     bool m_strokeErases = false;
     int m_fillTolerance = 32;
     bool m_editMask = false;
+    QImage m_overlay;
+    QRect m_overlayRect;
     QPolygonF m_selecting; ///< document points of the selection being dragged out
 };
 

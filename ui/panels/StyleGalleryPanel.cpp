@@ -219,10 +219,10 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     connect(m_train, &QToolButton::clicked, this, &StyleGalleryPanel::trainDialog);
     connect(m_delete, &QToolButton::clicked, this, &StyleGalleryPanel::deleteSelected);
 
-    connect(m_runner, &core::JobRunner::finished, this, &StyleGalleryPanel::onFinished);
-    connect(m_runner, &core::JobRunner::failed, this, &StyleGalleryPanel::onFailed);
-    connect(m_runner, &core::JobRunner::cancelled, this, &StyleGalleryPanel::onCancelled);
-    connect(m_runner, &core::JobRunner::preview, this, &StyleGalleryPanel::onPreview);
+    connect(runner, &core::JobRunner::finished, this, &StyleGalleryPanel::onFinished);
+    connect(runner, &core::JobRunner::failed, this, &StyleGalleryPanel::onFailed);
+    connect(runner, &core::JobRunner::cancelled, this, &StyleGalleryPanel::onCancelled);
+    connect(runner, &core::JobRunner::preview, this, &StyleGalleryPanel::onPreview);
 
     m_strengthLabel->setText(tr("%1 %").arg(m_strength->value()));
     reload();
@@ -230,6 +230,8 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
 
 StyleGalleryPanel::~StyleGalleryPanel()
 {
+    if (!m_runner)
+        return;
     if (m_previewJob)
         m_runner->cancel(m_previewJob);
     if (m_applyJob)
@@ -238,7 +240,7 @@ StyleGalleryPanel::~StyleGalleryPanel()
 
 void StyleGalleryPanel::setDocument(core::Document* document)
 {
-    if (m_applyJob) {
+    if (m_applyJob && m_runner) {
         m_runner->cancel(m_applyJob);
         m_applyJob = 0;
         m_applyJobPtr.reset();
@@ -459,6 +461,8 @@ void StyleGalleryPanel::onPreview(core::JobId id, const QImage& image, int pass)
     Q_UNUSED(pass);
     if (id != m_previewJob && id != m_applyJob)
         return;
+    if (id == m_applyJob)
+        Q_EMIT applyPreview(image, m_applyRect);
     m_preview->setPixmap(QPixmap::fromImage(
         image.scaled(m_preview->size().boundedTo(QSize(kPreviewSide, kPreviewSide)), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
 }
@@ -476,6 +480,7 @@ void StyleGalleryPanel::onFinished(core::JobId id)
         return;
     }
     if (id == m_applyJob) {
+        Q_EMIT applyPreview(QImage(), QRect());
         const auto job = m_applyJobPtr;
         m_applyJob = 0;
         m_applyJobPtr.reset();
@@ -522,6 +527,7 @@ void StyleGalleryPanel::onFailed(core::JobId id, const QString& message)
         m_previewJobPtr.reset();
         setStatus(tr("Preview failed: %1").arg(message));
     } else if (id == m_applyJob) {
+        Q_EMIT applyPreview(QImage(), QRect());
         m_applyJob = 0;
         m_applyJobPtr.reset();
         updateButtons();
@@ -539,6 +545,7 @@ void StyleGalleryPanel::onCancelled(core::JobId id)
         m_previewJob = 0;
         m_previewJobPtr.reset();
     } else if (id == m_applyJob) {
+        Q_EMIT applyPreview(QImage(), QRect());
         m_applyJob = 0;
         m_applyJobPtr.reset();
         updateButtons();
@@ -566,6 +573,12 @@ QString StyleGalleryPanel::importStyle(const QString& path, const QString& name)
         setStatus(tr("Import failed: %1").arg(error));
         return {};
     }
+    // Show it: clear a search or category that would hide the new style.
+    {
+        const QSignalBlocker block(m_search);
+        m_search->clear();
+    }
+    m_category->setCurrentIndex(0);
     reload();
     const QString id = core::ModelCatalogue::readEntry(folder).id;
     selectStyle(id);

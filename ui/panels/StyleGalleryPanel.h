@@ -67,6 +67,8 @@ Q_SIGNALS:
     /// waiting to be painted.
     void applied(const QString& styleId, bool styleBrush);
     void applyFailed(const QString& message);
+    /// A running apply job's latest preview over @p documentRect; a null image when it ended.
+    void applyPreview(const QImage& image, const QRect& documentRect);
     void statusMessage(const QString& text);
 
 private:
@@ -86,7 +88,7 @@ private:
     void toggleFavourite();
     void setStatus(const QString& text);
 
-    core::JobRunner* m_runner;
+    QPointer<core::JobRunner> m_runner; ///< may go before this panel when the window closes
     QPointer<core::Document> m_document;
     core::StyleLibrary m_library;
 

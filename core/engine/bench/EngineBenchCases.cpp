@@ -5,55 +5,12 @@
 
 #include "core/engine/nn/Device.h"
 #include "core/engine/nn/TorchCompat.h"
+#include "core/engine/style/TransformerNet.h"
 
 namespace ganvas::engine {
 
 namespace {
 
-/// A feed-forward style network of the Johnson et al. (2016) shape with 16-32-64 channels and 3
-/// residual blocks, zero padding and instance norm: the size class our presets will use. Only
-/// for timing; bench_peer.py builds the identical network.
-struct BenchStyleNetImpl : torch::nn::Module {
-    static torch::nn::Conv2d conv(int in, int out, int k, int stride)
-    {
-        return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2));
-    }
-    static torch::nn::InstanceNorm2d norm(int c)
-    {
-        return torch::nn::InstanceNorm2d(torch::nn::InstanceNorm2dOptions(c).affine(true));
-    }
-
-    BenchStyleNetImpl(int c1, int c2, int c3, int blocks)
-    {
-        head = register_module("head", torch::nn::Sequential(conv(3, c1, 9, 1), norm(c1), torch::nn::ReLU(),
-                                                              conv(c1, c2, 3, 2), norm(c2), torch::nn::ReLU(),
-                                                              conv(c2, c3, 3, 2), norm(c3), torch::nn::ReLU()));
-        for (int i = 0; i < blocks; ++i)
-            res.push_back(register_module("res" + std::to_string(i),
-                                          torch::nn::Sequential(conv(c3, c3, 3, 1), norm(c3), torch::nn::ReLU(),
-                                                                conv(c3, c3, 3, 1), norm(c3))));
-        up1 = register_module("up1", torch::nn::Sequential(conv(c3, c2, 3, 1), norm(c2), torch::nn::ReLU()));
-        up2 = register_module("up2", torch::nn::Sequential(conv(c2, c1, 3, 1), norm(c1), torch::nn::ReLU()));
-        tail = register_module("tail", conv(c1, 3, 9, 1));
-    }
-
-    torch::Tensor forward(torch::Tensor x)
-    {
-        namespace F = torch::nn::functional;
-        const auto up = F::InterpolateFuncOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest);
-        x = head->forward(x);
-        for (auto& block : res)
-            x = x + block->forward(x);
-        x = up1->forward(F::interpolate(x, up));
-        x = up2->forward(F::interpolate(x, up));
-        return torch::sigmoid(tail->forward(x));
-    }
-
-    torch::nn::Sequential head{nullptr}, up1{nullptr}, up2{nullptr};
-    std::vector<torch::nn::Sequential> res;
-    torch::nn::Conv2d tail{nullptr};
-};
-TORCH_MODULE(BenchStyleNet);
 
 int styleSize(const BenchOptions& o)
 {
@@ -61,7 +18,9 @@ int styleSize(const BenchOptions& o)
 }
 
 struct StyleNetSetup {
-    BenchStyleNet net{16, 32, 64, 3};
+    /// The presets' network (Johnson et al. 2016 shape, 16-32-64 channels, 3 residual blocks,
+    /// zero padding, instance norm, sigmoid head); bench_peer.py builds the identical network.
+    TransformerNet net{TransformerOptions{{16, 32, 64}, 3, "sigmoid"}};
     torch::Tensor input;
     explicit StyleNetSetup(const BenchOptions& o)
     {
