@@ -9,6 +9,7 @@
 #include "core/image/ImageBridge.h"
 #include "core/io/ImageIO.h"
 #include "core/settings/ComputeSettings.h"
+#include "core/style/ContentImages.h"
 #include "core/style/StyleJob.h"
 #include "core/style/StyleLibrary.h"
 
@@ -154,19 +155,19 @@ public:
             }
         }
         request.strength = m_strength;
-        request.colour = engine::parseColourMode(m_colour);
+        request.colour = QString::fromStdString(m_colour);
         core::parseStyleMethod(QString::fromStdString(m_method), &request.method);
         if (!request.blendWith.isEmpty())
             request.method = core::StyleMethod::Optimisation;
         request.maxSide = m_maxSide;
-        request.gatys.iterations = m_iterations;
-        request.gatys.optimiser = m_optimiser == "adam" ? engine::StyleOptimiser::Adam : engine::StyleOptimiser::LBFGS;
-        request.gatys.styleScale = m_styleScale;
-        request.gatys.styleWeight = m_styleWeight;
+        request.optimisation.iterations = m_iterations;
+        request.optimisation.adam = m_optimiser == "adam";
+        request.optimisation.styleScale = m_styleScale;
+        request.optimisation.styleWeight = m_styleWeight;
         request.lossNetwork = QString::fromStdString(m_lossNetwork);
         const auto compute = core::currentCompute();
         request.device = compute.device;
-        request.precision = engine::parsePrecision(compute.precision.toStdString());
+        request.precision = compute.precision;
 
         core::StyleJob job(request);
         const auto t0 = std::chrono::steady_clock::now();

@@ -7,9 +7,12 @@
 #include "core/engine/style/TransformerNet.h"
 #include "core/image/ImageBridge.h"
 #include "core/io/ImageIO.h"
+#include "core/settings/ComputeSettings.h"
 #include "core/style/ClassicStyles.h"
+#include "core/style/ContentImages.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 
 #include <stdexcept>
 
@@ -76,6 +79,12 @@ StyleJob::StyleJob(StyleRequest request)
         throw std::invalid_argument(tr("style '%1' cannot be used: %2").arg(m_request.style.name, m_request.style.error).toStdString());
     if (m_request.method == StyleMethod::Auto)
         m_request.method = defaultMethod(m_request.style);
+    try {
+        (void)engine::parseColourMode(m_request.colour.toStdString());
+        (void)engine::parsePrecision(m_request.precision.toStdString());
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(e.what());
+    }
 }
 
 std::string StyleJob::title() const
@@ -121,7 +130,7 @@ void StyleJob::run(engine::JobContext& ctx)
         auto net = engine::loadStyleNet(r.style.folder.toStdString());
         net->to(m_device);
         engine::StyliseOptions options;
-        options.precision = r.precision;
+        options.precision = engine::parsePrecision(r.precision.toStdString());
         options.tiling = {1024, 64, 32, 1};
         styled = engine::styliseTiled(net, rgb, options, &ctx);
         break;
@@ -136,7 +145,17 @@ void StyleJob::run(engine::JobContext& ctx)
             input.styles.push_back(loadStyleImage(entry));
             input.styleWeights.push_back(weight);
         }
-        auto options = r.gatys;
+        const auto& g = r.optimisation;
+        engine::GatysOptions options;
+        options.optimiser = g.adam ? engine::StyleOptimiser::Adam : engine::StyleOptimiser::LBFGS;
+        options.iterations = g.iterations;
+        options.learningRate = g.learningRate;
+        options.styleWeight = g.styleWeight;
+        options.styleScale = g.styleScale;
+        options.startSide = g.startSide;
+        options.maxWholeSide = g.maxWholeSide;
+        options.tileIterations = g.tileIterations;
+        options.previewEvery = g.previewEvery;
         options.acceptNow = &m_accept;
         options.colour = engine::ColourMode::Style; // applied below with the strength
         auto net = r.lossNetwork.isEmpty() ? engine::makeRandomLossNetwork()
@@ -149,12 +168,75 @@ void StyleJob::run(engine::JobContext& ctx)
     torch::Tensor out;
     {
         torch::NoGradGuard noGrad;
-        out = engine::preserveColour(styled, rgb, r.colour);
+        out = engine::preserveColour(styled, rgb, engine::parseColourMode(r.colour.toStdString()));
         out = engine::blendStrength(rgb, out, r.strength, maskT).clamp(0, 1);
         out = torch::cat({out, rgba.narrow(1, 3, 1)}, 1);
     }
     m_result = tensorToImage(out);
     ctx.progress(1, 1, tr("Done").toStdString());
+}
+
+StyleTask::StyleTask(const StyleRequest& request) : m_job(std::make_shared<StyleJob>(request)) {}
+
+std::shared_ptr<engine::Job> StyleTask::job() const
+{
+    return m_job;
+}
+
+const StyleRequest& StyleTask::request() const
+{
+    return m_job->request();
+}
+
+StyleMethod StyleTask::method() const
+{
+    return m_job->method();
+}
+
+QImage StyleTask::result() const
+{
+    return m_job->result();
+}
+
+void StyleTask::acceptNow()
+{
+    m_job->acceptNow();
+}
+
+std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const QString& contentFolder, int steps,
+                                                   QString* summary)
+{
+    if (style.styleImage.isEmpty())
+        throw std::runtime_error(tr("style '%1' has no style picture to train on").arg(style.name).toStdString());
+    auto content = std::make_shared<ContentImages>(contentFolder, 512);
+    engine::StyleTrainOptions o;
+    o.id = style.id.toStdString();
+    o.name = style.name.toStdString();
+    o.outputDir = style.folder.toStdString();
+    o.styles = {loadStyleImage(style)};
+    o.steps = steps;
+    o.imageSize = 160;
+    o.learningRate = 0.01;
+    o.resume = true;
+    o.previewContent = content->previewImage(192);
+    o.extraConfig = {{"style_image", QFileInfo(style.styleImage).fileName().toStdString()},
+                     {"category", style.category.toStdString()},
+                     {"license", style.license.toStdString()},
+                     {"source", "trained in Ganvas on " + std::to_string(content->count()) + " pictures"}};
+    if (!style.thumbnail.isEmpty())
+        o.extraConfig["thumbnail"] = QFileInfo(style.thumbnail).fileName().toStdString();
+    if (!style.description.isEmpty())
+        o.extraConfig["description"] = style.description.toStdString();
+    const auto compute = currentCompute();
+    o.device = engine::resolveDevice(compute.device.toStdString());
+    o.precision = engine::parsePrecision(compute.precision.toStdString());
+    if (summary)
+        *summary = tr("Training “%1” on %2 pictures (%3 skipped)")
+                       .arg(style.name)
+                       .arg(content->count())
+                       .arg(content->skipped().size());
+    return std::make_shared<engine::StyleTrainJob>(
+        o, [content](int64_t step, int64_t batch, int64_t size) { return content->batch(step, batch, size); });
 }
 
 } // namespace ganvas::core

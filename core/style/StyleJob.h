@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// @file StyleJob.h
+/// (Engine-facing: the UI uses StyleTask from StyleRequest.h.)
 /// Applies a style from the gallery to pixels, as a Job on a worker thread. The style decides
 /// the method: a trained network ("johnson": one tiled forward pass), an OpenCV look ("opencv"),
 /// or optimisation against the style image ("gatys", also available for any style that ships
@@ -10,7 +11,7 @@
 #include "core/engine/jobs/Job.h"
 #include "core/engine/nn/TorchCompat.h"
 #include "core/engine/style/Gatys.h"
-#include "core/models/ModelCatalogue.h"
+#include "core/style/StyleRequest.h"
 
 #include <QImage>
 #include <QString>
@@ -19,31 +20,6 @@
 #include <atomic>
 
 namespace ganvas::core {
-
-enum class StyleMethod { Auto, Network, Optimisation, Classic };
-
-/// "auto", "network", "optimisation" (also "gatys"), "classic"; false for anything else.
-bool parseStyleMethod(const QString& text, StyleMethod* method);
-
-/// The method a style uses when asked for Auto (from its architecture type).
-StyleMethod defaultMethod(const ModelEntry& style);
-
-struct StyleRequest {
-    ModelEntry style;
-    /// More styles blended with the first (optimisation only): entry and weight.
-    QVector<QPair<ModelEntry, double>> blendWith;
-    double styleWeight = 1.0;      ///< weight of @ref style in a blend
-    QImage content;                ///< any format; alpha is carried through unchanged
-    QImage mask;                   ///< optional, same size, grey/alpha: 0 = untouched, 255 = full style
-    double strength = 1.0;         ///< 0..1
-    engine::ColourMode colour = engine::ColourMode::Style;
-    StyleMethod method = StyleMethod::Auto;
-    int maxSide = 0;               ///< > 0: work on (and return) a copy no larger than this (previews)
-    engine::GatysOptions gatys;    ///< optimisation settings (acceptNow is set by the job)
-    QString lossNetwork;           ///< optional user-imported TorchScript VGG for optimisation
-    engine::Precision precision = engine::Precision::Float32;
-    QString device = QStringLiteral("cpu");
-};
 
 class StyleJob : public engine::Job {
 public:
@@ -58,6 +34,7 @@ public:
     /// Stops an optimisation early and keeps the current image (any thread).
     void acceptNow() { m_accept.store(true); }
     const StyleRequest& request() const { return m_request; }
+    StyleMethod method() const { return m_request.method; }
     const engine::GatysReport& report() const { return m_report; }
 
 private:

@@ -6,7 +6,6 @@
 /// picture as a new user style, deleting user styles, and the content images a style is trained
 /// on (ContentImages: any folder, nested, mixed formats, broken files reported and skipped).
 
-#include "core/engine/style/StyleTrainer.h"
 #include "core/models/ModelCatalogue.h"
 
 #include <QImage>
@@ -15,7 +14,6 @@
 #include <QStringList>
 #include <QVector>
 
-#include <memory>
 
 namespace ganvas::core {
 
@@ -49,25 +47,6 @@ public:
 
 private:
     QVector<ModelEntry> m_styles;
-};
-
-/// Content images for training: every decodable image under a folder, scaled so the shorter
-/// side is at most @p maxSide, kept in memory. batch() draws random crops (scale, position,
-/// mirror) deterministically from the step number.
-class ContentImages {
-public:
-    /// Reads @p folder recursively. Broken or unreadable files are listed in skipped().
-    /// Throws std::runtime_error when no usable image is found.
-    ContentImages(const QString& folder, int maxSide = 512);
-    int count() const { return static_cast<int>(m_images.size()); }
-    const QStringList& skipped() const { return m_skipped; }
-    torch::Tensor batch(int64_t step, int64_t batch, int64_t size) const;
-    /// The first image, centre-cropped to @p size (the trainer's preview).
-    torch::Tensor previewImage(int64_t size) const;
-
-private:
-    std::vector<torch::Tensor> m_images; ///< [1,3,h,w] float
-    QStringList m_skipped;
 };
 
 } // namespace ganvas::core

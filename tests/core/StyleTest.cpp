@@ -9,6 +9,7 @@
 #include "core/journal/Journal.h"
 #include "core/journal/JournalPlayer.h"
 #include "core/style/ClassicStyles.h"
+#include "core/style/ContentImages.h"
 #include "core/style/StyleJob.h"
 #include "core/style/StyleLibrary.h"
 
@@ -276,18 +277,59 @@ private Q_SLOTS:
         const QString folder = core::StyleLibrary::importStyleImage(dir.filePath(QStringLiteral("s.png")), QStringLiteral("S"), &error);
         request.style = core::ModelCatalogue::readEntry(folder);
         request.maxSide = 48;
-        request.gatys.iterations = 5;
-        request.gatys.startSide = 24;
-        request.gatys.optimiser = engine::StyleOptimiser::Adam;
+        request.optimisation.iterations = 5;
+        request.optimisation.startSide = 24;
+        request.optimisation.adam = true;
         core::StyleJob gatys(request);
         QCOMPARE(run(gatys).outcome, engine::JobOutcome::Finished);
         QVERIFY(maxDiff(gatys.result(), request.content.scaled(gatys.result().size())) > 3);
-        request.gatys.iterations = 100000;
+        request.optimisation.iterations = 100000;
         core::StyleJob accepted(request);
         accepted.acceptNow();
         QCOMPARE(run(accepted).outcome, engine::JobOutcome::Finished);
         QVERIFY(accepted.report().acceptedEarly);
         core::StyleLibrary::deleteUserStyle(request.style, &error);
+    }
+
+    void importedStyleTrainsIntoAFastStyleThroughTheFacade()
+    {
+        QTemporaryDir dir;
+        QVERIFY(stripes().save(dir.filePath(QStringLiteral("s.png"))));
+        QDir().mkpath(dir.filePath(QStringLiteral("photos")));
+        QVERIFY(picture(200, 160).save(dir.filePath(QStringLiteral("photos/p.png"))));
+        QString error;
+        const QString folder = core::StyleLibrary::importStyleImage(dir.filePath(QStringLiteral("s.png")), QStringLiteral("Facade"), &error);
+        auto style = core::ModelCatalogue::readEntry(folder);
+        // Before training: optimisation, through the Torch-free task the UI uses.
+        core::StyleRequest request;
+        request.style = style;
+        request.content = picture();
+        request.maxSide = 32;
+        request.optimisation.iterations = 2;
+        core::StyleTask task(request);
+        QCOMPARE(task.method(), core::StyleMethod::Optimisation);
+        QCOMPARE(run(*task.job()).outcome, engine::JobOutcome::Finished);
+        QCOMPARE(task.result().size(), QSize(32, 21));
+        request.colour = QStringLiteral("sepia");
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleTask{request});
+        // Train it: the folder becomes a fast style, keeping its picture and thumbnail.
+        QString summary;
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, core::makeStyleTrainingJob(style, dir.filePath(QStringLiteral("none")), 2, &summary));
+        auto job = core::makeStyleTrainingJob(style, dir.filePath(QStringLiteral("photos")), 2, &summary);
+        QVERIFY(summary.contains(QLatin1String("1 pictures")));
+        QCOMPARE(run(*job).outcome, engine::JobOutcome::Finished);
+        style = core::ModelCatalogue::readEntry(folder);
+        QVERIFY2(style.isValid(), qPrintable(style.error));
+        QCOMPARE(style.architecture, QStringLiteral("johnson"));
+        QCOMPARE(QFileInfo(style.styleImage).fileName(), QStringLiteral("style.png"));
+        QCOMPARE(QFileInfo(style.thumbnail).fileName(), QStringLiteral("thumbnail.png"));
+        QCOMPARE(style.category, QStringLiteral("My styles"));
+        request.colour = QStringLiteral("histogram");
+        request.style = style;
+        core::StyleTask fast(request);
+        QCOMPARE(fast.method(), core::StyleMethod::Network);
+        QCOMPARE(run(*fast.job()).outcome, engine::JobOutcome::Finished);
+        QVERIFY(core::StyleLibrary::deleteUserStyle(style, &error));
     }
 
     void resultLayerIsOneUndoStepAndReplays()

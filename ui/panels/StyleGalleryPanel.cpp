@@ -2,9 +2,6 @@
 #include "ui/panels/StyleGalleryPanel.h"
 
 #include "core/document/Document.h"
-#include "core/engine/nn/Device.h"
-#include "core/image/ImageBridge.h"
-#include "core/io/ImageIO.h"
 #include "core/settings/ComputeSettings.h"
 
 #include <QCheckBox>
@@ -211,8 +208,8 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     connect(m_colour, &QComboBox::currentIndexChanged, this, &StyleGalleryPanel::schedulePreview);
     connect(m_apply, &QPushButton::clicked, this, &StyleGalleryPanel::applySelected);
     connect(m_accept, &QPushButton::clicked, this, [this] {
-        if (m_applyJobPtr)
-            m_applyJobPtr->acceptNow();
+        if (m_applyTask)
+            m_applyTask->acceptNow();
     });
     connect(m_favourite, &QToolButton::clicked, this, &StyleGalleryPanel::toggleFavourite);
     connect(m_import, &QToolButton::clicked, this, &StyleGalleryPanel::importDialog);
@@ -243,7 +240,7 @@ void StyleGalleryPanel::setDocument(core::Document* document)
     if (m_applyJob && m_runner) {
         m_runner->cancel(m_applyJob);
         m_applyJob = 0;
-        m_applyJobPtr.reset();
+        m_applyTask.reset();
     }
     m_document = document;
     if (m_document)
@@ -350,8 +347,7 @@ void StyleGalleryPanel::updateButtons()
     const auto* style = selectedStyle();
     const bool usable = style && style->isValid();
     m_apply->setEnabled(usable && m_document && !m_applyJob);
-    m_accept->setVisible(m_applyJob != 0 && m_applyJobPtr &&
-                         m_applyJobPtr->request().method == core::StyleMethod::Optimisation);
+    m_accept->setVisible(m_applyJob != 0 && m_applyTask && m_applyTask->method() == core::StyleMethod::Optimisation);
     m_favourite->setEnabled(style != nullptr);
     m_favourite->setChecked(style && core::StyleLibrary::favourites().contains(style->id));
     m_delete->setEnabled(style && core::StyleLibrary::isUserStyle(*style));
@@ -371,12 +367,12 @@ core::StyleRequest StyleGalleryPanel::baseRequest(const core::ModelEntry& style)
     core::StyleRequest r;
     r.style = style;
     r.strength = m_strength->value() / 100.0;
-    r.colour = engine::parseColourMode(m_colour->currentData().toString().toStdString());
+    r.colour = m_colour->currentData().toString();
     if (m_method->isEnabled() && m_method->currentData().toString() == QLatin1String("optimisation"))
         r.method = core::StyleMethod::Optimisation;
     const auto compute = core::currentCompute();
     r.device = compute.device;
-    r.precision = engine::parsePrecision(compute.precision.toStdString());
+    r.precision = compute.precision;
     return r;
 }
 
@@ -403,17 +399,17 @@ void StyleGalleryPanel::startPreview()
     auto request = baseRequest(*style);
     request.content = content;
     request.maxSide = kPreviewSide;
-    request.gatys.iterations = 15;
-    request.gatys.startSide = 128;
-    request.gatys.maxWholeSide = kPreviewSide;
-    request.gatys.previewEvery = 5;
+    request.optimisation.iterations = 15;
+    request.optimisation.startSide = 128;
+    request.optimisation.maxWholeSide = kPreviewSide;
+    request.optimisation.previewEvery = 5;
     try {
-        m_previewJobPtr = std::make_shared<core::StyleJob>(request);
+        m_previewTask = std::make_shared<core::StyleTask>(request);
     } catch (const std::exception& e) {
         setStatus(QString::fromStdString(e.what()));
         return;
     }
-    m_previewJob = m_runner->submit(m_previewJobPtr);
+    m_previewJob = m_runner->submit(m_previewTask->job());
     setStatus(tr("Previewing %1…").arg(style->name));
 }
 
@@ -442,7 +438,7 @@ bool StyleGalleryPanel::applySelected()
     if (!mask.isNull())
         request.mask = mask.copy(area);
     try {
-        m_applyJobPtr = std::make_shared<core::StyleJob>(request);
+        m_applyTask = std::make_shared<core::StyleTask>(request);
     } catch (const std::exception& e) {
         setStatus(QString::fromStdString(e.what()));
         return false;
@@ -450,7 +446,7 @@ bool StyleGalleryPanel::applySelected()
     m_applyRect = area;
     m_applyLayer = layer;
     m_applyBrush = m_brush->isChecked();
-    m_applyJob = m_runner->submit(m_applyJobPtr);
+    m_applyJob = m_runner->submit(m_applyTask->job());
     setStatus(tr("Applying %1 to “%2”…").arg(style->name, m_document->layer(layer).name));
     updateButtons();
     return true;
@@ -470,20 +466,20 @@ void StyleGalleryPanel::onPreview(core::JobId id, const QImage& image, int pass)
 void StyleGalleryPanel::onFinished(core::JobId id)
 {
     if (id == m_previewJob) {
-        m_previewImage = m_previewJobPtr->result();
+        m_previewImage = m_previewTask->result();
         m_preview->setPixmap(QPixmap::fromImage(m_previewImage.scaled(
             m_preview->size().boundedTo(QSize(kPreviewSide, kPreviewSide)), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
-        setStatus(tr("Preview: %1").arg(m_previewJobPtr->request().style.name));
+        setStatus(tr("Preview: %1").arg(m_previewTask->request().style.name));
         m_previewJob = 0;
-        m_previewJobPtr.reset();
+        m_previewTask.reset();
         Q_EMIT previewReady(m_previewImage);
         return;
     }
     if (id == m_applyJob) {
         Q_EMIT applyPreview(QImage(), QRect());
-        const auto job = m_applyJobPtr;
+        const auto job = m_applyTask;
         m_applyJob = 0;
-        m_applyJobPtr.reset();
+        m_applyTask.reset();
         updateButtons();
         if (!m_document || m_applyLayer >= m_document->layerCount())
             return;
@@ -503,8 +499,10 @@ void StyleGalleryPanel::onFinished(core::JobId id)
         const QString name = tr("Style: %1 (%2 %)").arg(r.style.name).arg(qRound(r.strength * 100));
         QJsonObject provenance{{"style", r.style.id},
                                {"strength", r.strength},
-                               {"colour", QString::fromLatin1(engine::colourModeName(r.colour))},
-                               {"method", static_cast<int>(r.method)},
+                               {"colour", r.colour},
+                               {"method", job->method() == core::StyleMethod::Network        ? "network"
+                                          : job->method() == core::StyleMethod::Classic      ? "classic"
+                                                                                             : "optimisation"},
                                {"source_layer", m_applyLayer}};
         m_document->setCurrentLayer(m_applyLayer);
         m_document->addResultLayer(name, full, mask, tr("Apply style %1").arg(r.style.name), provenance);
@@ -524,12 +522,12 @@ void StyleGalleryPanel::onFailed(core::JobId id, const QString& message)
 {
     if (id == m_previewJob) {
         m_previewJob = 0;
-        m_previewJobPtr.reset();
+        m_previewTask.reset();
         setStatus(tr("Preview failed: %1").arg(message));
     } else if (id == m_applyJob) {
         Q_EMIT applyPreview(QImage(), QRect());
         m_applyJob = 0;
-        m_applyJobPtr.reset();
+        m_applyTask.reset();
         updateButtons();
         setStatus(tr("Applying the style failed: %1").arg(message));
         Q_EMIT applyFailed(message);
@@ -543,11 +541,11 @@ void StyleGalleryPanel::onCancelled(core::JobId id)
 {
     if (id == m_previewJob) {
         m_previewJob = 0;
-        m_previewJobPtr.reset();
+        m_previewTask.reset();
     } else if (id == m_applyJob) {
         Q_EMIT applyPreview(QImage(), QRect());
         m_applyJob = 0;
-        m_applyJobPtr.reset();
+        m_applyTask.reset();
         updateButtons();
         setStatus(tr("Style cancelled; nothing was changed."));
     } else if (m_training.contains(id)) {
@@ -613,31 +611,10 @@ void StyleGalleryPanel::trainDialog()
     settings.setValue(QStringLiteral("styles/contentFolder"), dir);
     const QString folder = style->folder;
     try {
-        auto content = std::make_shared<core::ContentImages>(dir, 512);
-        engine::StyleTrainOptions o;
-        o.id = style->id.toStdString();
-        o.name = style->name.toStdString();
-        o.outputDir = folder.toStdString();
-        QString error;
-        o.styles = {core::imageToTensor(core::loadImage(style->styleImage, &error), core::Alpha::Drop)};
-        o.steps = 600;
-        o.imageSize = 160;
-        o.learningRate = 0.01;
-        o.resume = true;
-        o.previewContent = content->previewImage(192);
-        o.extraConfig = {{"style_image", QFileInfo(style->styleImage).fileName().toStdString()},
-                         {"category", style->category.toStdString()},
-                         {"license", style->license.toStdString()},
-                         {"source", "trained in Ganvas on " + std::to_string(content->count()) + " pictures"}};
-        if (!style->thumbnail.isEmpty())
-            o.extraConfig["thumbnail"] = QFileInfo(style->thumbnail).fileName().toStdString();
-        const auto compute = core::currentCompute();
-        o.device = engine::resolveDevice(compute.device.toStdString());
-        o.precision = engine::parsePrecision(compute.precision.toStdString());
-        auto job = std::make_shared<engine::StyleTrainJob>(
-            o, [content](int64_t step, int64_t batch, int64_t size) { return content->batch(step, batch, size); });
+        QString summary;
+        auto job = core::makeStyleTrainingJob(*style, dir, 600, &summary);
         m_training.insert(m_runner->submit(job), folder);
-        setStatus(tr("Training “%1” on %2 pictures in the background (see Jobs).").arg(style->name).arg(content->count()));
+        setStatus(summary + tr(" in the background (see Jobs)."));
     } catch (const std::exception& e) {
         setStatus(tr("Cannot train: %1").arg(QString::fromStdString(e.what())));
     }

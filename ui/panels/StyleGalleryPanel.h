@@ -10,7 +10,7 @@
 /// in the background, delete user styles.
 
 #include "core/jobs/JobRunner.h"
-#include "core/style/StyleJob.h"
+#include "core/style/StyleRequest.h"
 #include "core/style/StyleLibrary.h"
 
 #include <QPointer>
@@ -113,9 +113,9 @@ private:
     QTimer m_previewTimer;
     QString m_hoverId;
     core::JobId m_previewJob = 0;
-    std::shared_ptr<core::StyleJob> m_previewJobPtr;
+    std::shared_ptr<core::StyleTask> m_previewTask;
     core::JobId m_applyJob = 0;
-    std::shared_ptr<core::StyleJob> m_applyJobPtr;
+    std::shared_ptr<core::StyleTask> m_applyTask;
     QRect m_applyRect;
     int m_applyLayer = -1;
     bool m_applyBrush = false;

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file StyleRequest.h
+/// What applying a style needs, in Qt types only, and StyleTask: the facade the UI holds for a
+/// running style job (DESIGN.md §1: Torch stays behind core). The work itself is StyleJob
+/// (StyleJob.h, engine-facing).
+
+#include "core/models/ModelCatalogue.h"
+
+#include <QImage>
+#include <QPair>
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+namespace ganvas::engine {
+class Job;
+}
+
+namespace ganvas::core {
+
+class StyleJob;
+
+enum class StyleMethod { Auto, Network, Optimisation, Classic };
+
+/// "auto", "network", "optimisation" (also "gatys"), "classic"; false for anything else.
+bool parseStyleMethod(const QString& text, StyleMethod* method);
+
+/// The method a style uses when asked for Auto (from its architecture type).
+StyleMethod defaultMethod(const ModelEntry& style);
+
+/// Optimisation (Gatys) settings; see engine::GatysOptions for their meaning.
+struct OptimisationSettings {
+    bool adam = false;          ///< Adam instead of L-BFGS
+    int iterations = 100;
+    double learningRate = 0.03;
+    double styleWeight = 20.0;
+    double styleScale = 1.0;
+    int startSide = 128;
+    int maxWholeSide = 1024;
+    int tileIterations = 40;
+    int previewEvery = 10;
+};
+
+struct StyleRequest {
+    ModelEntry style;
+    /// More styles blended with the first (optimisation only): entry and weight.
+    QVector<QPair<ModelEntry, double>> blendWith;
+    double styleWeight = 1.0;      ///< weight of @ref style in a blend
+    QImage content;                ///< any format; alpha is carried through unchanged
+    QImage mask;                   ///< optional, same size, grey: 0 = untouched, 255 = full style
+    double strength = 1.0;         ///< 0..1
+    QString colour = QStringLiteral("style"); ///< "style", "luminance" or "histogram"
+    StyleMethod method = StyleMethod::Auto;
+    int maxSide = 0;               ///< > 0: work on (and return) a copy no larger than this (previews)
+    OptimisationSettings optimisation;
+    QString lossNetwork;           ///< optional user-imported TorchScript VGG for optimisation
+    QString precision = QStringLiteral("fp32");
+    QString device = QStringLiteral("cpu");
+};
+
+/// A style job as the UI sees it: submit job() to the JobRunner, read result() after it finished.
+class StyleTask {
+public:
+    /// Throws std::invalid_argument with a user-facing message for a request that cannot run.
+    explicit StyleTask(const StyleRequest& request);
+    std::shared_ptr<engine::Job> job() const;
+    const StyleRequest& request() const;
+    /// The method actually used (Auto resolved).
+    StyleMethod method() const;
+    /// Format_RGBA8888 result, valid after the job finished.
+    QImage result() const;
+    /// Stops an optimisation early and keeps its current image (any thread).
+    void acceptNow();
+
+private:
+    std::shared_ptr<StyleJob> m_job;
+};
+
+/// A background job that trains a fast network for @p style (which must ship its style picture)
+/// on the pictures in @p contentFolder, writing into the style's own folder (resumes a
+/// checkpoint there). @p summary receives a one-line description. Throws std::runtime_error
+/// with a user-facing message (no pictures, unreadable style picture...).
+std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const QString& contentFolder, int steps,
+                                                   QString* summary);
+
+} // namespace ganvas::core
