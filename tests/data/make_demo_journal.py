@@ -4,7 +4,9 @@
 procedural swirl (tests/data/images/swirl.png) as a base layer, then ink and marker strokes on
 their own layers. Used for the README screenshot:
     python3 tests/data/make_demo_journal.py /tmp/demo.jsonl
-    build/app/ganvas-cli render /tmp/demo.jsonl --output /tmp/demo.ora"""
+    build/app/ganvas-cli render /tmp/demo.jsonl --output /tmp/demo.ora
+With `--styled STYLED.png` (the flattened demo run through `ganvas-cli style`), it adds that as
+a style layer whose mask was "painted" with the style brush: a soft diagonal band."""
 import base64
 import json
 import math
@@ -24,8 +26,22 @@ def stroke(layer, brush, colour, points, size=None):
     return {"type": "stroke", "layer": layer, "brush": b, "colour": colour, "text": "Brush stroke", "points": pts}
 
 
+def mask_band(w, h):
+    """A soft diagonal band, white inside: what a few style-brush strokes leave on a mask."""
+    import torch
+    from make_sample_images import save_png  # noqa: E402 (same folder)
+    y, x = torch.meshgrid(torch.arange(h, dtype=torch.float32), torch.arange(w, dtype=torch.float32), indexing="ij")
+    d = (x - 0.9 * y - 120) / 140
+    band = (1 - d.abs()).clamp(0, 1) * 1.6
+    grey = (band.clamp(0, 1) * 255).round().to(torch.uint8)
+    path = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), "demo-mask.png")
+    save_png(path, grey.unsqueeze(-1).expand(h, w, 3).contiguous())
+    return base64.b64encode(open(path, "rb").read()).decode()
+
+
 def main():
     out = sys.argv[1]
+    styled = sys.argv[sys.argv.index("--styled") + 1] if "--styled" in sys.argv else None
     swirl = base64.b64encode(open(os.path.join(HERE, "images", "swirl.png"), "rb").read()).decode()
     recs = [{"type": "begin", "format": 1, "size": [768, 512], "dpi": 150, "background": "#ffffffff", "file": ""},
             {"type": "layer", "op": "add", "name": "Swirl", "png": swirl},
@@ -49,6 +65,10 @@ def main():
     pts = [(470 + 12 * i, 300 + 18 * j + 6 * (i % 2), 1.0) for j in range(11) for i in range(23)]
     recs.append(stroke(3, "soft", "#ff264653", pts, size=60))
     recs.append({"type": "select", "op": "none"})
+    if styled:
+        recs.append({"type": "layer", "op": "add", "name": "Style: Impasto Swirls (100 %)",
+                     "png": base64.b64encode(open(styled, "rb").read()).decode(), "mask_png": mask_band(768, 512),
+                     "text": "Apply style Impasto Swirls", "ai": {"style": "impasto-swirls", "strength": 1.0}})
     with open(out, "w") as f:
         for i, r in enumerate(recs, 1):
             r["seq"] = i

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Fuzz target: config.json parsing must accept a valid config or throw ModelConfigError, and a
-// weights path it accepts must stay inside the model folder.
+// weights path it accepts must stay inside the model folder; a style's architecture must build
+// valid transformer options or throw std::invalid_argument.
 #include "core/engine/models/ModelConfig.h"
+#include "core/engine/style/TransformerNet.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +18,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         const std::string path = config.weightsPath().lexically_normal().string();
         if (path.rfind("/models/fuzz/", 0) != 0)
             std::abort(); // escaped the folder: a real bug
+        const auto& a = config.architecture;
+        if (config.kind == ganvas::engine::ModelKind::Style && a.contains("type") && a["type"].is_string() &&
+            a["type"] == "johnson") {
+            try {
+                const auto o = ganvas::engine::TransformerOptions::fromJson(a);
+                if (o.channels.size() != 3 || o.residualBlocks < 0 || o.residualBlocks > 16)
+                    std::abort();
+            } catch (const std::invalid_argument&) {
+            }
+        }
     } catch (const ganvas::engine::ModelConfigError&) {
     }
     return 0;

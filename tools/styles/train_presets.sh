@@ -43,6 +43,7 @@ ids=("$@")
 [ ${#ids[@]} -eq 0 ] && ids=(impasto-swirls pointillism watercolour cubist fauvist-blocks ink-wash crosshatch woodcut
                              pop-halftone mosaic stained-glass neon-flow)
 report="$root/build/presets-report.txt"
+: > "$report"
 mkdir -p "$(dirname "$report")"
 for id in "${ids[@]}"; do
     name="$(echo "$id" | sed 's/-/ /g; s/\b\(.\)/\u\1/g')"
@@ -50,7 +51,9 @@ for id in "${ids[@]}"; do
     rm -rf "$out"
     "$cli" --precision bf16 style-train --style "$work/styles/$id.png" --content "$work/content" --output "$out" \
         --id "$id" --name "$name" --category "${category[$id]}" --description "${description[$id]}" \
-        --steps "$steps" --size 160 --batch 4 --lr 0.01 --style-weight 20 --head sigmoid \
+        --steps "$steps" --size 160 --batch 4 --lr 0.01 --style-weight 20 --head sigmoid --style-scale 3 \
         --preview-every 1000000 2>"$work/train-$id.log" | tee -a "$report"
     "$cli" style --style "$out" --input "$work/eval/coffee.png" --output "$work/eval-$id.png" --metrics | tee -a "$report"
 done
+/usr/bin/python3 "$root/tools/styles/finish_presets.py" "$root/resources/styles"
+/usr/bin/python3 "$root/tools/styles/preset_table.py" "$report"

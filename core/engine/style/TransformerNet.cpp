@@ -9,6 +9,9 @@ namespace {
 
 namespace F = torch::nn::functional;
 
+/// Pixels mirrored around the picture before stylising (see styliseTiled).
+constexpr int64_t kBorder = 32;
+
 torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride)
 {
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2));
@@ -188,20 +191,26 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
     net->eval();
     const auto device = net->parameters().front().device();
     const auto& t = options.tiling;
-    const bool oneTile = image.size(2) <= t.tileSize && image.size(3) <= t.tileSize;
+    // Mirror the image's own borders outwards first: the network's zero padding would otherwise
+    // paint bands along the edges of the picture. Cropped off again at the end.
+    namespace F = torch::nn::functional;
+    const int64_t h0 = image.size(2), w0 = image.size(3);
+    const int64_t pad = std::min<int64_t>(kBorder, std::min(h0, w0) - 1);
+    const torch::Tensor padded =
+        pad > 0 ? F::pad(image.to(torch::kFloat32), F::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect)) : image;
+    const bool oneTile = padded.size(2) <= t.tileSize && padded.size(3) <= t.tileSize;
     auto run = [&](const torch::Tensor& tile) {
         AutocastGuard autocast(device, options.precision);
         return net->forward(tile.to(device)).to(torch::kFloat32).clamp(0, 1);
     };
     if (!oneTile) {
         // Whole-image normalisation statistics from a copy that fits one tile.
-        namespace F = torch::nn::functional;
-        const double s = static_cast<double>(t.tileSize) / static_cast<double>(std::max(image.size(2), image.size(3)));
+        const double s = static_cast<double>(t.tileSize) / static_cast<double>(std::max(padded.size(2), padded.size(3)));
         const auto small = F::interpolate(
-            image, F::InterpolateFuncOptions()
-                       .size(std::vector<int64_t>{std::max<int64_t>(8, std::llround(image.size(2) * s)),
-                                                  std::max<int64_t>(8, std::llround(image.size(3) * s))})
-                       .mode(torch::kArea));
+            padded, F::InterpolateFuncOptions()
+                        .size(std::vector<int64_t>{std::max<int64_t>(8, std::llround(padded.size(2) * s)),
+                                                   std::max<int64_t>(8, std::llround(padded.size(3) * s))})
+                        .mode(torch::kArea));
         net->setNormMode(StyleNormImpl::Mode::Record);
         (void)run(small);
         net->setNormMode(StyleNormImpl::Mode::Fixed);
@@ -210,7 +219,8 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
         TransformerNet& net;
         ~Reset() { net->setNormMode(StyleNormImpl::Mode::Own); }
     } reset{net};
-    return processTiled(image, t, run, ctx);
+    const auto out = processTiled(padded, t, run, ctx);
+    return pad > 0 ? out.narrow(2, pad, h0).narrow(3, pad, w0).contiguous() : out;
 }
 
 } // namespace ganvas::engine

@@ -77,8 +77,9 @@ struct StyliseOptions {
 };
 
 /// Runs @p net over @p image ([1,3,H,W] float in [0,1], CPU) tile by tile (seam-free, bounded
-/// memory), on the net's device, with progress and cancellation through @p ctx. Result clamped
-/// to [0,1], CPU float.
+/// memory), on the net's device, with progress and cancellation through @p ctx. The picture's
+/// borders are mirrored outwards by 32 px first so the network's zero padding leaves no bands
+/// along its edges. Result clamped to [0,1], CPU float.
 torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, const StyliseOptions& options,
                            JobContext* ctx = nullptr);
 
