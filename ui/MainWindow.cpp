@@ -89,6 +89,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
         statusBar()->showMessage(text, 8000);
     });
     connect(m_styles, &StyleGalleryPanel::applyPreview, m_canvas, &CanvasView::setOverlay);
+    connect(m_styles, &StyleGalleryPanel::liveOverlay, m_canvas, &CanvasView::setOverlay);
     // Style brush: the new layer's mask is what the artist paints next.
     connect(m_styles, &StyleGalleryPanel::applied, this, [this](const QString&, bool styleBrush) {
         if (styleBrush)

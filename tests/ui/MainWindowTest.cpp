@@ -757,6 +757,31 @@ private Q_SLOTS:
         QTRY_VERIFY(doc->render(QRect(350, 250, 1, 1)).pixelColor(0, 0) != QColor(30, 60, 160));
         gallery->setStyleBrush(false);
 
+        // Live mode: the canvas shows in the style as an overlay, re-stylised after each stroke,
+        // and nothing is added to the document.
+        QVERIFY(doc->removeLayer(1)); // the style-brush layer
+        doc->deselect();
+        w.findChild<ui::LayersPanel*>()->setEditingMask(false);
+        QVERIFY(!c->isEditingMask());
+        const int undoCount = doc->undoStack()->count();
+        gallery->selectStyle(QStringLiteral("test-look"));
+        gallery->setLive(true);
+        QVERIFY(gallery->isLive());
+        QTRY_VERIFY_WITH_TIMEOUT(!c->overlay().isNull(), 20000);
+        QCOMPARE(gallery->liveImage().size(), doc->size());
+        const QRect strokeArea(400, 344, 200, 80);
+        const QImage before = gallery->liveImage().copy(strokeArea);
+        w.colourPanel()->setForeground(QColor(250, 250, 250));
+        sendMouse(c, QEvent::MouseButtonPress, toWidget(c, {440, 384}), Qt::LeftButton);
+        for (int x = 450; x <= 560; x += 10)
+            sendMouse(c, QEvent::MouseMove, toWidget(c, {double(x), 384}), Qt::LeftButton);
+        sendMouse(c, QEvent::MouseButtonRelease, toWidget(c, {560, 384}), Qt::NoButton);
+        QCOMPARE(docPixel(w, 500, 384), QColor(250, 250, 250));
+        QTRY_VERIFY_WITH_TIMEOUT(gallery->liveImage().copy(strokeArea) != before, 20000);
+        QCOMPARE(doc->undoStack()->count(), undoCount + 1); // the stroke only
+        gallery->setLive(false);
+        QVERIFY(c->overlay().isNull());
+
         // A picture imported as a style is applied by optimisation: its passes stream onto the
         // canvas as an overlay, which goes away when the result lands.
         QTemporaryDir dir;
@@ -770,9 +795,12 @@ private Q_SLOTS:
         QCOMPARE(gallery->selectedId(), id);
         doc->selectRectangle(QRect(320, 220, 64, 64));
         QSignalSpy overlay(gallery, &ui::StyleGalleryPanel::applyPreview);
+        QSignalSpy failed(gallery, &ui::StyleGalleryPanel::applyFailed);
+        const int appliedBefore = applied.count();
         const int layers = doc->layerCount();
         QVERIFY(gallery->applySelected());
-        QVERIFY(applied.wait(120000));
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() + failed.count() > appliedBefore, 120000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         QCOMPARE(doc->layerCount(), layers + 1);
         QVERIFY(overlay.count() >= 2);
         QVERIFY(!overlay.first().at(0).value<QImage>().isNull());

@@ -126,7 +126,7 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     };
     m_favourite = tool(QStringLiteral("styleFavourite"), QStringLiteral("★"), tr("Favourite: list this style first"));
     m_favourite->setCheckable(true);
-    m_import = tool(QStringLiteral("styleImport"), tr("Import…"), tr("Make a new style from a picture"));
+    m_import = tool(QStringLiteral("styleImport"), tr("New from image…"), tr("Make a new style from a picture"));
     m_train = tool(QStringLiteral("styleTrain"), tr("Train…"),
                    tr("Train a fast network for the selected picture style (runs in the background)"));
     m_delete = tool(QStringLiteral("styleDelete"), tr("Delete"), tr("Delete the selected user style"));
@@ -172,6 +172,12 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
                            "paint with white to bring the style in, black to take it out."));
     layout->addWidget(m_brush);
 
+    m_live = new QCheckBox(tr("Live: show the canvas in this style while painting"), this);
+    m_live->setObjectName(QStringLiteral("styleLive"));
+    m_live->setToolTip(tr("Fast styles only. Each change is re-stylised shortly after the stroke ends; "
+                          "nothing is added to the picture until you apply."));
+    layout->addWidget(m_live);
+
     auto* buttons = new QHBoxLayout;
     m_apply = new QPushButton(tr("Apply as new layer"), this);
     m_apply->setObjectName(QStringLiteral("styleApply"));
@@ -186,6 +192,10 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 
+    m_liveTimer.setSingleShot(true);
+    m_liveTimer.setInterval(300);
+    connect(&m_liveTimer, &QTimer::timeout, this, &StyleGalleryPanel::startLive);
+    connect(m_live, &QCheckBox::toggled, this, &StyleGalleryPanel::setLive);
     m_previewTimer.setSingleShot(true);
     m_previewTimer.setInterval(250);
     connect(&m_previewTimer, &QTimer::timeout, this, &StyleGalleryPanel::startPreview);
@@ -195,6 +205,13 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
         m_hoverId.clear();
         updateButtons();
         schedulePreview();
+        if (isLive()) {
+            if (liveUsable()) {
+                markLiveDirty(m_document ? m_document->rect() : QRect());
+            } else {
+                m_live->setChecked(false);
+            }
+        }
     });
     connect(m_list, &QListWidget::itemEntered, this, [this](QListWidgetItem* item) {
         m_hoverId = item->data(Qt::UserRole).toString();
@@ -206,6 +223,14 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
         schedulePreview();
     });
     connect(m_colour, &QComboBox::currentIndexChanged, this, &StyleGalleryPanel::schedulePreview);
+    connect(m_colour, &QComboBox::currentIndexChanged, this, [this] {
+        if (isLive() && m_document)
+            markLiveDirty(m_document->rect());
+    });
+    connect(m_strength, &QSlider::valueChanged, this, [this] {
+        if (isLive() && m_document)
+            markLiveDirty(m_document->rect());
+    });
     connect(m_apply, &QPushButton::clicked, this, &StyleGalleryPanel::applySelected);
     connect(m_accept, &QPushButton::clicked, this, [this] {
         if (m_applyTask)
@@ -233,6 +258,8 @@ StyleGalleryPanel::~StyleGalleryPanel()
         m_runner->cancel(m_previewJob);
     if (m_applyJob)
         m_runner->cancel(m_applyJob);
+    if (m_liveJob)
+        m_runner->cancel(m_liveJob);
 }
 
 void StyleGalleryPanel::setDocument(core::Document* document)
@@ -242,11 +269,14 @@ void StyleGalleryPanel::setDocument(core::Document* document)
         m_applyJob = 0;
         m_applyTask.reset();
     }
+    m_live->setChecked(false);
     m_document = document;
     if (m_document)
-        connect(m_document, &core::Document::pixelsChanged, this, [this] {
+        connect(m_document, &core::Document::pixelsChanged, this, [this](const QRect& area) {
             if (!m_previewImage.isNull() || m_previewJob)
                 schedulePreview();
+            if (isLive())
+                markLiveDirty(area);
         });
     updateButtons();
 }
@@ -293,7 +323,7 @@ void StyleGalleryPanel::rebuildList()
     }
     m_empty->setVisible(styles.isEmpty());
     m_empty->setText(m_library.styles().isEmpty()
-                         ? tr("No styles installed yet. Styles live in %1/styles; Import… makes one from a picture.")
+                         ? tr("No styles installed yet. Styles live in %1/styles; New from image… makes one from a picture.")
                                .arg(core::ModelCatalogue::userModelRoot())
                          : tr("No styles match."));
     updateButtons();
@@ -354,6 +384,7 @@ void StyleGalleryPanel::updateButtons()
     m_train->setEnabled(style && !style->styleImage.isEmpty() && core::StyleLibrary::isUserStyle(*style) &&
                         core::defaultMethod(*style) == core::StyleMethod::Optimisation);
     m_method->setEnabled(usable && !style->styleImage.isEmpty() && core::defaultMethod(*style) != core::StyleMethod::Optimisation);
+    m_live->setEnabled(liveUsable() || isLive());
 }
 
 void StyleGalleryPanel::setStatus(const QString& text)
@@ -477,6 +508,8 @@ void StyleGalleryPanel::onFinished(core::JobId id)
     }
     if (id == m_applyJob) {
         Q_EMIT applyPreview(QImage(), QRect());
+        if (isLive() && !m_liveImage.isNull() && m_document)
+            Q_EMIT liveOverlay(m_liveImage, m_document->rect());
         const auto job = m_applyTask;
         m_applyJob = 0;
         m_applyTask.reset();
@@ -511,6 +544,26 @@ void StyleGalleryPanel::onFinished(core::JobId id)
         Q_EMIT applied(r.style.id, m_applyBrush);
         return;
     }
+    if (id == m_liveJob) {
+        const QImage result = m_liveTask->result();
+        m_liveJob = 0;
+        m_liveTask.reset();
+        if (!isLive() || !m_document)
+            return;
+        if (m_liveImage.size() != m_document->size()) {
+            m_liveImage = QImage(m_document->size(), QImage::Format_ARGB32_Premultiplied);
+            m_liveImage.fill(Qt::transparent);
+        }
+        {
+            QPainter p(&m_liveImage);
+            p.setCompositionMode(QPainter::CompositionMode_Source);
+            p.drawImage(m_liveRect.topLeft(), result);
+        }
+        Q_EMIT liveOverlay(m_liveImage, m_document->rect());
+        if (!m_liveDirty.isEmpty())
+            m_liveTimer.start();
+        return;
+    }
     if (m_training.contains(id)) {
         const QString folder = m_training.take(id);
         setStatus(tr("Training finished: %1 is now a fast style").arg(QFileInfo(folder).fileName()));
@@ -531,6 +584,11 @@ void StyleGalleryPanel::onFailed(core::JobId id, const QString& message)
         updateButtons();
         setStatus(tr("Applying the style failed: %1").arg(message));
         Q_EMIT applyFailed(message);
+    } else if (id == m_liveJob) {
+        m_liveJob = 0;
+        m_liveTask.reset();
+        m_live->setChecked(false);
+        setStatus(tr("Live mode stopped: %1").arg(message));
     } else if (m_training.contains(id)) {
         m_training.remove(id);
         setStatus(tr("Training failed: %1").arg(message));
@@ -548,6 +606,12 @@ void StyleGalleryPanel::onCancelled(core::JobId id)
         m_applyTask.reset();
         updateButtons();
         setStatus(tr("Style cancelled; nothing was changed."));
+    } else if (id == m_liveJob) {
+        // Superseded: what it covered is still dirty and goes into the next live job.
+        m_liveJob = 0;
+        m_liveTask.reset();
+        if (isLive())
+            m_liveTimer.start();
     } else if (m_training.contains(id)) {
         m_training.remove(id);
         setStatus(tr("Training stopped; a checkpoint was kept: Train… again resumes it."));
@@ -632,6 +696,77 @@ void StyleGalleryPanel::deleteSelected()
     if (!core::StyleLibrary::deleteUserStyle(*style, &error))
         setStatus(error);
     reload();
+}
+
+bool StyleGalleryPanel::isLive() const
+{
+    return m_live->isChecked();
+}
+
+bool StyleGalleryPanel::liveUsable() const
+{
+    const auto* style = selectedStyle();
+    return style && style->isValid() && core::defaultMethod(*style) != core::StyleMethod::Optimisation;
+}
+
+void StyleGalleryPanel::setLive(bool on)
+{
+    if (m_live->isChecked() != on) {
+        m_live->setChecked(on); // comes back here through toggled()
+        return;
+    }
+    if (on && (!m_document || !liveUsable())) {
+        setStatus(tr("Live mode needs a fast style (a trained network or a classic look)."));
+        m_live->setChecked(false);
+        return;
+    }
+    if (!on) {
+        m_liveTimer.stop();
+        if (m_liveJob && m_runner)
+            m_runner->cancel(m_liveJob);
+        m_liveDirty = QRect();
+        m_liveImage = QImage();
+        Q_EMIT liveOverlay(QImage(), QRect());
+        return;
+    }
+    markLiveDirty(m_document->rect());
+}
+
+void StyleGalleryPanel::markLiveDirty(const QRect& area)
+{
+    if (!m_document)
+        return;
+    m_liveDirty = m_liveDirty.united(area).intersected(m_document->rect());
+    m_liveTimer.start(); // debounced: restarts while strokes keep coming
+}
+
+void StyleGalleryPanel::startLive()
+{
+    if (!isLive() || !m_document || m_liveDirty.isEmpty() || !m_runner)
+        return;
+    if (m_liveJob) {
+        // Stale: fold what it covered back into the dirty area and start again with everything.
+        m_liveDirty = m_liveDirty.united(m_liveRect);
+        m_runner->cancel(m_liveJob);
+        return; // its cancelled() restarts the timer
+    }
+    const auto* style = selectedStyle();
+    if (!style)
+        return;
+    // Context around the change so the network sees the neighbourhood (no seams at the border).
+    m_liveRect = m_liveDirty.adjusted(-48, -48, 48, 48).intersected(m_document->rect());
+    m_liveDirty = QRect();
+    auto request = baseRequest(*style);
+    request.method = core::defaultMethod(*style);
+    request.content = m_document->render(m_liveRect);
+    try {
+        m_liveTask = std::make_shared<core::StyleTask>(request);
+    } catch (const std::exception& e) {
+        setStatus(QString::fromStdString(e.what()));
+        m_live->setChecked(false);
+        return;
+    }
+    m_liveJob = m_runner->submit(m_liveTask->job());
 }
 
 } // namespace ganvas::ui

@@ -60,6 +60,12 @@ public:
     /// Imports @p path as a user style (no dialog). Returns the new style's id or empty.
     QString importStyle(const QString& path, const QString& name);
     bool isApplying() const { return m_applyJob != 0; }
+    /// Live mode: the canvas is shown in the selected (fast) style, re-stylised region by region
+    /// after each change (debounced; stale work cancelled), as an overlay that changes nothing.
+    void setLive(bool on);
+    bool isLive() const;
+    /// The live overlay (document size), null when live mode is off.
+    const QImage& liveImage() const { return m_liveImage; }
 
 Q_SIGNALS:
     void previewReady(const QImage& image);
@@ -70,6 +76,8 @@ Q_SIGNALS:
     /// A running apply job's latest preview over @p documentRect; a null image when it ended.
     void applyPreview(const QImage& image, const QRect& documentRect);
     void statusMessage(const QString& text);
+    /// Live mode's picture of the whole canvas (null: show the canvas itself).
+    void liveOverlay(const QImage& image, const QRect& documentRect);
 
 private:
     void rebuildList();
@@ -87,6 +95,9 @@ private:
     void deleteSelected();
     void toggleFavourite();
     void setStatus(const QString& text);
+    void markLiveDirty(const QRect& area);
+    void startLive();
+    bool liveUsable() const;
 
     QPointer<core::JobRunner> m_runner; ///< may go before this panel when the window closes
     QPointer<core::Document> m_document;
@@ -103,6 +114,7 @@ private:
     QComboBox* m_colour;
     QComboBox* m_method;
     QCheckBox* m_brush;
+    QCheckBox* m_live;
     QPushButton* m_apply;
     QPushButton* m_accept;
     QToolButton* m_favourite;
@@ -121,6 +133,12 @@ private:
     bool m_applyBrush = false;
     QImage m_previewImage;
     QHash<core::JobId, QString> m_training; ///< training jobs -> style folder
+    QTimer m_liveTimer;
+    QRect m_liveDirty;              ///< changed since the last live job started
+    QRect m_liveRect;               ///< what the running live job covers
+    core::JobId m_liveJob = 0;
+    std::shared_ptr<core::StyleTask> m_liveTask;
+    QImage m_liveImage;
 };
 
 } // namespace ganvas::ui

@@ -65,29 +65,40 @@ double optimise(LossNetwork& net, torch::Tensor& x, const torch::Tensor& content
     double last = 0;
     int done = 0;
     const int chunk = std::max(1, o.previewEvery);
-    if (o.optimiser == StyleOptimiser::LBFGS) {
-        torch::optim::LBFGS lbfgs({x}, torch::optim::LBFGSOptions(1.0).max_iter(chunk).history_size(20));
+    bool useLbfgs = o.optimiser == StyleOptimiser::LBFGS;
+    if (useLbfgs) {
+        // Strong-Wolfe line search keeps L-BFGS from overshooting into non-finite losses; if it
+        // still diverges, the last good image is kept and Adam finishes the pass.
+        torch::optim::LBFGS lbfgs({x}, torch::optim::LBFGSOptions(1.0).max_iter(chunk).history_size(20).line_search_fn(
+                                           "strong_wolfe"));
         while (done < iterations && !acceptRequested(o)) {
             const int n = std::min(chunk, iterations - done);
             static_cast<torch::optim::LBFGSOptions&>(lbfgs.param_groups()[0].options()).max_iter(n);
+            const torch::Tensor good = x.detach().clone();
             auto closure = [&]() {
                 lbfgs.zero_grad();
                 auto loss = lossOf();
                 loss.backward();
                 return loss;
             };
-            last = lbfgs.step(closure).item<double>();
+            const double value = lbfgs.step(closure).item<double>();
             {
                 torch::NoGradGuard noGrad;
                 x.clamp_(0, 1);
             }
-            if (!std::isfinite(last))
-                throw std::runtime_error("style optimisation diverged (loss is not finite); try Adam or lower weights");
+            if (!std::isfinite(value) || !torch::isfinite(x).all().item<bool>()) {
+                torch::NoGradGuard noGrad;
+                x.copy_(good);
+                useLbfgs = false;
+                break;
+            }
+            last = value;
             done += n;
             progress.step(n, label);
             onPreview();
         }
-    } else {
+    }
+    if (!useLbfgs) {
         torch::optim::Adam adam({x}, torch::optim::AdamOptions(o.learningRate));
         while (done < iterations && !acceptRequested(o)) {
             adam.zero_grad();
@@ -100,7 +111,7 @@ double optimise(LossNetwork& net, torch::Tensor& x, const torch::Tensor& content
             }
             last = loss.item<double>();
             if (!std::isfinite(last))
-                throw std::runtime_error("style optimisation diverged (loss is not finite); lower the learning rate");
+                throw std::runtime_error("style optimisation diverged (loss is not finite); lower the style weight");
             ++done;
             progress.step(1, label);
             if (done % chunk == 0 || done == iterations)
