@@ -198,6 +198,8 @@ void MainWindow::createDocks()
     brushDock->raise();
     tabifyDockWidget(styleDock, latentDock);
     styleDock->raise();
+    // The gallery is what the right-hand column is for: give it most of the height.
+    resizeDocks({styleDock, brushDock}, {620, 280}, Qt::Vertical);
 }
 
 QAction* MainWindow::addNamedAction(QMenu* menu, const QString& name, const QString& text, const QKeySequence& key)

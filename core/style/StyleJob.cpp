@@ -131,7 +131,9 @@ void StyleJob::run(engine::JobContext& ctx)
         net->to(m_device);
         engine::StyliseOptions options;
         options.precision = engine::parsePrecision(r.precision.toStdString());
-        options.tiling = {1024, 64, 32, 1};
+        // One tile up to 1536 px (a 1024² canvas plus its mirrored border runs in one pass);
+        // larger pictures in 1536 px tiles (measured peak memory in docs/PERFORMANCE.md).
+        options.tiling = {1536, 64, 32, 1};
         styled = engine::styliseTiled(net, rgb, options, &ctx);
         break;
     }

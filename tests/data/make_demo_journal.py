@@ -16,6 +16,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 PRESETS = json.load(open(os.path.join(HERE, "..", "..", "resources", "brushes", "presets.json")))["brushes"]
 BRUSH = {b["id"]: b for b in PRESETS}
+STYLE_NAME = "Cubist"  # the style layer's name with --styled (--style-name NAME)
 
 
 def stroke(layer, brush, colour, points, size=None):
@@ -42,6 +43,9 @@ def mask_band(w, h):
 def main():
     out = sys.argv[1]
     styled = sys.argv[sys.argv.index("--styled") + 1] if "--styled" in sys.argv else None
+    global STYLE_NAME
+    if "--style-name" in sys.argv:
+        STYLE_NAME = sys.argv[sys.argv.index("--style-name") + 1]
     swirl = base64.b64encode(open(os.path.join(HERE, "images", "swirl.png"), "rb").read()).decode()
     recs = [{"type": "begin", "format": 1, "size": [768, 512], "dpi": 150, "background": "#ffffffff", "file": ""},
             {"type": "layer", "op": "add", "name": "Swirl", "png": swirl},
@@ -66,9 +70,9 @@ def main():
     recs.append(stroke(3, "soft", "#ff264653", pts, size=60))
     recs.append({"type": "select", "op": "none"})
     if styled:
-        recs.append({"type": "layer", "op": "add", "name": "Style: Impasto Swirls (100 %)",
+        recs.append({"type": "layer", "op": "add", "name": "Style: " + STYLE_NAME + " (100 %)",
                      "png": base64.b64encode(open(styled, "rb").read()).decode(), "mask_png": mask_band(768, 512),
-                     "text": "Apply style Impasto Swirls", "ai": {"style": "impasto-swirls", "strength": 1.0}})
+                     "text": "Apply style " + STYLE_NAME, "ai": {"style": STYLE_NAME.lower(), "strength": 1.0}})
     with open(out, "w") as f:
         for i, r in enumerate(recs, 1):
             r["seq"] = i

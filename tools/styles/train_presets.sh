@@ -6,9 +6,9 @@
 #     time into a temporary folder, never committed; coffee.png is held out for evaluation;
 #  3. one feed-forward network per style: ganvas-cli style-train (bf16 autocast on CPUs that
 #     have it), a fixed number of steps;
-#  4. the measured quality on the held-out photo (ganvas-cli style --metrics), appended to
-#     build/presets-report.txt for docs/MODELS.md;
-#  5. the OpenCV "classic" looks (no weights) get their thumbnails.
+#  4. SHA-256 and LICENSE per preset (finish_presets.py), then the measured quality on the
+#     held-out photo (evaluate_presets.sh: ganvas-cli style --metrics), printed as the table in
+#     docs/MODELS.md. (The OpenCV looks come from make_classic_styles.sh.)
 # Usage: tools/styles/train_presets.sh [STEPS_PER_STYLE (default 900)] [ID ...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -43,8 +43,8 @@ ids=("$@")
 [ ${#ids[@]} -eq 0 ] && ids=(impasto-swirls pointillism watercolour cubist fauvist-blocks ink-wash crosshatch woodcut
                              pop-halftone mosaic stained-glass neon-flow)
 report="$root/build/presets-report.txt"
-: > "$report"
 mkdir -p "$(dirname "$report")"
+: > "$report"
 for id in "${ids[@]}"; do
     name="$(echo "$id" | sed 's/-/ /g; s/\b\(.\)/\u\1/g')"
     out="$root/resources/styles/$id"
@@ -53,7 +53,6 @@ for id in "${ids[@]}"; do
         --id "$id" --name "$name" --category "${category[$id]}" --description "${description[$id]}" \
         --steps "$steps" --size 160 --batch 4 --lr 0.01 --style-weight 20 --head sigmoid --style-scale 3 \
         --preview-every 1000000 2>"$work/train-$id.log" | tee -a "$report"
-    "$cli" style --style "$out" --input "$work/eval/coffee.png" --output "$work/eval-$id.png" --metrics | tee -a "$report"
 done
 /usr/bin/python3 "$root/tools/styles/finish_presets.py" "$root/resources/styles"
-/usr/bin/python3 "$root/tools/styles/preset_table.py" "$report"
+bash "$root/tools/styles/evaluate_presets.sh"
