@@ -162,6 +162,14 @@ void MainWindow::createDocks()
         addDockWidget(area, d);
         return d;
     };
+    // Long panels scroll inside their dock rather than forcing a tall window.
+    const auto scrolling = [this](QWidget* widget) {
+        auto* scroll = new QScrollArea(this);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidget(widget);
+        return scroll;
+    };
     m_styles = new StyleGalleryPanel(m_runner, this);
     m_generators = new ModelListPanel(
         QStringLiteral("generator"),
@@ -176,21 +184,12 @@ void MainWindow::createDocks()
     m_history->setObjectName(QStringLiteral("historyView"));
     m_history->setEmptyLabel(tr("<opened>"));
 
-    // The gallery is tall too (grid, preview, controls): it scrolls inside its dock.
-    auto* styleScroll = new QScrollArea(this);
-    styleScroll->setWidgetResizable(true);
-    styleScroll->setFrameShape(QFrame::NoFrame);
-    styleScroll->setWidget(m_styles);
-    auto* styleDock = addDock(QStringLiteral("styleGalleryDock"), tr("Style Gallery"), styleScroll, Qt::RightDockWidgetArea);
+    auto* styleDock =
+        addDock(QStringLiteral("styleGalleryDock"), tr("Style Gallery"), scrolling(m_styles), Qt::RightDockWidgetArea);
     auto* latentDock = addDock(QStringLiteral("latentSpaceDock"), tr("Latent Space"), m_generators, Qt::RightDockWidgetArea);
     addDock(QStringLiteral("layersDock"), tr("Layers"), m_layers, Qt::LeftDockWidgetArea);
     addDock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::LeftDockWidgetArea);
-    // The brush settings are long: scroll them rather than forcing a tall window.
-    auto* brushScroll = new QScrollArea(this);
-    brushScroll->setWidgetResizable(true);
-    brushScroll->setFrameShape(QFrame::NoFrame);
-    brushScroll->setWidget(m_brushes);
-    auto* brushDock = addDock(QStringLiteral("brushesDock"), tr("Brushes"), brushScroll, Qt::RightDockWidgetArea);
+    auto* brushDock = addDock(QStringLiteral("brushesDock"), tr("Brushes"), scrolling(m_brushes), Qt::RightDockWidgetArea);
     auto* colourDock = addDock(QStringLiteral("colourDock"), tr("Colour"), m_colours, Qt::RightDockWidgetArea);
     auto* historyDock = addDock(QStringLiteral("historyDock"), tr("History"), m_history, Qt::RightDockWidgetArea);
     tabifyDockWidget(brushDock, colourDock);

@@ -410,13 +410,17 @@ void Document::removeLayerMask(int index)
 
 QImage Document::render(const QRect& area) const
 {
-    const QRect r = area.intersected(rect());
+    return renderLayers(m_layers, area.intersected(rect()));
+}
+
+QImage Document::renderLayers(const QVector<Layer>& layers, const QRect& r)
+{
     QImage out(r.size(), QImage::Format_ARGB32_Premultiplied);
     out.fill(Qt::transparent);
     if (r.isEmpty())
         return out;
     QPainter p(&out);
-    for (const Layer& layer : m_layers) {
+    for (const Layer& layer : layers) {
         if (!layer.visible || layer.opacity <= 0)
             continue;
         p.setCompositionMode(compositionMode(layer.blend));

@@ -95,6 +95,9 @@ public:
     QImage composite() const { return render(rect()); }
     /// The composite of @p area (document coordinates) only.
     QImage render(const QRect& area) const;
+    /// The composite of @p area (inside the layers' size) of a layer stack, e.g. a snapshot of
+    /// layers() taken on the UI thread (tile handles: cheap) and rendered on a worker.
+    static QImage renderLayers(const QVector<Layer>& layers, const QRect& area);
 
     /// Live painting: the layer's pixel grid to write into directly. Callers then call
     /// notifyPixelsChanged() for what they touched and finally commitTiles() once.

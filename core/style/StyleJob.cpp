@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/style/StyleJob.h"
 
+#include "core/document/Document.h"
 #include "core/engine/models/ModelConfig.h"
 #include "core/engine/nn/Device.h"
 #include "core/engine/style/StyleTrainer.h"
@@ -71,9 +72,13 @@ StyleMethod defaultMethod(const ModelEntry& style)
 StyleJob::StyleJob(StyleRequest request)
     : m_request(std::move(request)), m_device(engine::resolveDevice(m_request.device.toStdString()))
 {
-    if (m_request.content.isNull())
+    const bool fromLayers = !m_request.layers.isEmpty();
+    if (fromLayers && (m_request.area.isEmpty() || m_request.layer >= m_request.layers.size()))
+        throw std::invalid_argument(tr("nothing to stylise (empty area)").toStdString());
+    if (!fromLayers && m_request.content.isNull())
         throw std::invalid_argument(tr("nothing to stylise (empty image)").toStdString());
-    if (!m_request.mask.isNull() && m_request.mask.size() != m_request.content.size())
+    const QSize size = fromLayers ? m_request.area.size() : m_request.content.size();
+    if (!m_request.mask.isNull() && m_request.mask.size() != size)
         throw std::invalid_argument(tr("the mask must have the image's size").toStdString());
     if (!m_request.style.isValid())
         throw std::invalid_argument(tr("style '%1' cannot be used: %2").arg(m_request.style.name, m_request.style.error).toStdString());
@@ -89,14 +94,17 @@ StyleJob::StyleJob(StyleRequest request)
 
 std::string StyleJob::title() const
 {
-    const auto& c = m_request.content;
-    return tr("Style: %1, %2x%3").arg(m_request.style.name).arg(c.width()).arg(c.height()).toStdString();
+    const QSize size = m_request.layers.isEmpty() ? m_request.content.size() : m_request.area.size();
+    return tr("Style: %1, %2x%3").arg(m_request.style.name).arg(size.width()).arg(size.height()).toStdString();
 }
 
 void StyleJob::run(engine::JobContext& ctx)
 {
     const StyleRequest& r = m_request;
-    QImage content = r.content.convertToFormat(QImage::Format_RGBA8888);
+    QImage content = r.layers.isEmpty()     ? r.content
+                     : r.layer >= 0          ? r.layers[r.layer].pixels.copyRegion(r.area)
+                                             : Document::renderLayers(r.layers, r.area);
+    content = content.convertToFormat(QImage::Format_RGBA8888);
     QImage mask = r.mask.isNull() ? QImage() : r.mask.convertToFormat(QImage::Format_Grayscale8);
     if (r.maxSide > 0 && std::max(content.width(), content.height()) > r.maxSide) {
         content = content.scaled(r.maxSide, r.maxSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);

@@ -5,6 +5,7 @@
 /// running style job (DESIGN.md §1: Torch stays behind core). The work itself is StyleJob
 /// (StyleJob.h, engine-facing).
 
+#include "core/document/Layer.h"
 #include "core/models/ModelCatalogue.h"
 
 #include <QImage>
@@ -49,7 +50,13 @@ struct StyleRequest {
     QVector<QPair<ModelEntry, double>> blendWith;
     double styleWeight = 1.0;      ///< weight of @ref style in a blend
     QImage content;                ///< any format; alpha is carried through unchanged
-    QImage mask;                   ///< optional, same size, grey: 0 = untouched, 255 = full style
+    /// Instead of @ref content: a snapshot of a document's layers (copy-on-write tile handles,
+    /// cheap to take on the UI thread), read on the worker: @ref area of layer @ref layer, or of
+    /// the visible composite when @ref layer is -1.
+    QVector<Layer> layers;
+    QRect area;
+    int layer = -1;
+    QImage mask;                   ///< optional, the content's (or area's) size, grey: 0 = untouched, 255 = full style
     double strength = 1.0;         ///< 0..1
     QString colour = QStringLiteral("style"); ///< "style", "luminance" or "histogram"
     StyleMethod method = StyleMethod::Auto;

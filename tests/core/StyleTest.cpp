@@ -223,6 +223,30 @@ private Q_SLOTS:
         QVERIFY(maxDiff(masked.result().copy(0, 0, 48, 64), picture().copy(0, 0, 48, 64)) <= 1);
         QVERIFY(maxDiff(masked.result().copy(48, 0, 48, 64), picture().copy(48, 0, 48, 64)) > 10);
 
+        // The same pixels as a snapshot of a document's layers (what the studio hands over, read
+        // on the worker): a layer's own area, or the composite.
+        core::Document doc(QSize(200, 100));
+        doc.addLayer(QStringLiteral("picture"), [] {
+            QImage page(200, 100, QImage::Format_ARGB32_Premultiplied);
+            page.fill(Qt::transparent);
+            QPainter(&page).drawImage(40, 20, picture());
+            return page;
+        }());
+        core::StyleRequest fromLayers = request;
+        fromLayers.content = QImage();
+        fromLayers.layers = doc.layers();
+        fromLayers.layer = 1;
+        fromLayers.area = QRect(40, 20, 96, 64);
+        core::StyleJob snapshot(fromLayers);
+        QCOMPARE(run(snapshot).outcome, engine::JobOutcome::Finished);
+        QVERIFY(maxDiff(snapshot.result(), masked.result()) <= 1);
+        fromLayers.layer = -1; // composite over the white background: opaque everywhere
+        core::StyleJob composite(fromLayers);
+        QCOMPARE(run(composite).outcome, engine::JobOutcome::Finished);
+        QCOMPARE(qAlpha(composite.result().pixel(1, 1)), 255);
+        fromLayers.area = QRect();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleJob{fromLayers});
+
         request.mask = QImage(10, 10, QImage::Format_Grayscale8);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleJob{request});
         core::StyleRequest broken;

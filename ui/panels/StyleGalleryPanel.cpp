@@ -66,14 +66,14 @@ QString methodText(const core::ModelEntry& style)
     }
 }
 
-/// The selection as a grey mask image (white = selected), or null when nothing is selected.
-QImage selectionMask(const core::Document& doc)
+/// @p area of the selection as a grey mask (white = selected), or null when nothing is selected.
+QImage selectionMask(const core::Document& doc, const QRect& area)
 {
     const auto& sel = doc.selection();
     if (sel.isEmpty())
         return {};
-    QImage grey(sel.mask().size(), QImage::Format_Grayscale8);
-    const QImage& a = sel.mask();
+    const QImage a = sel.mask().copy(area); // Alpha8: coverage is the byte itself
+    QImage grey(a.size(), QImage::Format_Grayscale8);
     for (int y = 0; y < a.height(); ++y)
         std::memcpy(grey.scanLine(y), a.constScanLine(y), static_cast<size_t>(a.width()));
     return grey;
@@ -423,12 +423,11 @@ void StyleGalleryPanel::startPreview()
         return;
     if (m_previewJob)
         m_runner->cancel(m_previewJob); // stale: a newer choice wins
-    // The canvas (or the selected part of it) as the user sees it, small.
-    const QRect area = m_document->selection().bounds(m_document->size());
-    QImage content = m_document->render(area);
-    content = content.scaled(kPreviewSide, kPreviewSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    // The canvas (or the selected part of it) as the user sees it, small: a snapshot of the
+    // layers (tile handles), composited and scaled down on the worker.
     auto request = baseRequest(*style);
-    request.content = content;
+    request.layers = m_document->layers();
+    request.area = m_document->selection().bounds(m_document->size());
     request.maxSide = kPreviewSide;
     request.optimisation.iterations = 15;
     request.optimisation.startSide = 128;
@@ -460,14 +459,14 @@ bool StyleGalleryPanel::applySelected()
         return false;
     }
     const int layer = m_document->currentLayer();
-    const QImage pixels = m_document->layer(layer).image();
-    // Only the selected part is stylised (and only its bounding box is processed).
+    // Only the selected part is stylised (and only its bounding box is processed); the pixels
+    // are read from a snapshot of the layers on the worker.
     const QRect area = m_document->selection().bounds(m_document->size());
     auto request = baseRequest(*style);
-    request.content = pixels.copy(area);
-    const QImage mask = selectionMask(*m_document);
-    if (!mask.isNull())
-        request.mask = mask.copy(area);
+    request.layers = m_document->layers();
+    request.layer = layer;
+    request.area = area;
+    request.mask = selectionMask(*m_document, area);
     try {
         m_applyTask = std::make_shared<core::StyleTask>(request);
     } catch (const std::exception& e) {
@@ -758,7 +757,8 @@ void StyleGalleryPanel::startLive()
     m_liveDirty = QRect();
     auto request = baseRequest(*style);
     request.method = core::defaultMethod(*style);
-    request.content = m_document->render(m_liveRect);
+    request.layers = m_document->layers();
+    request.area = m_liveRect;
     try {
         m_liveTask = std::make_shared<core::StyleTask>(request);
     } catch (const std::exception& e) {
