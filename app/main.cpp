@@ -7,6 +7,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTimer>
@@ -53,6 +54,10 @@ int main(int argc, char** argv)
                                          QStringLiteral("ms"), QStringLiteral("2000"));
     const QCommandLineOption benchmarkOption(QStringLiteral("run-benchmark"),
                                              QApplication::translate("main", "Start Tools > Run Benchmark at start-up."));
+    const QCommandLineOption dockOption(QStringLiteral("show-dock"),
+                                        QApplication::translate("main", "Raise the dock with this object name (e.g. latentSpaceDock)."),
+                                        QStringLiteral("name"));
+    parser.addOption(dockOption);
     parser.addOption(screenshotOption);
     parser.addOption(delayOption);
     parser.addOption(benchmarkOption);
@@ -88,6 +93,14 @@ int main(int argc, char** argv)
         window.openImage(parser.positionalArguments().constFirst());
     if (parser.isSet(benchmarkOption))
         window.runBenchmark();
+    if (parser.isSet(dockOption)) {
+        if (auto* dock = window.findChild<QDockWidget*>(parser.value(dockOption))) {
+            dock->show();
+            dock->raise();
+        } else {
+            std::fprintf(stderr, "ganvas: no dock named %s\n", qPrintable(parser.value(dockOption)));
+        }
+    }
     if (parser.isSet(screenshotOption)) {
         const QString path = parser.value(screenshotOption);
         QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&window, path] {

@@ -21,8 +21,8 @@
 #include "ui/panels/BrushPanel.h"
 #include "ui/panels/ColourPanel.h"
 #include "ui/panels/JobsPanel.h"
+#include "ui/panels/LatentStudioPanel.h"
 #include "ui/panels/LayersPanel.h"
-#include "ui/panels/ModelListPanel.h"
 #include "ui/panels/StyleGalleryPanel.h"
 
 #include <QAbstractButton>
@@ -96,6 +96,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
             m_layers->setEditingMask(true);
     });
     connect(m_canvas, &CanvasView::brushSizeChanged, m_brushes, &BrushPanel::showSize);
+    connect(m_latent, &LatentStudioPanel::statusMessage, this, [this](const QString& text) {
+        statusBar()->showMessage(text, 8000);
+    });
+    // A generator trained in the studio shows up in the generator list.
+    connect(m_latent, &LatentStudioPanel::modelsChanged, this, &MainWindow::reloadModels);
 
     loadBrushes();
     reloadModels();
@@ -171,11 +176,7 @@ void MainWindow::createDocks()
         return scroll;
     };
     m_styles = new StyleGalleryPanel(m_runner, this);
-    m_generators = new ModelListPanel(
-        QStringLiteral("generator"),
-        tr("No generators installed yet.\n\nGenerators live in folders under %1/generators (or the bundled resources).")
-            .arg(core::ModelCatalogue::userModelRoot()),
-        this);
+    m_latent = new LatentStudioPanel(m_runner, this);
     m_layers = new LayersPanel(this);
     m_jobs = new JobsPanel(m_runner, this);
     m_brushes = new BrushPanel(this);
@@ -186,7 +187,8 @@ void MainWindow::createDocks()
 
     auto* styleDock =
         addDock(QStringLiteral("styleGalleryDock"), tr("Style Gallery"), scrolling(m_styles), Qt::RightDockWidgetArea);
-    auto* latentDock = addDock(QStringLiteral("latentSpaceDock"), tr("Latent Space"), m_generators, Qt::RightDockWidgetArea);
+    auto* latentDock =
+        addDock(QStringLiteral("latentSpaceDock"), tr("Latent Space"), scrolling(m_latent), Qt::RightDockWidgetArea);
     addDock(QStringLiteral("layersDock"), tr("Layers"), m_layers, Qt::LeftDockWidgetArea);
     addDock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::LeftDockWidgetArea);
     auto* brushDock = addDock(QStringLiteral("brushesDock"), tr("Brushes"), scrolling(m_brushes), Qt::RightDockWidgetArea);
@@ -373,6 +375,7 @@ void MainWindow::setDocument(std::unique_ptr<core::Document> document, bool blan
     m_canvas->setDocument(nullptr);
     m_layers->setDocument(nullptr);
     m_styles->setDocument(nullptr);
+    m_latent->setDocument(nullptr);
     m_history->setStack(nullptr);
     if (m_autosave)
         m_autosave->discard();
@@ -385,6 +388,7 @@ void MainWindow::setDocument(std::unique_ptr<core::Document> document, bool blan
     m_canvas->setDocument(m_document.get());
     m_layers->setDocument(m_document.get());
     m_styles->setDocument(m_document.get());
+    m_latent->setDocument(m_document.get());
     m_history->setStack(m_document->undoStack());
     connect(m_document->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     updateTitle();
@@ -634,7 +638,7 @@ void MainWindow::reloadModels()
 {
     m_catalogue.scan();
     m_styles->reload();
-    m_generators->setModels(m_catalogue.entries(QStringLiteral("generator")));
+    m_latent->setGenerators(m_catalogue.entries(QStringLiteral("generator")));
 }
 
 void MainWindow::restoreWindowState()

@@ -28,8 +28,8 @@ class BrushPanel;
 class CanvasView;
 class ColourPanel;
 class JobsPanel;
+class LatentStudioPanel;
 class LayersPanel;
-class ModelListPanel;
 class StyleGalleryPanel;
 
 class MainWindow : public QMainWindow {
@@ -43,6 +43,7 @@ public:
     CanvasView* canvas() const { return m_canvas; }
     JobsPanel* jobsPanel() const { return m_jobs; }
     StyleGalleryPanel* styleGallery() const { return m_styles; }
+    LatentStudioPanel* latentStudio() const { return m_latent; }
     QDockWidget* dock(const QString& objectName) const;
     BrushPanel* brushPanel() const { return m_brushes; }
     ColourPanel* colourPanel() const { return m_colours; }
@@ -104,7 +105,7 @@ private:
     JobsPanel* m_jobs = nullptr;
     LayersPanel* m_layers = nullptr;
     StyleGalleryPanel* m_styles = nullptr;
-    ModelListPanel* m_generators = nullptr;
+    LatentStudioPanel* m_latent = nullptr;
     BrushPanel* m_brushes = nullptr;
     ColourPanel* m_colours = nullptr;
     QUndoView* m_history = nullptr;

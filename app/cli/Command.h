@@ -36,5 +36,11 @@ std::unique_ptr<Command> makeTimelapseCommand();
 std::unique_ptr<Command> makeStylesCommand();
 std::unique_ptr<Command> makeStyleCommand();
 std::unique_ptr<Command> makeStyleTrainCommand();
+std::unique_ptr<Command> makeGeneratorsCommand();
+std::unique_ptr<Command> makeSampleCommand();
+std::unique_ptr<Command> makeGanTrainCommand();
+std::unique_ptr<Command> makeGanEvalCommand();
+std::unique_ptr<Command> makeGanProjectCommand();
+std::unique_ptr<Command> makeDatasetCommand();
 
 } // namespace ganvas::cli

@@ -4,7 +4,7 @@
 #include "core/app/RuntimeReport.h"
 #include "core/settings/ComputeSettings.h"
 
-#include <QCoreApplication>
+#include <QGuiApplication>
 #include <QSettings>
 
 #include <iostream>
@@ -12,7 +12,13 @@
 int main(int argc, char** argv)
 {
     using namespace ganvas;
-    QCoreApplication app(argc, argv);
+    // A QGuiApplication because some commands paint (emoji, previews, contact sheets); the
+    // offscreen platform because the CLI never shows a window and must run without a display
+    // (ssh, CI, containers) whatever platform the desktop session exports. Qt sees only the
+    // program name: it would otherwise take options that are ours (--style, --display, --name).
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    int qtArgc = 1;
+    QGuiApplication app(qtArgc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Ganvas"));
     QCoreApplication::setApplicationName(QStringLiteral("Ganvas"));
     QCoreApplication::setApplicationVersion(core::ganvasVersion());
@@ -34,6 +40,12 @@ int main(int argc, char** argv)
     commands.push_back(cli::makeStylesCommand());
     commands.push_back(cli::makeStyleCommand());
     commands.push_back(cli::makeStyleTrainCommand());
+    commands.push_back(cli::makeGeneratorsCommand());
+    commands.push_back(cli::makeSampleCommand());
+    commands.push_back(cli::makeGanTrainCommand());
+    commands.push_back(cli::makeGanEvalCommand());
+    commands.push_back(cli::makeGanProjectCommand());
+    commands.push_back(cli::makeDatasetCommand());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands)
         subs.emplace_back(c->add(cli), c.get());

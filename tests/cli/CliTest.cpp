@@ -6,10 +6,14 @@
 #include "core/journal/Journal.h"
 
 #include <QtTest>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPainter>
 
 #include <opencv2/videoio.hpp>
 
 #include <csignal>
+#include <cstring>
 
 namespace {
 
@@ -347,6 +351,214 @@ private Q_SLOTS:
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("no display"));
         QVERIFY(r.err.contains("ganvas-cli info"));
+    }
+
+    void datasetEmojiAndPrepare()
+    {
+        if (!QFileInfo::exists("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"))
+            QSKIP("fonts-noto-color-emoji is not installed");
+        QTemporaryDir dir;
+        // The CLI paints offscreen whatever platform the session names, and without a display.
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.remove("DISPLAY");
+        env.remove("WAYLAND_DISPLAY");
+        env.insert("QT_QPA_PLATFORM", "xcb");
+        const Run emoji = run(kCli, {"dataset", "emoji", "--output", dir.filePath("emoji"), "--limit", "5", "--size", "32"}, env);
+        QVERIFY2(emoji.code == 0, qPrintable(emoji.err));
+        QVERIFY2(emoji.out.contains("wrote 5 emoji images (32 px) to " + dir.filePath("emoji")), qPrintable(emoji.out));
+        const QStringList pngs = QDir(dir.filePath("emoji")).entryList({"*.png"}, QDir::Files);
+        QCOMPARE(pngs.size(), 5);
+        for (const QString& name : pngs)
+            QCOMPARE(QImage(dir.filePath("emoji/" + name)).size(), QSize(32, 32));
+
+        const Run prepare = run(kCli, {"dataset", "prepare", "--data", dir.filePath("emoji"), "--resolution", "16",
+                                       "--preview", dir.filePath("grid.png")});
+        QVERIFY2(prepare.code == 0, qPrintable(prepare.err));
+        QVERIFY2(prepare.out.contains("5 images from 5 files (0 unreadable, 0 duplicates, 0 too small)"), qPrintable(prepare.out));
+        QCOMPARE(QImage(dir.filePath("grid.png")).size(), QSize(5 * 16 + 6 * 2, 16 + 2 * 2));
+        const Run cached = run(kCli, {"dataset", "prepare", "--data", dir.filePath("emoji"), "--resolution", "16"});
+        QCOMPARE(cached.code, 0);
+        QVERIFY(cached.out.contains("from the cache"));
+
+        QDir().mkpath(dir.filePath("one"));
+        QVERIFY(QFile::copy(dir.filePath("emoji/" + pngs.front()), dir.filePath("one/" + pngs.front())));
+        const Run one = run(kCli, {"dataset", "prepare", "--data", dir.filePath("one")});
+        QCOMPARE(one.code, 1);
+        QVERIFY2(one.err.contains("at least 2 different images"), qPrintable(one.err));
+
+        for (const QStringList& args : {QStringList{"dataset", "emoji", "--output", dir.filePath("bad"), "--size", "7"},
+                                        QStringList{"dataset", "prepare", "--data", dir.filePath("missing")},
+                                        QStringList{"dataset", "prepare", "--data", dir.filePath("emoji"), "--resolution", "7"},
+                                        QStringList{"dataset"}}) {
+            const Run r = run(kCli, args);
+            QVERIFY2(r.code == 2, qPrintable(args.join(' ') + " -> " + QString::number(r.code)));
+            QVERIFY(!r.err.trimmed().isEmpty());
+        }
+        QVERIFY(!QFileInfo::exists(dir.filePath("bad")));
+    }
+    /// Issue #5 end to end: train a tiny generator on generated pictures, list it, sample a grid
+    /// with a direction, measure it, project a picture into it; and every bad input the issue
+    /// names gets a clear message and leaves nothing behind.
+    void ganTrainSampleEvaluateProject()
+    {
+        QTemporaryDir dir;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CACHE_HOME", dir.filePath("cache"));
+        env.insert("GANVAS_MODEL_PATH", dir.filePath("models"));
+        // 12 pictures of two kinds and wildly different sizes (and one unreadable file).
+        QDir().mkpath(dir.filePath("data/nested"));
+        for (int i = 0; i < 12; ++i) {
+            QImage im(i % 3 == 0 ? QSize(300, 40) : QSize(48 + i * 7, 48 + i * 3), QImage::Format_RGB32);
+            im.fill(Qt::white);
+            QPainter p(&im);
+            p.setBrush(i % 2 ? QColor(220, 40, 30) : QColor(30, 60, 220));
+            p.setPen(Qt::NoPen);
+            p.drawEllipse(QPoint(im.width() / 2 + i, im.height() / 2), im.height() / 3, im.height() / 3);
+            p.end();
+            QVERIFY(im.save(dir.filePath(QStringLiteral("data/%1%2.png").arg(i % 2 ? "nested/" : "").arg(i))));
+        }
+        QFile junk(dir.filePath("data/notes.png"));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write("not an image");
+        junk.close();
+
+        const QString out = dir.filePath("models/generators/tiny");
+        const QStringList tiny{"--resolution", "32", "--channels", "8", "--latent", "16", "--batch", "4"};
+        const Run train = run(kCli, QStringList{"gan-train", "--data", dir.filePath("data"), "--output", out, "--name", "Tiny",
+                                                "--steps", "6", "--eval-every", "3", "--preview-every", "3",
+                                                "--previews", dir.filePath("previews")} + tiny, env);
+        QVERIFY2(train.code == 0, qPrintable(train.err));
+        QVERIFY2(train.err.contains("12 images from 13 files (1 unreadable"), qPrintable(train.err));
+        QVERIFY2(train.out.contains("trained 'Tiny': 6 steps"), qPrintable(train.out));
+        for (const char* f : {"config.json", "weights.safetensors", "directions.safetensors"})
+            QVERIFY(QFileInfo::exists(out + "/" + f));
+        QVERIFY(!QFileInfo::exists(out + "/checkpoint.safetensors"));
+        QVERIFY(QDir(dir.filePath("previews")).entryList({"*.png"}).size() >= 2);
+
+        const Run list = run(kCli, {"generators"}, env);
+        QVERIFY2(list.out.contains("tiny") && list.out.contains("32 px, latent 16") && list.out.contains("SWD"), qPrintable(list.out));
+
+        const Run grid = run(kCli, {"sample", "--generator", "tiny", "--seed", "3", "--count", "4", "--direction", "0=2",
+                                    "--output", dir.filePath("grid.png")}, env);
+        QVERIFY2(grid.code == 0, qPrintable(grid.err));
+        QCOMPARE(QImage(dir.filePath("grid.png")).size(), QSize(2 * 34 + 2, 2 * 34 + 2));
+        // The same seed gives the same picture; a direction changes it.
+        run(kCli, {"sample", "--generator", out, "--seed", "3", "--output", dir.filePath("a.png")}, env);
+        run(kCli, {"sample", "--generator", out, "--seed", "3", "--output", dir.filePath("b.png")}, env);
+        run(kCli, {"sample", "--generator", out, "--seed", "3", "--direction", "0=3", "--output", dir.filePath("c.png")}, env);
+        QCOMPARE(QImage(dir.filePath("a.png")), QImage(dir.filePath("b.png")));
+        QVERIFY(QImage(dir.filePath("a.png")) != QImage(dir.filePath("c.png")));
+
+        const Run eval = run(kCli, {"gan-eval", "--generator", "tiny", "--data", dir.filePath("data"), "--samples", "64", "--json"}, env);
+        QVERIFY2(eval.code == 0, qPrintable(eval.err));
+        const auto j = QJsonDocument::fromJson(eval.out.toUtf8()).object();
+        QCOMPARE(j["samples"].toInt(), 64);
+        QCOMPARE(j["real_images"].toInt(), 12);
+        QVERIFY(j["swd_x1e3_mean"].toDouble() > 0);
+        QVERIFY(j["feature_space"].toString().contains("not comparable"));
+        QVERIFY(j.contains("nearest_train_rms_median"));
+
+        const Run project = run(kCli, {"gan-project", "--generator", "tiny", "--input", dir.filePath("data/0.png"), "--steps",
+                                       "20", "--output", dir.filePath("p.png")}, env);
+        QVERIFY2(project.code == 0, qPrintable(project.err));
+        QVERIFY(project.out.contains("RMS pixel error"));
+        QCOMPARE(QImage(dir.filePath("p.png")).size(), QSize(32, 32));
+
+        // Bad input: clear messages, exit codes, nothing half-written.
+        QDir().mkpath(dir.filePath("empty"));
+        QDir().mkpath(dir.filePath("text"));
+        QDir().mkpath(dir.filePath("one"));
+        QFile t(dir.filePath("text/a.txt"));
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write("hello");
+        t.close();
+        QVERIFY(QFile::copy(dir.filePath("data/0.png"), dir.filePath("one/0.png")));
+        struct Case {
+            QStringList args;
+            int code;
+            QString message;
+        };
+        const QList<Case> cases{
+            {{"--data", dir.filePath("empty")}, 1, "no files"},
+            {{"--data", dir.filePath("text")}, 1, "no images"},
+            {{"--data", dir.filePath("one")}, 1, "at least 2"},
+            {{"--data", dir.filePath("missing")}, 2, "does not exist"},
+            {{"--data", dir.filePath("data"), "--resolution", "7"}, 2, "resolution 7 is not supported"},
+        };
+        for (const auto& c : cases) {
+            const QString target = dir.filePath("models/generators/bad");
+            QStringList args = QStringList{"gan-train", "--output", target, "--steps", "2"} + c.args;
+            if (!args.contains("--resolution"))
+                args += {"--resolution", "32", "--channels", "8"};
+            const Run r = run(kCli, args, env);
+            QVERIFY2(r.code == c.code, qPrintable(args.join(' ') + " -> " + QString::number(r.code) + " " + r.err));
+            QVERIFY2(r.err.contains(c.message), qPrintable(r.err));
+            QVERIFY2(!QFileInfo::exists(target + "/config.json") && !QFileInfo::exists(target + "/weights.safetensors"),
+                     qPrintable(args.join(' ')));
+        }
+        // A generator whose weights do not match its config.
+        QDir().mkpath(dir.filePath("models/generators/broken"));
+        QVERIFY(QFile::copy(out + "/weights.safetensors", dir.filePath("models/generators/broken/weights.safetensors")));
+        QFile config(out + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        auto cj = QJsonDocument::fromJson(config.readAll()).object();
+        auto arch = cj["architecture"].toObject();
+        arch["g_channels"] = 12;
+        cj["architecture"] = arch;
+        cj["id"] = "broken";
+        QFile brokenConfig(dir.filePath("models/generators/broken/config.json"));
+        QVERIFY(brokenConfig.open(QIODevice::WriteOnly));
+        brokenConfig.write(QJsonDocument(cj).toJson());
+        brokenConfig.close();
+        const Run broken = run(kCli, {"sample", "--generator", "broken", "--output", dir.filePath("x.png")}, env);
+        QCOMPARE(broken.code, 1);
+        QVERIFY2(broken.err.contains("has shape"), qPrintable(broken.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath("x.png")));
+        const Run badDirection = run(kCli, {"sample", "--generator", "tiny", "--direction", "99=1", "--output", dir.filePath("x.png")}, env);
+        QCOMPARE(badDirection.code, 2);
+        QVERIFY(badDirection.err.contains("does not exist"));
+    }
+    /// Training killed with SIGKILL (a crash, a power cut) resumes from its last checkpoint.
+    void ganTrainResumesAfterKill9()
+    {
+        QTemporaryDir dir;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_CACHE_HOME", dir.filePath("cache"));
+        QDir().mkpath(dir.filePath("data"));
+        for (int i = 0; i < 6; ++i) {
+            QImage im(40, 40, QImage::Format_RGB32);
+            im.fill(QColor(40 * i, 255 - 40 * i, 120));
+            QVERIFY(im.save(dir.filePath(QStringLiteral("data/%1.png").arg(i))));
+        }
+        const QString out = dir.filePath("gen");
+        const QStringList args{"gan-train", "--data", dir.filePath("data"), "--output", out, "--resolution", "32",
+                               "--channels", "8", "--latent", "16", "--batch", "4", "--steps", "100000",
+                               "--checkpoint-every", "5", "--eval-every", "0", "--preview-every", "0"};
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(kCli, args);
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(out + "/checkpoint.safetensors"), 120000);
+        QTest::qWait(300);
+        p.kill(); // SIGKILL: no chance to write anything more
+        QVERIFY(p.waitForFinished(10000));
+        QVERIFY(!QFileInfo::exists(out + "/weights.safetensors"));
+        // The checkpoint's step, from its safetensors header (8-byte length, JSON, __metadata__).
+        QFile ck(out + "/checkpoint.safetensors");
+        QVERIFY(ck.open(QIODevice::ReadOnly));
+        const QByteArray head = ck.read(8);
+        quint64 length = 0;
+        std::memcpy(&length, head.constData(), 8);
+        const auto header = QJsonDocument::fromJson(ck.read(static_cast<qint64>(length))).object();
+        const int step = header["__metadata__"].toObject()["step"].toString().toInt();
+        QVERIFY(step >= 5 && step % 5 == 0);
+        const QString until = QString::number(step + 4);
+        const Run resumed = run(kCli, QStringList(args).replaceInStrings("100000", until) + QStringList{"--resume"}, env);
+        QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.err.contains(QStringLiteral("resumed at step %1").arg(step)), qPrintable(resumed.err));
+        QVERIFY2(resumed.out.contains(QStringLiteral("%1 steps").arg(step + 4)), qPrintable(resumed.out));
+        QVERIFY(QFileInfo::exists(out + "/weights.safetensors"));
+        QVERIFY(!QFileInfo::exists(out + "/checkpoint.safetensors"));
     }
 };
 

@@ -12,6 +12,7 @@ import statistics
 import sys
 import time
 
+import os
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -111,15 +112,37 @@ def case_style_threads(args, device):
     return {"value": one / many, "unit": "x"}
 
 
+def case_gan_sample(args, device):
+    import gan_reference
+    torch.manual_seed(0)
+    g = gan_reference.Generator(32 if args.quick else 64).to(device).eval()
+    z = torch.randn(1, 128, device=device)
+    with torch.inference_mode():
+        s = median_seconds(lambda: g(z), device, 5 if args.quick else 50, 0.2 if args.quick else 2.0)
+    return {"value": s * 1e3, "unit": "ms"}
+
+
+def case_gan_train(args, device):
+    """The textbook recipe: fp32, the same step as ours (gan_reference.Trainer)."""
+    import gan_reference
+    torch.manual_seed(0)
+    return {"value": gan_reference.bench_train(32 if args.quick else 64, 128, 32, 32, device,
+                                               0.5 if args.quick else 8.0), "unit": "img/s"}
+
+
 CASES = {
     "matmul-fp32": case_matmul,
     "stylenet-fp32": case_style_fp32,
     "stylenet-bf16": case_style_bf16,
     "stylenet-threads": case_style_threads,
+    "gan-sample": case_gan_sample,
+    "gan-train-fp32": case_gan_train,
+    "gan-train-bf16": case_gan_train,
 }
 
 
 def main():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--quick", action="store_true")

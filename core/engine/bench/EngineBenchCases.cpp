@@ -3,9 +3,12 @@
 // tests/reference/bench_peer.py (PyTorch's Python API) so `ganvas-cli bench` can report a ratio.
 #include "core/engine/bench/Bench.h"
 
+#include "core/engine/gan/GanTrainer.h"
 #include "core/engine/nn/Device.h"
 #include "core/engine/nn/TorchCompat.h"
 #include "core/engine/style/TransformerNet.h"
+
+#include <chrono>
 
 namespace ganvas::engine {
 
@@ -113,6 +116,83 @@ BenchResult styleThreads(const BenchOptions& o)
     return r;
 }
 
+
+/// The bundled generator's architecture (64 px, latent 128, 32 base channels); bench_peer.py
+/// builds the identical network (tests/reference/gan_reference.py).
+GanOptions benchGan(const BenchOptions& o)
+{
+    GanOptions g;
+    g.resolution = o.quick ? 32 : 64;
+    return g;
+}
+
+BenchResult ganSample(const BenchOptions& o)
+{
+    ThreadCountGuard threads(o.threads);
+    torch::manual_seed(0);
+    Generator g(benchGan(o));
+    g->to(o.device);
+    g->eval();
+    const auto z = torch::randn({1, g->options().latentDim}, torch::TensorOptions().device(o.device));
+    const double s = medianSeconds(
+        [&] {
+            torch::InferenceMode guard;
+            (void)g->forward(z);
+        },
+        o.device, o.quick ? 5 : 50, o.quick ? 0.2 : 2.0);
+    BenchResult r;
+    r.value = s * 1e3;
+    r.unit = "ms";
+    r.higherIsBetter = false;
+    r.details["resolution"] = static_cast<double>(g->options().resolution);
+    r.details["fps"] = 1.0 / s;
+    r.details["gflop_per_image"] = 2 * g->macsPerImage() / 1e9;
+    return r;
+}
+
+BenchResult ganTrain(const BenchOptions& o, Precision precision)
+{
+    ThreadCountGuard threads(o.threads);
+    torch::manual_seed(0);
+    GanTrainOptions t;
+    t.network = benchGan(o);
+    t.batch = 32;
+    t.precision = precision;
+    Generator g(t.network);
+    Discriminator d(t.network);
+    initGanWeights(*g);
+    initGanWeights(*d);
+    g->to(o.device);
+    d->to(o.device);
+    GanStepper stepper(t, g, d);
+    const auto real = torch::rand({t.batch, 3, t.network.resolution, t.network.resolution},
+                                  torch::TensorOptions().device(o.device)) * 2 - 1;
+    int64_t step = 0;
+    for (; step < 3; ++step)
+        (void)stepper.step(real, step % t.r1Every == 0);
+    const auto t0 = std::chrono::steady_clock::now();
+    int64_t steps = 0;
+    const double minSeconds = o.quick ? 0.5 : 8.0;
+    double seconds = 0;
+    // Whole R1 intervals, so the lazy penalty's share is what training sees.
+    while (steps < 16 || seconds < minSeconds) {
+        (void)stepper.step(real, step % t.r1Every == 0);
+        ++step;
+        ++steps;
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    BenchResult r;
+    r.value = static_cast<double>(steps * t.batch) / seconds;
+    r.unit = "img/s";
+    r.details["resolution"] = static_cast<double>(t.network.resolution);
+    r.details["batch"] = static_cast<double>(t.batch);
+    // FLOPs of one step: D on 2 batches forward+backward (3x forward), G forward+backward twice
+    // through D's input, ~ (G + 2 D) x 3 x batch, plus R1's share; reported as GFLOP/s.
+    const double flopsPerImage = 2.0 * 3.0 * (g->macsPerImage() + 3.0 * d->macsPerImage());
+    r.details["gflop_per_s"] = r.value * flopsPerImage / 1e9;
+    return r;
+}
+
 } // namespace
 
 void registerEngineBenchCases(BenchRegistry& registry)
@@ -120,6 +200,11 @@ void registerEngineBenchCases(BenchRegistry& registry)
     registry.add(makeBenchCase("matmul-fp32", "fp32 matrix product, 2048x2048 (512 quick)", &matmul));
     registry.add(makeBenchCase("stylenet-fp32", "16-32-64 style network forward, 512x512 (128 quick), fp32", &styleFp32));
     registry.add(makeBenchCase("stylenet-bf16", "same network with bf16 autocast", &styleBf16));
+    registry.add(makeBenchCase("gan-sample", "64 px generator (32 quick), one image, fp32", &ganSample));
+    registry.add(makeBenchCase("gan-train-fp32", "GAN training step, 64 px (32 quick), batch 32, fp32",
+                               [](const BenchOptions& o) { return ganTrain(o, Precision::Float32); }));
+    registry.add(makeBenchCase("gan-train-bf16", "same training step with bf16 autocast",
+                               [](const BenchOptions& o) { return ganTrain(o, Precision::BFloat16); }));
     registry.add(makeBenchCase("stylenet-threads", "same network: 1 thread vs all threads (speed-up)", &styleThreads));
 }
 

@@ -3,12 +3,12 @@
 
 #include "core/engine/models/ModelConfig.h"
 #include "core/engine/nn/FileIO.h"
+#include "core/engine/nn/OptimizerState.h"
 #include "core/engine/nn/SafeTensors.h"
 #include "core/engine/style/Gatys.h"
 
 #include <chrono>
 #include <sstream>
-#include <type_traits>
 #include <cmath>
 #include <stdexcept>
 
@@ -24,21 +24,6 @@ std::unique_ptr<LossNetwork> makeLossNetwork(const StyleTrainOptions& o)
     if (!o.torchScriptLossNetwork.empty())
         return loadTorchScriptLossNetwork(o.torchScriptLossNetwork);
     return makeRandomLossNetwork(o.lossNetwork);
-}
-
-/// The key Adam's state map uses for a parameter: LibTorch keys it by the TensorImpl address,
-/// printed to a string in 1.13 and 2.x.
-template <typename Map>
-typename Map::key_type stateKey(const Map&, const torch::Tensor& p)
-{
-    using Key = typename Map::key_type;
-    if constexpr (std::is_same_v<Key, std::string>) {
-        std::ostringstream s;
-        s << p.unsafeGetTensorImpl();
-        return s.str();
-    } else {
-        return Key(p.unsafeGetTensorImpl());
-    }
 }
 
 } // namespace
@@ -69,15 +54,7 @@ void StyleTrainJob::saveCheckpoint(TransformerNet& net, torch::optim::Adam& adam
     std::map<std::string, torch::Tensor> tensors;
     for (const auto& [name, t] : transformerState(net))
         tensors["net." + name] = t.cpu();
-    for (const auto& p : net->named_parameters()) {
-        const auto it = adam.state().find(stateKey(adam.state(), p.value()));
-        if (it == adam.state().end())
-            continue;
-        const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
-        tensors["adam." + p.key() + ".exp_avg"] = s.exp_avg().cpu();
-        tensors["adam." + p.key() + ".exp_avg_sq"] = s.exp_avg_sq().cpu();
-        tensors["adam." + p.key() + ".step"] = torch::full({1}, static_cast<int64_t>(s.step()), torch::kInt64);
-    }
+    storeAdamState(adam, *net, "adam.", tensors);
     std::filesystem::create_directories(m_options.outputDir);
     saveSafeTensors(m_options.outputDir / kCheckpoint, tensors,
                     {{"step", std::to_string(step)}, {"format", "ganvas-style-checkpoint-1"}});
@@ -105,20 +82,7 @@ int64_t StyleTrainJob::loadCheckpoint(TransformerNet& net, torch::optim::Adam& a
         if (name.rfind("net.", 0) == 0)
             netState[name.substr(4)] = t;
     loadTransformerState(net, netState);
-    for (const auto& p : net->named_parameters()) {
-        const auto a = file.tensors.find("adam." + p.key() + ".exp_avg");
-        const auto b = file.tensors.find("adam." + p.key() + ".exp_avg_sq");
-        const auto s = file.tensors.find("adam." + p.key() + ".step");
-        if (a == file.tensors.end() || b == file.tensors.end() || s == file.tensors.end())
-            continue;
-        if (a->second.sizes() != p.value().sizes() || b->second.sizes() != p.value().sizes() || s->second.numel() != 1)
-            throw std::runtime_error("checkpoint optimiser state for '" + p.key() + "' does not match the network");
-        auto state = std::make_unique<torch::optim::AdamParamState>();
-        state->step(s->second.item<int64_t>());
-        state->exp_avg(a->second.to(p.value().device(), p.value().scalar_type()));
-        state->exp_avg_sq(b->second.to(p.value().device(), p.value().scalar_type()));
-        adam.state()[stateKey(adam.state(), p.value())] = std::move(state);
-    }
+    restoreAdamState(adam, *net, "adam.", file.tensors);
     return step;
 }
 

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file GanNetworks.h
+/// The generator/discriminator family (DCGAN shape, Radford et al. ICLR 2016) for 32 to 256 px.
+/// Generator: latent z [N,L] -> 4x4 -> transposed convolutions (kernel 4, stride 2) with batch
+/// norm and ReLU, doubling the side each level -> tanh RGB. Discriminator: the mirror image with
+/// strided convolutions and leaky ReLU and no normalisation (it is regularised with R1 instead,
+/// Mescheder et al. ICML 2018, which batch norm would interfere with).
+///
+/// Channel count at a level is base * 2^(levels above the last), capped at maxChannels: at 64 px
+/// and base 32 the generator runs 256-128-64-32 channels at 4-8-16-32 px.
+///
+/// Images are NCHW float RGB; the generator's raw output is in [-1, 1], sample() gives [0, 1].
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ganvas::engine {
+
+struct GanOptions {
+    int64_t resolution = 64;   ///< output side: 32, 64, 128 or 256
+    int64_t latentDim = 128;   ///< length of z (8..1024)
+    int64_t gChannels = 32;    ///< generator channels at the last level before the output
+    int64_t dChannels = 32;    ///< discriminator channels at its first level
+    int64_t maxChannels = 512;
+
+    /// Reads the `architecture` object of config.json ("type": "dcgan"). Throws
+    /// std::invalid_argument naming the key for a bad value (e.g. resolution 7).
+    static GanOptions fromJson(const nlohmann::json& architecture);
+    nlohmann::json toJson() const;
+    /// Throws std::invalid_argument when out of range.
+    void validate() const;
+    /// Number of 2x upsampling levels after the 4x4 start: log2(resolution / 4).
+    int levels() const;
+    /// Generator channels at 4 * 2^level px (level 0 = 4x4).
+    int64_t channelsAt(int level, int64_t base) const;
+};
+
+class GeneratorImpl : public torch::nn::Module {
+public:
+    explicit GeneratorImpl(const GanOptions& options);
+    /// z [N,L] -> [N,3,R,R] in [-1,1]. Computes the transposed convolutions as sub-pixel
+    /// convolutions (Shi et al. CVPR 2016): each stride-2, kernel-4 transposed convolution equals a
+    /// 3x3 convolution to 4x the channels followed by a pixel shuffle, with the 3x3 kernels
+    /// gathered from the same weights. Same parameters, same function (to float rounding); on
+    /// this CPU build its forward+backward ran 4 to 7x faster than LibTorch's transposed
+    /// convolution (docs/PERFORMANCE.md). In eval mode (sampling) it runs forwardReference().
+    torch::Tensor forward(const torch::Tensor& z);
+    /// The textbook evaluation through LibTorch's ConvTranspose2d modules (tests compare).
+    torch::Tensor forwardReference(const torch::Tensor& z);
+    /// The first block's output (after batch norm and ReLU, [N,C,4,4]) flattened to [N,C*16]:
+    /// the early layer whose principal directions GANSpace takes.
+    torch::Tensor earlyFeatures(const torch::Tensor& z);
+    const GanOptions& options() const { return m_options; }
+    /// Multiply-accumulates of one forward pass for one image (the FLOP figures in the bench).
+    double macsPerImage() const;
+
+private:
+    GanOptions m_options;
+    torch::nn::Sequential m_first{nullptr};
+    torch::nn::Sequential m_rest{nullptr};
+    std::vector<torch::nn::ConvTranspose2d> m_ups;  ///< the stride-2 layers of m_rest, in order
+    std::vector<torch::nn::BatchNorm2d> m_norms;    ///< their batch norms (none after the last)
+};
+
+/// The 3x3 kernels [4*Cout, Cin, 3, 3] of the sub-pixel form of a kernel-4, stride-2, padding-1
+/// transposed convolution with weight [Cin, Cout, 4, 4] (differentiable in the weight).
+torch::Tensor subpixelKernel(const torch::Tensor& transposedWeight);
+/// conv_transpose2d(x, weight, bias, stride 2, padding 1) computed as conv2d + pixel_shuffle.
+torch::Tensor subpixelTransposedConv(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+TORCH_MODULE(Generator);
+
+class DiscriminatorImpl : public torch::nn::Module {
+public:
+    explicit DiscriminatorImpl(const GanOptions& options);
+    /// [N,3,R,R] in [-1,1] -> logits [N].
+    torch::Tensor forward(const torch::Tensor& x);
+    double macsPerImage() const;
+
+private:
+    GanOptions m_options;
+    torch::nn::Sequential m_net{nullptr};
+};
+TORCH_MODULE(Discriminator);
+
+/// DCGAN initialisation: conv weights N(0, 0.02), batch-norm gains N(1, 0.02), biases 0.
+void initGanWeights(torch::nn::Module& module);
+
+/// Parameters and buffers by name (what a generator's weights.safetensors holds).
+std::map<std::string, torch::Tensor> moduleState(torch::nn::Module& module);
+/// Loads @p state into @p module: every parameter and buffer must be present with the same
+/// shape. Throws std::runtime_error naming the first tensor that is missing or mismatched.
+void loadModuleState(torch::nn::Module& module, const std::map<std::string, torch::Tensor>& state,
+                     const std::string& what);
+
+/// A generator loaded from a model folder (config.json kind "generator", architecture "dcgan"):
+/// the network in eval mode, its config, and its GANSpace directions when the folder has them.
+struct LoadedGenerator {
+    Generator net{nullptr};
+    GanOptions options;
+    std::string id, name;
+    torch::Tensor directions;     ///< [K,L] unit latent directions, or undefined
+    torch::Tensor directionScale; ///< [K] standard deviation along each (slider unit), or undefined
+    nlohmann::json config;        ///< the whole config.json (evaluation figures, training, ...)
+};
+/// Throws std::runtime_error / ModelConfigError with a clear message (not a generator, weights
+/// whose shapes do not match the config, a truncated file...).
+LoadedGenerator loadGenerator(const std::filesystem::path& folder);
+
+/// Deterministic latents: [count, L] standard normal from @p seed (one seed, one image: the
+/// latent of seed s is the same whatever the count). CPU float.
+torch::Tensor latentsForSeed(int64_t seed, int64_t count, int64_t latentDim);
+
+/// Runs @p g on @p z (no grad, eval) and maps to [0,1]. Truncation psi in (0,1] scales z
+/// towards the mean (0): the truncation trick.
+torch::Tensor sampleImages(Generator& g, const torch::Tensor& z, double truncation = 1.0);
+
+/// Tiles [N,3,H,W] into a grid of @p columns (rows as needed) with a @p gap px border: [3,h,w].
+torch::Tensor imageGrid(const torch::Tensor& images, int64_t columns, int64_t gap = 2);
+
+} // namespace ganvas::engine

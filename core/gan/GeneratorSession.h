@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file GeneratorSession.h
+/// The latent studio's model, in Qt types only (DESIGN.md §1: Torch stays behind core): a loaded
+/// generator that renders latents to images, its GANSpace directions, breeding and interpolation
+/// of latents, the background renderer slider drags use, and the projection of a picture into
+/// the latent space.
+
+#include <QImage>
+#include <QJsonObject>
+#include <QObject>
+#include <QSize>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <memory>
+
+namespace ganvas::engine {
+class Job;
+}
+
+namespace ganvas::core {
+
+/// A point in a generator's latent space (length = latentDim).
+using Latent = QVector<float>;
+
+struct GeneratorInfo {
+    QString id, name, folder, license, source, description;
+    int resolution = 0;
+    int latentDim = 0;
+    int directionCount = 0;        ///< GANSpace sliders available
+    QVector<double> explained;     ///< per direction: fraction of early-layer variance, strongest first
+    QJsonObject evaluation;        ///< config.json "evaluation" (SWD, RF-FID, diversity, memorisation), may be empty
+    QJsonObject training;          ///< config.json "training", may be empty
+};
+
+class GeneratorModel {
+public:
+    /// Loads a generator folder (config.json + weights; directions.safetensors when present, else
+    /// computed now, ~1 s). Throws std::runtime_error with a user-facing message.
+    /// Call on a worker thread when the UI must not wait (it is fast for bundled 64 px models).
+    static std::shared_ptr<GeneratorModel> load(const QString& folder);
+    ~GeneratorModel();
+
+    const GeneratorInfo& info() const;
+    /// The deterministic latent of @p seed (same as `ganvas-cli sample --seed`): one LibTorch
+    /// randn of latentDim floats (microseconds), any thread.
+    Latent latentForSeed(qint64 seed) const;
+    /// @p base moved along the directions: base + sum_k offsets[k] * scale_k * direction_k.
+    /// offsets may be shorter than directionCount (missing = 0). Units: standard deviations.
+    /// Plain arithmetic on cached floats (no tensors), any thread.
+    Latent moved(const Latent& base, const QVector<double>& offsets) const;
+    /// Renders latents to Format_RGBA8888 images of resolution² (opaque). Truncation psi in (0,1].
+    /// Thread-safe (serialised internally); ~1 ms per 64 px image on 2 cores.
+    QVector<QImage> render(const QVector<Latent>& latents, double truncation = 1.0) const;
+
+private:
+    friend class ProjectionTask;
+    struct Private;
+    GeneratorModel();
+    std::unique_ptr<Private> d;
+};
+
+/// Spherical interpolation between two latents (t in [0,1]); linear when nearly parallel.
+Latent interpolateLatents(const Latent& a, const Latent& b, double t);
+/// Children of two parents: each is a random per-coordinate crossover or a blend (t uniform) of
+/// @p a and @p b plus Gaussian mutation of standard deviation @p mutation (0..1), then rescaled to
+/// the parents' mean norm. Deterministic in @p seed.
+QVector<Latent> breedLatents(const Latent& a, const Latent& b, int count, double mutation, quint64 seed);
+/// A fresh random latent (standard normal) from @p seed.
+Latent randomLatent(int latentDim, quint64 seed);
+
+/// Enlarges (or shrinks) a generated image for the canvas with a Lanczos filter (OpenCV),
+/// keeping it opaque. Used until the AI upscaler lands.
+QImage resizeForCanvas(const QImage& image, const QSize& size);
+
+/// Renders latents off the UI thread, latest request wins: requests that arrive while one renders
+/// replace any waiting one, so a slider drag is throttled to the render speed and never queues
+/// stale work. Results come back as a queued signal on the thread that owns this object.
+class LatentRenderer : public QObject {
+    Q_OBJECT
+public:
+    explicit LatentRenderer(QObject* parent = nullptr);
+    ~LatentRenderer() override;
+    /// @p tag comes back with the images (e.g. "main", "dir3"). Independent tags do not replace
+    /// each other; a newer request with the same tag replaces a waiting one.
+    void request(std::shared_ptr<GeneratorModel> model, const QString& tag, const QVector<Latent>& latents,
+                 double truncation);
+    /// Drops waiting requests (e.g. when the generator changes).
+    void clear();
+    /// Requests rendered so far (tests).
+    int renderedCount() const;
+
+Q_SIGNALS:
+    void rendered(const QString& tag, const QVector<QImage>& images);
+    void failed(const QString& tag, const QString& message);
+
+private:
+    struct Worker;
+    std::unique_ptr<Worker> m_worker;
+};
+
+/// Projection of a picture into a generator's latent space, as the UI sees it: submit job() to the
+/// JobRunner (previews arrive as the job's previews), read latent()/image() after it finished.
+class ProjectionTask {
+public:
+    /// @p target any format (alpha composited on white). Throws std::invalid_argument when empty.
+    ProjectionTask(std::shared_ptr<GeneratorModel> model, const QImage& target, int steps = 200);
+    ~ProjectionTask();
+    std::shared_ptr<engine::Job> job() const;
+    Latent latent() const;
+    QImage image() const;
+    double pixelError() const; ///< RMS difference in [0,1] units
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace ganvas::core
