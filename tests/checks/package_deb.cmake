@@ -21,7 +21,9 @@ endif()
 foreach(path ./usr/bin/ganvas ./usr/bin/ganvas-cli ./usr/share/applications/ganvas.desktop
              ./usr/share/icons/hicolor/scalable/apps/ganvas.svg ./usr/share/ganvas/resources.json
              ./usr/share/metainfo/ganvas.metainfo.xml ./usr/share/ganvas/styles/classic-oil/config.json
-             ./usr/share/ganvas/styles/impasto-swirls/weights.safetensors)
+             ./usr/share/ganvas/styles/impasto-swirls/weights.safetensors
+             ./usr/share/ganvas/generators/noto-emoji/weights.safetensors
+             ./usr/share/ganvas/generators/noto-emoji/directions.safetensors)
     string(FIND "${contents}" " ${path}\n" found)
     if(found EQUAL -1)
         message(FATAL_ERROR "${debs} lacks ${path}:\n${contents}")
