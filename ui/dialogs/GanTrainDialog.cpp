@@ -447,8 +447,17 @@ void GanTrainDialog::refreshCurves()
         return;
     m_curve->setPoints(m_task->curves());
     const QString summary = m_task->dataSummary();
-    if (!summary.isEmpty())
-        m_data->setText(tr("Data: %1").arg(summary));
+    QString text = summary.isEmpty() ? QString() : tr("Data: %1").arg(summary);
+    // The scheduled evaluations: realism (SWD against the data, lower is better) as it improves.
+    const auto swd = m_task->swdHistory();
+    if (!swd.isEmpty()) {
+        QStringList points;
+        for (const auto& [step, value] : swd)
+            points << tr("%1 at step %2").arg(value, 0, 'f', 1).arg(step);
+        text += (text.isEmpty() ? QString() : QStringLiteral("\n")) + tr("SWD ×10³: %1").arg(points.join(QStringLiteral(", ")));
+    }
+    if (!text.isEmpty())
+        m_data->setText(text);
 }
 
 void GanTrainDialog::onProgress(core::JobId id, qint64 done, qint64 total, const QString& message)
