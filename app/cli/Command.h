@@ -41,6 +41,8 @@ std::unique_ptr<Command> makeSampleCommand();
 std::unique_ptr<Command> makeGanTrainCommand();
 std::unique_ptr<Command> makeGanEvalCommand();
 std::unique_ptr<Command> makeGanProjectCommand();
+std::unique_ptr<Command> makeUpscaleCommand();
+std::unique_ptr<Command> makeUpscalersCommand();
 std::unique_ptr<Command> makeDatasetCommand();
 
 } // namespace ganvas::cli

@@ -45,6 +45,8 @@ int main(int argc, char** argv)
     commands.push_back(cli::makeGanTrainCommand());
     commands.push_back(cli::makeGanEvalCommand());
     commands.push_back(cli::makeGanProjectCommand());
+    commands.push_back(cli::makeUpscaleCommand());
+    commands.push_back(cli::makeUpscalersCommand());
     commands.push_back(cli::makeDatasetCommand());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands)

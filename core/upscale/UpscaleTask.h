@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file UpscaleTask.h
+/// AI upscaling as the UI and the CLI see it, in Qt types only (DESIGN.md §1): find an installed
+/// ESRGAN upscaler by variant and scale, and run a picture through it as a background job whose
+/// result is written straight into an 8-bit QImage row by row (a 16384² result needs 1 GiB, not
+/// the 4 GiB a float copy would).
+
+#include "core/models/ModelCatalogue.h"
+
+#include <QImage>
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+namespace ganvas::engine {
+class Job;
+}
+
+namespace ganvas::core {
+
+/// Installed upscalers (catalogue entries of kind "upscaler"), best first for each scale.
+QVector<ModelEntry> installedUpscalers(const QStringList& roots = ModelCatalogue::defaultRoots());
+/// The installed model for @p variant ("slim", "medium", "thick") at @p scale (2, 3, 4, 8): its
+/// id is "esrgan-<variant>-x<scale>". Empty entry (error set) when it is not installed, with how
+/// to install it.
+ModelEntry findUpscaler(const QString& variant, int scale, const QStringList& roots = ModelCatalogue::defaultRoots());
+/// What to tell a user when no upscaler is installed.
+QString upscalerInstallHint();
+
+class UpscaleTask {
+public:
+    /// Loads the model (fast: a few MB) and checks the picture. Throws std::runtime_error or
+    /// std::invalid_argument with a user-facing message.
+    UpscaleTask(const ModelEntry& model, const QImage& image, const QString& precision = QStringLiteral("fp32"),
+                const QString& device = QStringLiteral("cpu"));
+    ~UpscaleTask();
+    std::shared_ptr<engine::Job> job() const;
+    int scale() const;
+    /// Format_RGBA8888 (alpha resampled) or Format_RGB888, scale x the input; valid after the
+    /// job finished.
+    QImage result() const;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace ganvas::core
