@@ -5,7 +5,9 @@
 #include "core/brush/LayerSurface.h"
 #include "core/document/Document.h"
 #include "core/engine/bench/Bench.h"
+#include "core/engine/upscale/Upscaler.h"
 #include "core/io/OraFile.h"
+#include "core/upscale/UpscaleTask.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -218,6 +220,44 @@ engine::BenchResult oraSaveLoad(const engine::BenchOptions& o)
     return r;
 }
 
+
+/// The slim 4x ESRGAN on a deterministic 512^2 picture (128^2 quick), tiled as the studio runs
+/// it; the peer (bench_peer.py) runs the original model in TensorFlow.js' CPU backend.
+engine::BenchResult upscaleSlim(const engine::BenchOptions& o)
+{
+    const auto entry = findUpscaler(QStringLiteral("slim"), 4);
+    if (!entry.isValid())
+        throw std::runtime_error(entry.error.toStdString());
+    auto model = engine::loadUpscaler(entry.folder.toStdString());
+    const int64_t side = o.quick ? 128 : 512;
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(7);
+    // Smooth structure plus noise: a picture, not a constant.
+    const auto y = torch::linspace(0, 6.28, side).view({1, 1, side, 1});
+    const auto x = torch::linspace(0, 6.28, side).view({1, 1, 1, side});
+    const auto image = ((torch::sin(3 * x + torch::cat({y, 2 * y, 3 * y}, 1)) * 0.4 + 0.5) +
+                        0.05 * torch::randn({1, 3, side, side}, gen)).clamp(0, 1).contiguous();
+    engine::ThreadCountGuard threads(o.threads);
+    double seconds = 0;
+    engine::UpscaleOptions uo;
+    uo.device = o.device;
+    seconds = engine::medianSeconds(
+        [&] {
+            engine::UpscaleJob job(model, image, uo);
+            engine::CancelToken token;
+            engine::JobContext ctx(token);
+            job.run(ctx);
+        },
+        o.device, 1, 0);
+    engine::BenchResult r;
+    r.value = seconds;
+    r.unit = "s";
+    r.higherIsBetter = false;
+    r.details["input_side"] = static_cast<double>(side);
+    r.details["output_side"] = static_cast<double>(side * 4);
+    r.details["gflop_per_s"] = 2.0 * model.net->macsPerInputPixel() * static_cast<double>(side * side) / seconds / 1e9;
+    return r;
+}
+
 } // namespace
 
 void registerCoreBenchCases(engine::BenchRegistry& registry)
@@ -226,6 +266,9 @@ void registerCoreBenchCases(engine::BenchRegistry& registry)
     registry.add(engine::makeBenchCase("paint-event", "input-to-pixels per pointer event, 200-dab strokes of 64 px, 4096^2 x 10 layers (median)",
                           &eventLatency));
     registry.add(engine::makeBenchCase("ora-save-open", "save then open a 10-layer 4096^2 OpenRaster project (value: save seconds)", &oraSaveLoad));
+    registry.add(engine::makeBenchCase("upscale-slim-x4",
+                                       "ESRGAN slim 4x, 512^2 -> 2048^2 (128^2 quick), tiled; peer: TensorFlow.js CPU backend",
+                                       &upscaleSlim));
     registry.add(engine::makeBenchCase("undo-stroke", "undo memory per stroke, 100 strokes on 4096^2 x 10 layers", &undoMemory));
 }
 

@@ -130,6 +130,30 @@ def case_gan_train(args, device):
                                                0.5 if args.quick else 8.0), "unit": "img/s"}
 
 
+def case_upscale_slim(args, device):
+    """The original ESRGAN slim 4x in TensorFlow.js' CPU backend (tests/reference/tfjs/run_model.js)
+    on the same kind of picture and size as ours: whole picture in one predict call."""
+    import subprocess
+    import tempfile
+    here = os.path.dirname(os.path.abspath(__file__))
+    model = os.path.join(here, "..", "..", "resources", "upscalers", "esrgan-slim-x4")
+    script = os.path.join(here, "tfjs", "run_model.js")
+    if not os.path.exists(os.path.join(model, "model.json")):
+        raise RuntimeError("esrgan-slim-x4 is not installed (scripts/fetch-models.sh)")
+    side = 128 if args.quick else 512
+    gen = torch.Generator().manual_seed(7)
+    y = torch.linspace(0, 6.28, side).view(side, 1, 1)
+    x = torch.linspace(0, 6.28, side).view(1, side, 1)
+    img = (torch.sin(3 * x + torch.cat([y, 2 * y, 3 * y], 2)) * 0.4 + 0.5 + 0.05 * torch.randn(side, side, 3, generator=gen)).clamp(0, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = os.path.join(tmp, "in.raw"), os.path.join(tmp, "out.raw")
+        (img * 255).contiguous().numpy().astype("<f4").tofile(src)
+        out = subprocess.run(["node", script, model, src, str(side), str(side), dst, "--time"],
+                             check=True, capture_output=True, text=True, timeout=3600)
+        timing = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"value": timing["seconds"], "unit": "s", "backend": timing.get("backend", "")}
+
+
 CASES = {
     "matmul-fp32": case_matmul,
     "stylenet-fp32": case_style_fp32,
@@ -138,6 +162,7 @@ CASES = {
     "gan-sample": case_gan_sample,
     "gan-train-fp32": case_gan_train,
     "gan-train-bf16": case_gan_train,
+    "upscale-slim-x4": case_upscale_slim,
 }
 
 
