@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 using namespace ganvas::engine;
 namespace fs = std::filesystem;
@@ -227,4 +228,33 @@ GANVAS_TEST(upscale, tiled_job_equals_one_pass_and_keeps_alpha)
     REQUIRE(runJob(cancelled, c2).outcome == JobOutcome::Cancelled);
     REQUIRE_THROWS_WITH(UpscaleJob(model, torch::rand({1, 2, 8, 8})), std::invalid_argument, "[1,3|4,H,W]");
     REQUIRE_THROWS_WITH(UpscaleJob(model, torch::rand({1, 3, 20000, 8})), std::invalid_argument, "65536");
+}
+
+/// --tool upscale-raw MODEL.json IN.raw H W OUT.raw: runs an imported TF.js model on a float32
+/// HWC picture (already in the model's input range) and writes the float32 HWC output, unrounded
+/// and unclamped: the hook tests/reference/tfjs_crosscheck.py compares with TensorFlow.js.
+int runUpscaleTool(int argc, char** argv)
+{
+    if (argc != 6) {
+        std::cerr << "usage: --tool upscale-raw MODEL.json IN.raw H W OUT.raw\n";
+        return 2;
+    }
+    try {
+        const auto model = TfjsLayersModel::load(argv[1]);
+        const int64_t h = std::stoll(argv[3]), w = std::stoll(argv[4]), c = model.inputChannels();
+        std::ifstream in(argv[2], std::ios::binary);
+        auto x = torch::empty({h, w, c}, torch::kFloat32);
+        in.read(reinterpret_cast<char*>(x.data_ptr<float>()), static_cast<std::streamsize>(x.numel() * 4));
+        if (!in)
+            throw std::runtime_error("input is shorter than H*W*C floats");
+        torch::NoGradGuard noGrad;
+        const auto y = model.forward(x.permute({2, 0, 1}).unsqueeze(0).contiguous())[0].permute({1, 2, 0}).contiguous();
+        std::ofstream out(argv[5], std::ios::binary);
+        out.write(reinterpret_cast<const char*>(y.data_ptr<float>()), static_cast<std::streamsize>(y.numel() * 4));
+        std::cout << y.size(0) << " " << y.size(1) << " " << y.size(2) << "\n";
+        return out ? 0 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
 }
