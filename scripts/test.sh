@@ -7,6 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${GANVAS_BUILD_DIR:-$here/build}"
 
 "$here/scripts/install-deps.sh"
+"$here/scripts/fetch-models.sh"
 "$here/scripts/build.sh"
 cd "$build"
 exec ctest --output-on-failure --no-label-summary --parallel "${GANVAS_JOBS:-$(nproc)}" --timeout 900
