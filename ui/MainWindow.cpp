@@ -13,11 +13,13 @@
 #include "core/journal/JournalPlayer.h"
 #include "core/jobs/JobRunner.h"
 #include "core/settings/ComputeSettings.h"
+#include "core/upscale/UpscaleTask.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/dialogs/NewCanvasDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
+#include "ui/dialogs/UpscaleDialog.h"
 #include "ui/panels/BrushPanel.h"
 #include "ui/panels/ColourPanel.h"
 #include "ui/panels/JobsPanel.h"
@@ -40,12 +42,16 @@
 #include <QImageReader>
 #include <QInputDialog>
 #include <QImageWriter>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScopeGuard>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QThread>
 #include <QUndoStack>
 #include <QUndoView>
 
@@ -275,6 +281,11 @@ void MainWindow::createActions()
     view->addSeparator();
     for (auto* d : findChildren<QDockWidget*>())
         view->addAction(d->toggleViewAction());
+
+    QMenu* image = menuBar()->addMenu(tr("&Image"));
+    QAction* upscale = addNamedAction(image, "actionUpscaleImage", tr("AI &Upscale…"), {});
+    upscale->setStatusTip(tr("Enlarge the picture 2×, 3×, 4× or 8× with an ESRGAN network into a new document"));
+    connect(upscale, &QAction::triggered, this, &MainWindow::upscaleImageDialog);
 
     QMenu* select = menuBar()->addMenu(tr("&Select"));
     connect(addNamedAction(select, "actionSelectAll", tr("Select &All"), QKeySequence::SelectAll), &QAction::triggered, this,
@@ -545,23 +556,203 @@ void MainWindow::exportDialog()
     QString suggestion = m_document->filePath().isEmpty() ? tr("untitled.png") : m_document->filePath();
     suggestion = QFileInfo(suggestion).path() + QLatin1Char('/') + QFileInfo(suggestion).completeBaseName() +
                  QStringLiteral(".png");
-    ExportDialog dialog(m_document->size(), suggestion, this);
+    ExportDialog dialog(m_document->size(), suggestion, usableUpscalers(), this);
     if (dialog.exec() == QDialog::Accepted)
-        exportTo(dialog.path(), dialog.outputSize(), dialog.quality());
+        exportTo(dialog.path(), dialog.outputSize(), dialog.quality(), dialog.upscaler());
 }
 
-bool MainWindow::exportTo(const QString& path, QSize size, int quality)
+bool MainWindow::exportTo(const QString& path, QSize size, int quality, const core::ModelEntry& upscaler)
 {
     QImage image = m_document->composite();
+    auto text = core::provenanceText(*m_document);
+    if (!upscaler.id.isEmpty()) {
+        if (m_upscaling) {
+            statusBar()->showMessage(tr("An AI upscale is already running."), 5000);
+            return false;
+        }
+        // The picture and its provenance are taken now: strokes made while the network runs
+        // belong to the next export.
+        m_upscaling = true;
+        const auto done = qScopeGuard([this] { m_upscaling = false; });
+        QString error;
+        const auto task = prepareUpscale(upscaler, image, &error);
+        if (!task) {
+            statusBar()->clearMessage();
+            QMessageBox::warning(this, tr("Export"), error);
+            return false;
+        }
+        statusBar()->showMessage(
+            tr("Upscaling %1× with %2 for %3…").arg(task->scale()).arg(upscaler.id, QFileInfo(path).fileName()));
+        const JobEnd end = runAndWait(task->job(), &error);
+        if (end == JobEnd::Cancelled) {
+            statusBar()->showMessage(tr("Export cancelled; %1 was not written.").arg(QFileInfo(path).fileName()), 5000);
+            return false;
+        }
+        if (end == JobEnd::Failed) {
+            statusBar()->clearMessage();
+            QMessageBox::warning(this, tr("Export"), tr("AI upscaling failed: %1").arg(error));
+            return false;
+        }
+        image = task->result();
+        // Where the upscaled pixels came from, next to the rest of the provenance.
+        QJsonObject provenance = QJsonDocument::fromJson(text.value(QStringLiteral("GanvasProvenance")).toUtf8()).object();
+        provenance[QStringLiteral("upscaler")] = QJsonObject{{"id", upscaler.id}, {"scale", task->scale()}};
+        text[QStringLiteral("GanvasProvenance")] = QString::fromUtf8(QJsonDocument(provenance).toJson(QJsonDocument::Compact));
+        text[QStringLiteral("GanvasUpscaler")] = upscaler.id;
+    }
     if (size.isValid() && size != image.size())
         image = image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     QString error;
-    if (!core::saveImage(image, path, &error, quality, core::provenanceText(*m_document))) {
+    if (!core::saveImage(image, path, &error, quality, text)) {
         QMessageBox::warning(this, tr("Export"), error);
         return false;
     }
-    statusBar()->showMessage(tr("Exported %1 (%2 x %3)").arg(QFileInfo(path).fileName()).arg(image.width()).arg(image.height()),
-                             5000);
+    statusBar()->showMessage(
+        upscaler.id.isEmpty()
+            ? tr("Exported %1 (%2 x %3)").arg(QFileInfo(path).fileName()).arg(image.width()).arg(image.height())
+            : tr("Exported %1 (%2 x %3, AI upscaled with %4)")
+                  .arg(QFileInfo(path).fileName())
+                  .arg(image.width())
+                  .arg(image.height())
+                  .arg(upscaler.id),
+        5000);
+    return true;
+}
+
+QVector<core::ModelEntry> MainWindow::usableUpscalers() const
+{
+    QVector<core::ModelEntry> out;
+    for (const auto& e : m_catalogue.entries(QStringLiteral("upscaler")))
+        if (e.isValid())
+            out << e;
+    return out;
+}
+
+std::unique_ptr<core::UpscaleTask> MainWindow::prepareUpscale(const core::ModelEntry& upscaler, const QImage& image,
+                                                             QString* error)
+{
+    // Loading the network and turning a canvas into a float tensor take a moment for big
+    // pictures: not on the UI thread (DESIGN.md §3). The window stays responsive meanwhile.
+    statusBar()->showMessage(tr("Preparing %1…").arg(upscaler.id));
+    std::unique_ptr<core::UpscaleTask> task;
+    const auto compute = core::currentCompute();
+    std::unique_ptr<QThread> thread(QThread::create([&] {
+        try {
+            task = std::make_unique<core::UpscaleTask>(upscaler, image, compute.precision, compute.device);
+        } catch (const std::exception& e) {
+            *error = QString::fromStdString(e.what());
+        } catch (...) {
+            *error = tr("The upscaler could not be prepared.");
+        }
+    }));
+    QEventLoop wait;
+    connect(thread.get(), &QThread::finished, &wait, &QEventLoop::quit);
+    thread->start();
+    if (!thread->isFinished())
+        wait.exec();
+    thread->wait();
+    return task;
+}
+
+MainWindow::JobEnd MainWindow::runAndWait(const std::shared_ptr<engine::Job>& job, QString* error)
+{
+    QEventLoop wait;
+    JobEnd end = JobEnd::Failed;
+    const core::JobId id = m_runner->submit(job);
+    auto* context = new QObject(this);
+    connect(m_runner, &core::JobRunner::finished, context, [&](core::JobId done) {
+        if (done == id)
+            end = JobEnd::Finished, wait.quit();
+    });
+    connect(m_runner, &core::JobRunner::failed, context, [&](core::JobId done, const QString& message) {
+        if (done == id)
+            end = JobEnd::Failed, *error = message, wait.quit();
+    });
+    connect(m_runner, &core::JobRunner::cancelled, context, [&](core::JobId done) {
+        if (done == id)
+            end = JobEnd::Cancelled, wait.quit();
+    });
+    if (auto* d = dock(QStringLiteral("jobsDock")))
+        d->show(), d->raise();
+    wait.exec();
+    delete context;
+    return end;
+}
+
+void MainWindow::upscaleImageDialog()
+{
+    const auto upscalers = usableUpscalers();
+    if (upscalers.isEmpty()) {
+        QMessageBox box(QMessageBox::Information, tr("AI Upscale"), core::upscalerInstallHint(), QMessageBox::Ok, this);
+        box.setObjectName(QStringLiteral("noUpscalers"));
+        box.exec();
+        return;
+    }
+    UpscaleDialog dialog(m_document->size(), upscalers, this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.upscaler().id.isEmpty())
+        upscaleImage(dialog.upscaler());
+}
+
+bool MainWindow::upscaleImage(const core::ModelEntry& upscaler)
+{
+    if (m_upscaling) {
+        statusBar()->showMessage(tr("An AI upscale is already running."), 5000);
+        return false;
+    }
+    // A new document replaces this one, as Open does: offer to save it first.
+    if (!maybeSave())
+        return false;
+    const QImage image = m_document->composite();
+    const int dpi = m_document->dpi();
+    m_upscaling = true;
+    const auto done = qScopeGuard([this] { m_upscaling = false; });
+    QString error;
+    const auto task = prepareUpscale(upscaler, image, &error);
+    if (!task) {
+        statusBar()->clearMessage();
+        QMessageBox::warning(this, tr("AI Upscale"), error);
+        return false;
+    }
+    const int scale = task->scale();
+    if (qint64(image.width()) * scale > core::Document::kMaxEdge || qint64(image.height()) * scale > core::Document::kMaxEdge) {
+        statusBar()->clearMessage();
+        QMessageBox::warning(this, tr("AI Upscale"),
+                             tr("%1 × %2 px enlarged %3× is larger than a canvas may be (%4 px on a side). Export it "
+                                "with AI upscaling instead.")
+                                 .arg(image.width())
+                                 .arg(image.height())
+                                 .arg(scale)
+                                 .arg(core::Document::kMaxEdge));
+        return false;
+    }
+    statusBar()->showMessage(tr("Upscaling the picture %1× with %2…").arg(scale).arg(upscaler.id));
+    const JobEnd end = runAndWait(task->job(), &error);
+    if (end == JobEnd::Cancelled) {
+        statusBar()->showMessage(tr("AI upscale cancelled; the picture was not changed."), 5000);
+        return false;
+    }
+    if (end == JobEnd::Failed) {
+        statusBar()->clearMessage();
+        QMessageBox::warning(this, tr("AI Upscale"), tr("AI upscaling failed: %1").arg(error));
+        return false;
+    }
+    // Work done while the network ran is offered for saving too before it is replaced.
+    if (!maybeSave()) {
+        statusBar()->showMessage(tr("AI upscale discarded; the picture was not changed."), 5000);
+        return false;
+    }
+    const QImage result = task->result();
+    auto doc = std::make_unique<core::Document>(result, tr("Upscaled ×%1").arg(scale));
+    doc->setDpi(dpi);
+    // Not saved anywhere yet: closing asks about it.
+    doc->undoStack()->resetClean();
+    setDocument(std::move(doc));
+    statusBar()->showMessage(tr("Upscaled %1× with %2: %3 × %4 px (a new, unsaved document)")
+                                 .arg(scale)
+                                 .arg(upscaler.id)
+                                 .arg(result.width())
+                                 .arg(result.height()),
+                             8000);
     return true;
 }
 
@@ -639,6 +830,7 @@ void MainWindow::reloadModels()
     m_catalogue.scan();
     m_styles->reload();
     m_latent->setGenerators(m_catalogue.entries(QStringLiteral("generator")));
+    m_latent->setUpscalers(usableUpscalers());
 }
 
 void MainWindow::restoreWindowState()

@@ -16,10 +16,15 @@ class QMenu;
 class QLabel;
 class QUndoView;
 
+namespace ganvas::engine {
+class Job;
+}
+
 namespace ganvas::core {
 class AutosaveSession;
 class Document;
 class JobRunner;
+class UpscaleTask;
 } // namespace ganvas::core
 
 namespace ganvas::ui {
@@ -62,7 +67,15 @@ public:
     /// Offers to save unsaved changes. Returns false when the user cancels.
     bool maybeSave();
     /// Writes the flattened image at @p size (empty: the canvas size) with its provenance.
-    bool exportTo(const QString& path, QSize size = {}, int quality = 92);
+    /// With @p upscaler (an installed upscaler entry; empty id: none) the picture is enlarged by
+    /// the network in a background job (progress and Cancel in the Jobs dock; the window stays
+    /// responsive while this waits) and, if @p size differs from the result, resampled to it; the
+    /// file is written only when the job finished, and records the upscaler's id.
+    bool exportTo(const QString& path, QSize size = {}, int quality = 92, const core::ModelEntry& upscaler = {});
+    /// Image ▸ AI Upscale: enlarges the flattened picture with @p upscaler in a background job
+    /// and opens the result as a new, unsaved document (the current one is offered for saving
+    /// first, like Open). False when cancelled, refused or failed (the document is then unchanged).
+    bool upscaleImage(const core::ModelEntry& upscaler);
     /// Adds the clipboard's image as a new layer.
     bool pasteAsLayer();
     /// Looks for work a crashed Ganvas left behind and offers to recover it (newest first).
@@ -75,6 +88,8 @@ public Q_SLOTS:
     void newDocument();
     void openDialog();
     void exportDialog();
+    /// Asks for the factor and model, then upscaleImage().
+    void upscaleImageDialog();
     bool save();
     bool saveAs();
     void runBenchmark();
@@ -96,6 +111,15 @@ private:
     void updateTitle();
     void loadBrushes();
     QAction* addNamedAction(QMenu* menu, const QString& name, const QString& text, const QKeySequence& key);
+    /// The installed upscalers that can be used (broken ones left out).
+    QVector<core::ModelEntry> usableUpscalers() const;
+    /// Builds the upscaling task for @p image on a helper thread (loading the network and
+    /// converting the picture), waiting in a local event loop. Null with @p error on failure.
+    std::unique_ptr<core::UpscaleTask> prepareUpscale(const core::ModelEntry& upscaler, const QImage& image, QString* error);
+    enum class JobEnd { Finished, Failed, Cancelled };
+    /// Runs @p job, showing the Jobs dock, and waits for its end in a local event loop (the window
+    /// stays responsive). @p error receives the failure message.
+    JobEnd runAndWait(const std::shared_ptr<engine::Job>& job, QString* error);
 
     core::JobRunner* m_runner;
     core::ModelCatalogue m_catalogue;
@@ -111,6 +135,7 @@ private:
     QUndoView* m_history = nullptr;
     QList<QDockWidget*> m_hiddenByTab;
     bool m_saving = false;
+    bool m_upscaling = false; ///< an AI export or upscale is waiting for its job
     QLabel* m_statusDevice = nullptr;
     QLabel* m_statusZoom = nullptr;
 };

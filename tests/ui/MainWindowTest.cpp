@@ -123,7 +123,7 @@ private Q_SLOTS:
                 out << a->text().remove(QLatin1Char('&'));
             return out;
         }();
-        QCOMPARE(menus, QStringList({"File", "Edit", "View", "Select", "Tools", "Help"}));
+        QCOMPARE(menus, QStringList({"File", "Edit", "View", "Image", "Select", "Tools", "Help"}));
         QCOMPARE(findAction(&w, "Open…")->shortcut(), QKeySequence(QKeySequence::Open));
         QCOMPARE(findAction(&w, "Undo")->shortcut(), QKeySequence(QKeySequence::Undo));
         QCOMPARE(findAction(&w, "Export…")->shortcut(), QKeySequence("Ctrl+Shift+E"));

@@ -2,6 +2,8 @@
 #include "ui/panels/LatentStudioPanel.h"
 
 #include "core/document/Document.h"
+#include "core/settings/ComputeSettings.h"
+#include "core/upscale/UpscaleTask.h"
 #include "ui/dialogs/GanTrainDialog.h"
 
 #include <QApplication>
@@ -114,6 +116,21 @@ LatentStudioPanel::~LatentStudioPanel()
 {
     if (m_projectionJob && m_runner)
         m_runner->cancel(m_projectionJob);
+    if (m_placeJob && m_runner) {
+        // The job writes into the task's image until it stops: keep the task alive until then.
+        const core::JobId id = m_placeJob;
+        auto task = m_placeTask;
+        auto* keeper = new QObject(m_runner);
+        // Deleting the keeper drops these connections and with them the last reference.
+        const auto release = [keeper, id, task](core::JobId done) {
+            if (done == id)
+                keeper->deleteLater();
+        };
+        connect(m_runner, &core::JobRunner::finished, keeper, release);
+        connect(m_runner, &core::JobRunner::failed, keeper, [release](core::JobId done, const QString&) { release(done); });
+        connect(m_runner, &core::JobRunner::cancelled, keeper, release);
+        m_runner->cancel(m_placeJob);
+    }
 }
 
 void LatentStudioPanel::buildUi()
@@ -300,7 +317,8 @@ void LatentStudioPanel::buildUi()
     m_place = new QPushButton(tr("Place on canvas"), canvasBox);
     m_place->setObjectName(QStringLiteral("latentPlace"));
     m_place->setToolTip(tr("Adds the current image as a new layer, enlarged: centred in the selection (filling "
-                           "its bounding box) or in the canvas"));
+                           "its bounding box) or in the canvas. From twice the generator's size on, an installed "
+                           "ESRGAN upscaler enlarges it (in the background), otherwise Lanczos resampling."));
     m_placeSize = new QSpinBox(canvasBox);
     m_placeSize->setObjectName(QStringLiteral("latentPlaceSize"));
     m_placeSize->setRange(16, 4096);
@@ -381,6 +399,8 @@ void LatentStudioPanel::setDocument(core::Document* document)
 {
     if (m_projectionJob && m_runner)
         m_runner->cancel(m_projectionJob); // it would project a canvas that is gone
+    if (m_placeJob && m_runner && document != m_document)
+        m_runner->cancel(m_placeJob); // it would place on a canvas that is gone
     m_document = document;
     updateButtons();
 }
@@ -1186,6 +1206,27 @@ void LatentStudioPanel::cancelProjection()
         m_runner->cancel(m_projectionJob);
 }
 
+void LatentStudioPanel::setUpscalers(const QVector<core::ModelEntry>& upscalers)
+{
+    m_upscalers = upscalers;
+}
+
+core::ModelEntry LatentStudioPanel::placeUpscaler(int from, int to) const
+{
+    core::ModelEntry largest;
+    for (int scale : {2, 3, 4, 8}) {
+        const QString id = QStringLiteral("esrgan-slim-x%1").arg(scale);
+        for (const auto& e : m_upscalers) {
+            if (e.id != id || !e.isValid())
+                continue;
+            if (qint64(from) * scale >= to)
+                return e;
+            largest = e;
+        }
+    }
+    return largest;
+}
+
 void LatentStudioPanel::onJobPreview(core::JobId id, const QImage& image, int pass)
 {
     Q_UNUSED(pass);
@@ -1195,6 +1236,14 @@ void LatentStudioPanel::onJobPreview(core::JobId id, const QImage& image, int pa
 
 void LatentStudioPanel::onJobFinished(core::JobId id)
 {
+    if (id == m_placeJob && id != 0) {
+        const auto task = m_placeTask;
+        const Placement placement = m_placement;
+        endPlaceJob();
+        finishPlacement(placement, task->result(),
+                        placement.provenance.value(QStringLiteral("upscaler")).toString());
+        return;
+    }
     if (id != m_projectionJob || id == 0)
         return;
     const auto task = m_projection;
@@ -1228,6 +1277,17 @@ void LatentStudioPanel::onJobFinished(core::JobId id)
 
 void LatentStudioPanel::onJobFailed(core::JobId id, const QString& message)
 {
+    if (id == m_placeJob && id != 0) {
+        // The picture is still wanted: place it enlarged the plain way.
+        Placement placement = m_placement;
+        endPlaceJob();
+        placement.provenance.remove(QStringLiteral("upscaler"));
+        placement.provenance[QStringLiteral("resize")] = QStringLiteral("lanczos");
+        if (finishPlacement(placement, placement.source, QString()))
+            setStatus(tr("AI enlargement failed (%1); %2 was placed enlarged with Lanczos instead.")
+                          .arg(message, placement.name));
+        return;
+    }
     if (id != m_projectionJob || id == 0)
         return;
     m_projectionJob = 0;
@@ -1240,6 +1300,11 @@ void LatentStudioPanel::onJobFailed(core::JobId id, const QString& message)
 
 void LatentStudioPanel::onJobCancelled(core::JobId id)
 {
+    if (id == m_placeJob && id != 0) {
+        endPlaceJob();
+        setStatus(tr("Placing cancelled: nothing was added."));
+        return;
+    }
     if (id != m_projectionJob || id == 0)
         return;
     m_projectionJob = 0;
@@ -1261,23 +1326,85 @@ bool LatentStudioPanel::placeOnCanvas(int side)
         setStatus(tr("Nothing to place yet."));
         return false;
     }
+    if (m_placeJob) {
+        setStatus(tr("An image is already being enlarged for the canvas."));
+        return false;
+    }
     const core::Selection& selection = m_document->selection();
-    QRect target;
-    QRect clip = m_document->rect();
+    Placement p;
+    p.clip = m_document->rect();
     if (!selection.isEmpty()) {
         // Fill the selection's bounding box (the square covering it, centred, clipped to it).
-        clip = selection.bounds(m_document->size());
-        const int s = qMax(clip.width(), clip.height());
-        target = QRect(0, 0, s, s);
-        target.moveCenter(clip.center());
+        p.clip = selection.bounds(m_document->size());
+        const int s = qMax(p.clip.width(), p.clip.height());
+        p.target = QRect(0, 0, s, s);
+        p.target.moveCenter(p.clip.center());
     } else {
         side = qBound(16, side, 4096);
-        target = QRect(0, 0, side, side);
-        target.moveCenter(m_document->rect().center());
+        p.target = QRect(0, 0, side, side);
+        p.target.moveCenter(m_document->rect().center());
     }
+    p.mask = selection.isEmpty() ? QImage() : greyMask(selection.mask());
+    p.source = m_image;
+
+    const auto& info = m_model->info();
+    p.name = m_seed >= 0 ? tr("Generated: %1 #%2").arg(info.name).arg(m_seed)
+                         : tr("Generated: %1 (%2)").arg(info.name, m_origin);
+    QJsonArray latent, offsets;
+    for (float v : m_imageLatent)
+        latent.append(static_cast<double>(v));
+    for (double v : m_offsets)
+        offsets.append(v);
+    p.provenance = QJsonObject{{"generator", info.id},
+                               {"generator_name", info.name},
+                               {"seed", m_seed},
+                               {"truncation", truncation()},
+                               {"offsets", offsets},
+                               {"latent", latent},
+                               {"origin", m_origin},
+                               {"resolution", info.resolution},
+                               {"size", QJsonArray{p.target.width(), p.target.height()}},
+                               {"resize", "lanczos"}};
+
+    // Twice the generator's resolution or more: a GAN-trained super-resolution network keeps
+    // edges and texture that Lanczos blurs (issue #6).
+    const int from = qMax(m_image.width(), m_image.height());
+    const int to = qMax(p.target.width(), p.target.height());
+    const core::ModelEntry upscaler = m_runner && to >= 2 * from ? placeUpscaler(from, to) : core::ModelEntry();
+    if (!upscaler.id.isEmpty()) {
+        try {
+            const auto compute = core::currentCompute();
+            m_placeTask = std::make_shared<core::UpscaleTask>(upscaler, m_image, compute.precision, compute.device);
+        } catch (const std::exception& e) {
+            m_placeTask.reset();
+            const bool ok = finishPlacement(p, m_image, QString());
+            if (ok)
+                setStatus(tr("%1 was placed enlarged with Lanczos: the AI upscaler could not start (%2).")
+                              .arg(p.name, QString::fromStdString(e.what())));
+            return ok;
+        }
+        p.provenance[QStringLiteral("upscaler")] = upscaler.id;
+        p.provenance[QStringLiteral("resize")] = QStringLiteral("esrgan+lanczos");
+        m_placement = p;
+        m_placeJob = m_runner->submit(m_placeTask->job());
+        updateButtons();
+        setStatus(tr("Enlarging %1 to %2 × %3 px with AI (%4)…")
+                      .arg(p.name)
+                      .arg(p.target.width())
+                      .arg(p.target.height())
+                      .arg(upscaler.id));
+        return true;
+    }
+    return finishPlacement(p, m_image, QString());
+}
+
+bool LatentStudioPanel::finishPlacement(const Placement& placement, const QImage& image, const QString& upscalerId)
+{
+    if (!m_document || image.isNull())
+        return false;
     QImage enlarged;
     try {
-        enlarged = core::resizeForCanvas(m_image, target.size());
+        enlarged = core::resizeForCanvas(image, placement.target.size());
     } catch (const std::exception& e) {
         setStatus(tr("Cannot place the image: %1").arg(QString::fromStdString(e.what())));
         return false;
@@ -1286,33 +1413,30 @@ bool LatentStudioPanel::placeOnCanvas(int side)
     full.fill(Qt::transparent);
     {
         QPainter p(&full);
-        p.setClipRect(clip);
-        p.drawImage(target.topLeft(), enlarged);
+        p.setClipRect(placement.clip);
+        p.drawImage(placement.target.topLeft(), enlarged);
     }
-    const QImage mask = selection.isEmpty() ? QImage() : greyMask(selection.mask());
-
-    const auto& info = m_model->info();
-    const QString name = m_seed >= 0 ? tr("Generated: %1 #%2").arg(info.name).arg(m_seed)
-                                     : tr("Generated: %1 (%2)").arg(info.name, m_origin);
-    QJsonArray latent, offsets;
-    for (float v : m_imageLatent)
-        latent.append(static_cast<double>(v));
-    for (double v : m_offsets)
-        offsets.append(v);
-    const QJsonObject provenance{{"generator", info.id},
-                                 {"generator_name", info.name},
-                                 {"seed", m_seed},
-                                 {"truncation", truncation()},
-                                 {"offsets", offsets},
-                                 {"latent", latent},
-                                 {"origin", m_origin},
-                                 {"resolution", info.resolution},
-                                 {"size", QJsonArray{target.width(), target.height()}},
-                                 {"resize", "lanczos"}};
-    m_document->addResultLayer(name, full, mask, tr("Place %1").arg(name), provenance);
-    setStatus(tr("%1 added (%2 × %3 px)").arg(name).arg(target.width()).arg(target.height()));
-    Q_EMIT placed(name);
+    m_document->addResultLayer(placement.name, full, placement.mask, tr("Place %1").arg(placement.name),
+                               placement.provenance);
+    setStatus(upscalerId.isEmpty() ? tr("%1 added (%2 × %3 px, enlarged with Lanczos)")
+                                         .arg(placement.name)
+                                         .arg(placement.target.width())
+                                         .arg(placement.target.height())
+                                   : tr("%1 added (%2 × %3 px, enlarged with AI: %4)")
+                                         .arg(placement.name)
+                                         .arg(placement.target.width())
+                                         .arg(placement.target.height())
+                                         .arg(upscalerId));
+    Q_EMIT placed(placement.name);
     return true;
+}
+
+void LatentStudioPanel::endPlaceJob()
+{
+    m_placeJob = 0;
+    m_placeTask.reset();
+    m_placement = Placement();
+    updateButtons();
 }
 
 // ---- misc ---------------------------------------------------------------------------------------------
@@ -1348,7 +1472,7 @@ void LatentStudioPanel::updateButtons()
     m_historyList->setEnabled(!projecting);
     m_project->setEnabled(ready && m_document && !projecting);
     m_cancelProject->setVisible(projecting);
-    m_place->setEnabled(ready && m_document && !m_image.isNull() && !projecting);
+    m_place->setEnabled(ready && m_document && !m_image.isNull() && !projecting && !m_placeJob);
 }
 
 void LatentStudioPanel::setStatus(const QString& text)

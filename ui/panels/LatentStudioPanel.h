@@ -19,6 +19,7 @@
 
 #include <QHash>
 #include <QImage>
+#include <QJsonObject>
 #include <QPointer>
 #include <QTimer>
 #include <QVector>
@@ -40,7 +41,8 @@ class QToolButton;
 
 namespace ganvas::core {
 class Document;
-}
+class UpscaleTask;
+} // namespace ganvas::core
 
 namespace ganvas::ui {
 
@@ -126,7 +128,14 @@ public:
 
     /// Places the current image, enlarged to @p side px (square; the selection's bounding box when
     /// there is a selection) on a new layer: one undo step. False when there is nothing to place.
+    /// When an upscaler is installed and the side is at least twice the generator's resolution,
+    /// the image is enlarged by the ESRGAN network first (the smallest installed slim scale that
+    /// reaches the side, then Lanczos to the exact size) in a background job, and the layer is
+    /// added when it finished (placed()); otherwise at once with Lanczos. The status says which.
     bool placeOnCanvas(int side);
+    bool isPlacing() const { return m_placeJob != 0; }
+    /// The installed upscalers placeOnCanvas() may use (the catalogue's usable "upscaler" entries).
+    void setUpscalers(const QVector<core::ModelEntry>& upscalers);
     /// The side the "Place on canvas" spin box holds.
     int placeSide() const;
 
@@ -192,6 +201,21 @@ private:
     int historyRow(int id) const;
     QImage selectionArea(QRect* area) const;
 
+    /// A placement waiting for its image: where it goes and what it records.
+    struct Placement {
+        QRect target, clip;
+        QImage mask;
+        QImage source; ///< the generated image, at the generator's resolution
+        QString name;
+        QJsonObject provenance;
+    };
+    /// The slim upscaler for enlarging a @p from px image to @p to px: the smallest installed
+    /// scale that reaches it, else the largest installed. Empty id when none is installed.
+    core::ModelEntry placeUpscaler(int from, int to) const;
+    /// Resizes @p image to the placement's size (Lanczos) and adds the layer (one undo step).
+    bool finishPlacement(const Placement& placement, const QImage& image, const QString& upscalerId);
+    void endPlaceJob();
+
     void onJobPreview(core::JobId id, const QImage& image, int pass);
     void onJobFinished(core::JobId id);
     void onJobFailed(core::JobId id, const QString& message);
@@ -223,6 +247,11 @@ private:
     QVector<core::Latent> m_children;
     QVector<int> m_childParents;
     quint64 m_breedSeed = 1;
+
+    QVector<core::ModelEntry> m_upscalers;
+    core::JobId m_placeJob = 0;
+    std::shared_ptr<core::UpscaleTask> m_placeTask;
+    Placement m_placement;
 
     core::JobId m_projectionJob = 0;
     std::shared_ptr<core::ProjectionTask> m_projection;
