@@ -31,6 +31,8 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QPainter>
+#include <QJsonArray>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
@@ -286,6 +288,9 @@ void MainWindow::createActions()
     QAction* upscale = addNamedAction(image, "actionUpscaleImage", tr("AI &Upscale…"), {});
     upscale->setStatusTip(tr("Enlarge the picture 2×, 3×, 4× or 8× with an ESRGAN network into a new document"));
     connect(upscale, &QAction::triggered, this, &MainWindow::upscaleImageDialog);
+    QAction* upscaleLayerAction = addNamedAction(image, "actionUpscaleLayer", tr("AI Upscale &Layer…"), {});
+    upscaleLayerAction->setStatusTip(tr("Enlarge the current layer's content with an ESRGAN network onto a new layer"));
+    connect(upscaleLayerAction, &QAction::triggered, this, &MainWindow::upscaleLayerDialog);
 
     QMenu* select = menuBar()->addMenu(tr("&Select"));
     connect(addNamedAction(select, "actionSelectAll", tr("Select &All"), QKeySequence::SelectAll), &QAction::triggered, this,
@@ -752,6 +757,102 @@ bool MainWindow::upscaleImage(const core::ModelEntry& upscaler)
                                  .arg(upscaler.id)
                                  .arg(result.width())
                                  .arg(result.height()),
+                             8000);
+    return true;
+}
+
+namespace {
+/// The bounding box of the pixels of @p image that are not fully transparent.
+QRect opaqueBounds(const QImage& image)
+{
+    const QImage argb = image.convertToFormat(QImage::Format_ARGB32);
+    int left = argb.width(), right = -1, top = argb.height(), bottom = -1;
+    for (int y = 0; y < argb.height(); ++y) {
+        const auto* line = reinterpret_cast<const QRgb*>(argb.constScanLine(y));
+        for (int x = 0; x < argb.width(); ++x)
+            if (qAlpha(line[x]) != 0) {
+                left = qMin(left, x);
+                right = qMax(right, x);
+                top = qMin(top, y);
+                bottom = qMax(bottom, y);
+            }
+    }
+    return right < 0 ? QRect() : QRect(QPoint(left, top), QPoint(right, bottom));
+}
+} // namespace
+
+void MainWindow::upscaleLayerDialog()
+{
+    const auto upscalers = usableUpscalers();
+    if (upscalers.isEmpty()) {
+        QMessageBox box(QMessageBox::Information, tr("AI Upscale Layer"), core::upscalerInstallHint(), QMessageBox::Ok, this);
+        box.setObjectName(QStringLiteral("noUpscalers"));
+        box.exec();
+        return;
+    }
+    const QRect bounds = opaqueBounds(m_document->layer(m_document->currentLayer()).image());
+    if (bounds.isEmpty()) {
+        statusBar()->showMessage(tr("The current layer is empty: nothing to upscale."), 5000);
+        return;
+    }
+    UpscaleDialog dialog(bounds.size(), upscalers, this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.upscaler().id.isEmpty())
+        upscaleLayer(dialog.upscaler());
+}
+
+bool MainWindow::upscaleLayer(const core::ModelEntry& upscaler)
+{
+    if (m_upscaling) {
+        statusBar()->showMessage(tr("An AI upscale is already running."), 5000);
+        return false;
+    }
+    const int index = m_document->currentLayer();
+    const QString layerName = m_document->layer(index).name;
+    const QImage layerImage = m_document->layer(index).image();
+    const QRect bounds = opaqueBounds(layerImage);
+    if (bounds.isEmpty()) {
+        statusBar()->showMessage(tr("The current layer is empty: nothing to upscale."), 5000);
+        return false;
+    }
+    m_upscaling = true;
+    const auto done = qScopeGuard([this] { m_upscaling = false; });
+    QString error;
+    const auto task = prepareUpscale(upscaler, layerImage.copy(bounds), &error);
+    if (!task) {
+        statusBar()->clearMessage();
+        QMessageBox::warning(this, tr("AI Upscale Layer"), error);
+        return false;
+    }
+    const int scale = task->scale();
+    statusBar()->showMessage(tr("Upscaling the layer %1× with %2…").arg(scale).arg(upscaler.id));
+    const auto* document = m_document.get();
+    const JobEnd end = runAndWait(task->job(), &error);
+    if (end == JobEnd::Cancelled || m_document.get() != document) {
+        statusBar()->showMessage(tr("AI upscale cancelled; the picture was not changed."), 5000);
+        return false;
+    }
+    if (end == JobEnd::Failed) {
+        statusBar()->clearMessage();
+        QMessageBox::warning(this, tr("AI Upscale Layer"), tr("AI upscaling failed: %1").arg(error));
+        return false;
+    }
+    const QImage result = task->result();
+    QRect target(QPoint(0, 0), result.size());
+    target.moveCenter(bounds.center());
+    QImage full(m_document->size(), QImage::Format_ARGB32_Premultiplied);
+    full.fill(Qt::transparent);
+    {
+        QPainter p(&full);
+        p.drawImage(target.topLeft(), result);
+    }
+    const QString name = tr("Upscaled ×%1: %2").arg(scale).arg(layerName);
+    const QJsonObject provenance{{QStringLiteral("upscaler"), upscaler.id},
+                                 {QStringLiteral("scale"), scale},
+                                 {QStringLiteral("source_layer"), layerName},
+                                 {QStringLiteral("source_bounds"),
+                                  QJsonArray{bounds.x(), bounds.y(), bounds.width(), bounds.height()}}};
+    m_document->addResultLayer(name, full, QImage(), tr("AI upscale layer %1").arg(layerName), provenance);
+    statusBar()->showMessage(tr("%1 added (%2 × %3 px, centred on the original)").arg(name).arg(result.width()).arg(result.height()),
                              8000);
     return true;
 }

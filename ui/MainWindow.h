@@ -76,6 +76,10 @@ public:
     /// and opens the result as a new, unsaved document (the current one is offered for saving
     /// first, like Open). False when cancelled, refused or failed (the document is then unchanged).
     bool upscaleImage(const core::ModelEntry& upscaler);
+    /// Enlarges the current layer's content (its non-transparent bounding box) with @p upscaler
+    /// onto a new layer above it, centred where the content was and clipped to the canvas: one
+    /// undo step; the original layer is kept. False (with a status) when it cannot run.
+    bool upscaleLayer(const core::ModelEntry& upscaler);
     /// Adds the clipboard's image as a new layer.
     bool pasteAsLayer();
     /// Looks for work a crashed Ganvas left behind and offers to recover it (newest first).
@@ -90,6 +94,8 @@ public Q_SLOTS:
     void exportDialog();
     /// Asks for the factor and model, then upscaleImage().
     void upscaleImageDialog();
+    /// Asks for the factor and model, then upscaleLayer().
+    void upscaleLayerDialog();
     bool save();
     bool saveAs();
     void runBenchmark();

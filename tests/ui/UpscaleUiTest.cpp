@@ -18,6 +18,7 @@
 #include "ui/panels/LatentStudioPanel.h"
 
 #include <QtTest>
+#include <QPainter>
 #include <QtWidgets>
 
 #include <fstream>
@@ -362,6 +363,48 @@ private Q_SLOTS:
         QVERIFY(!w.upscaleImage(core::findUpscaler(QStringLiteral("slim"), 2)));
         QCOMPARE(w.document(), doc);
         QCOMPARE(finished.count(), 1);
+    }
+
+    void upscaleLayerEnlargesItsContentOntoANewLayer()
+    {
+        const QImage picture = pattern(QSize(120, 90));
+        ui::MainWindow w;
+        showWithPicture(w, picture);
+        core::Document* doc = w.document();
+        // A second layer holding a 20 x 10 opaque patch at (30, 40).
+        QImage patch(doc->size(), QImage::Format_ARGB32_Premultiplied);
+        patch.fill(Qt::transparent);
+        {
+            QPainter p(&patch);
+            p.fillRect(QRect(30, 40, 20, 10), QColor(200, 30, 40));
+        }
+        doc->addLayer(QStringLiteral("Patch"), patch);
+        const int layers = doc->layerCount();
+        whenModal<ui::UpscaleDialog>([&](ui::UpscaleDialog* dialog) {
+            QVERIFY(dialog->findChild<QLabel*>(QStringLiteral("upscaleSize"))->text().contains(QStringLiteral("40 × 20")));
+            QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        });
+        QSignalSpy finished(w.jobRunner(), &core::JobRunner::finished);
+        w.findChild<QAction*>(QStringLiteral("actionUpscaleLayer"))->trigger();
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(doc->layerCount(), layers + 1);
+        const auto& added = doc->layer(doc->currentLayer());
+        QVERIFY(added.name.startsWith(QStringLiteral("Upscaled ×2: Patch")));
+        // The 40 x 20 result is centred where the patch was: x 20..59, y 35..54.
+        const QImage out = added.image().convertToFormat(QImage::Format_ARGB32);
+        QCOMPARE(qAlpha(out.pixel(20, 35)), 255);
+        QCOMPARE(qAlpha(out.pixel(59, 54)), 255);
+        QCOMPARE(qAlpha(out.pixel(19, 35)), 0);
+        QCOMPARE(qAlpha(out.pixel(60, 54)), 0);
+        QVERIFY(qAbs(qRed(out.pixel(40, 45)) - 200) <= 1);
+        // One undo step removes it; an empty layer is refused.
+        doc->undoStack()->undo();
+        QCOMPARE(doc->layerCount(), layers);
+        QImage empty(doc->size(), QImage::Format_ARGB32_Premultiplied);
+        empty.fill(Qt::transparent);
+        doc->addLayer(QStringLiteral("Empty"), empty);
+        QVERIFY(!w.upscaleLayer(core::findUpscaler(QStringLiteral("slim"), 2)));
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("empty")));
     }
 
     void placingAGanSampleGoesThroughTheUpscaler()
