@@ -684,13 +684,18 @@ MainWindow::JobEnd MainWindow::runAndWait(const std::shared_ptr<engine::Job>& jo
     return end;
 }
 
+void MainWindow::explainNoUpscalers(const QString& title)
+{
+    QMessageBox box(QMessageBox::Information, title, core::upscalerInstallHint(), QMessageBox::Ok, this);
+    box.setObjectName(QStringLiteral("noUpscalers"));
+    box.exec();
+}
+
 void MainWindow::upscaleImageDialog()
 {
     const auto upscalers = usableUpscalers();
     if (upscalers.isEmpty()) {
-        QMessageBox box(QMessageBox::Information, tr("AI Upscale"), core::upscalerInstallHint(), QMessageBox::Ok, this);
-        box.setObjectName(QStringLiteral("noUpscalers"));
-        box.exec();
+        explainNoUpscalers(tr("AI Upscale"));
         return;
     }
     UpscaleDialog dialog(m_document->size(), upscalers, this);
@@ -785,9 +790,7 @@ void MainWindow::upscaleLayerDialog()
 {
     const auto upscalers = usableUpscalers();
     if (upscalers.isEmpty()) {
-        QMessageBox box(QMessageBox::Information, tr("AI Upscale Layer"), core::upscalerInstallHint(), QMessageBox::Ok, this);
-        box.setObjectName(QStringLiteral("noUpscalers"));
-        box.exec();
+        explainNoUpscalers(tr("AI Upscale Layer"));
         return;
     }
     const QRect bounds = opaqueBounds(m_document->layer(m_document->currentLayer()).image());

@@ -119,6 +119,8 @@ private:
     QAction* addNamedAction(QMenu* menu, const QString& name, const QString& text, const QKeySequence& key);
     /// The installed upscalers that can be used (broken ones left out).
     QVector<core::ModelEntry> usableUpscalers() const;
+    /// The message box shown when an AI upscale command finds no model installed.
+    void explainNoUpscalers(const QString& title);
     /// Builds the upscaling task for @p image on a helper thread (loading the network and
     /// converting the picture), waiting in a local event loop. Null with @p error on failure.
     std::unique_ptr<core::UpscaleTask> prepareUpscale(const core::ModelEntry& upscaler, const QImage& image, QString* error);

@@ -9,6 +9,7 @@
 #include "core/models/ModelCatalogue.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/MainWindow.h"
+#include "GanUiFixtures.h"
 #include "ui/dialogs/GanTrainDialog.h"
 #include "ui/panels/LatentStudioPanel.h"
 
@@ -21,41 +22,11 @@ using namespace ganvas;
 
 namespace {
 
-/// A random (untrained) generator folder: resolution 32, latent 16, 8 channels. Only the test
-/// fixture reaches into the engine; the studio sees it through the catalogue like any other.
-void writeTinyGenerator(const QString& folder)
-{
-    QDir().mkpath(folder);
-    torch::manual_seed(0);
-    engine::Generator g(engine::GanOptions{32, 16, 8, 8});
-    engine::initGanWeights(*g);
-    const std::filesystem::path dir = folder.toStdString();
-    engine::saveSafeTensors(dir / "weights.safetensors", engine::moduleState(*g));
-    const nlohmann::json config = {{"format", 1},
-                                   {"id", "tiny"},
-                                   {"name", "Tiny"},
-                                   {"kind", "generator"},
-                                   {"weights", "weights.safetensors"},
-                                   {"license", "GPL-3.0-or-later"},
-                                   {"architecture", g->options().toJson()}};
-    std::ofstream(dir / "config.json") << config.dump(2);
-}
+using test::maxDifference;
+using test::writeTinyGenerator;
 
-/// Largest per-channel difference between two images of the same size (-1 when sizes differ).
-int maxDifference(const QImage& a, const QImage& b)
-{
-    if (a.size() != b.size())
-        return -1;
-    const QImage x = a.convertToFormat(QImage::Format_RGBA8888), y = b.convertToFormat(QImage::Format_RGBA8888);
-    int worst = 0;
-    for (int row = 0; row < x.height(); ++row) {
-        const uchar* p = x.constScanLine(row);
-        const uchar* q = y.constScanLine(row);
-        for (int i = 0; i < x.width() * 4; ++i)
-            worst = std::max(worst, std::abs(int(p[i]) - int(q[i])));
-    }
-    return worst;
-}
+/// A random (untrained) generator folder: resolution 32, latent 16, 8 channels. Only the test
+
 
 /// Bounding box of the pixels of @p image with alpha > 0.
 QRect opaqueBounds(const QImage& image)

@@ -12,6 +12,7 @@
 #include "core/settings/ComputeSettings.h"
 #include "core/upscale/UpscaleTask.h"
 #include "ui/MainWindow.h"
+#include "GanUiFixtures.h"
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/dialogs/UpscaleDialog.h"
 #include "ui/panels/JobsPanel.h"
@@ -27,6 +28,9 @@
 using namespace ganvas;
 
 namespace {
+
+using test::maxDifference;
+using test::writeTinyGenerator;
 
 void writeFile(const QString& path, const QByteArray& bytes)
 {
@@ -64,24 +68,6 @@ void writeNearestUpscaler(const QString& root, const QString& variant, int scale
 }
 
 /// A random (untrained) generator folder: resolution 32, latent 16, 8 channels (as in
-/// LatentStudioTest).
-void writeTinyGenerator(const QString& folder)
-{
-    QDir().mkpath(folder);
-    torch::manual_seed(0);
-    engine::Generator g(engine::GanOptions{32, 16, 8, 8});
-    engine::initGanWeights(*g);
-    const std::filesystem::path dir = folder.toStdString();
-    engine::saveSafeTensors(dir / "weights.safetensors", engine::moduleState(*g));
-    const nlohmann::json config = {{"format", 1},
-                                   {"id", "tiny"},
-                                   {"name", "Tiny"},
-                                   {"kind", "generator"},
-                                   {"weights", "weights.safetensors"},
-                                   {"license", "GPL-3.0-or-later"},
-                                   {"architecture", g->options().toJson()}};
-    std::ofstream(dir / "config.json") << config.dump(2);
-}
 
 /// An opaque picture with a different colour in every pixel (so a shifted enlargement shows).
 QImage pattern(QSize size)
@@ -104,21 +90,6 @@ QImage nearest(const QImage& image, int s)
     return out;
 }
 
-/// Largest per-channel difference (RGBA) between two images (-1 when the sizes differ).
-int maxDifference(const QImage& a, const QImage& b)
-{
-    if (a.size() != b.size())
-        return -1;
-    const QImage x = a.convertToFormat(QImage::Format_RGBA8888), y = b.convertToFormat(QImage::Format_RGBA8888);
-    int worst = 0;
-    for (int row = 0; row < x.height(); ++row) {
-        const uchar* p = x.constScanLine(row);
-        const uchar* q = y.constScanLine(row);
-        for (int i = 0; i < x.width() * 4; ++i)
-            worst = std::max(worst, std::abs(int(p[i]) - int(q[i])));
-    }
-    return worst;
-}
 
 /// Runs @p handle on the modal dialog of type T as soon as it is shown (a timer polls for it, so
 /// the caller may then start the code that opens it with exec()).
