@@ -8,6 +8,8 @@
 
 #include <QBuffer>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QImageWriter>
@@ -17,9 +19,29 @@
 
 #include <zip.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <deque>
 
 namespace ganvas::core {
+
+namespace {
+/// fsync() of a file or folder by path; false (errno set) when it cannot be opened or synced.
+bool syncFile(const QString& path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool ok = ::fsync(fd) == 0;
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
+    return ok;
+}
+} // namespace
 
 namespace {
 
@@ -327,9 +349,12 @@ bool saveOra(const Document& document, const QString& path, QString* error, cons
     QByteArray* xmlBytes = &buffers.back();
     step(parts - 1);
 
+    // Written aside, flushed to disk, then renamed over the old file: a crash or power cut at any
+    // moment leaves the previous project or the new one, never a torn archive (issue #7).
+    const QString temporary = QFileInfo(path).dir().filePath(QStringLiteral(".%1.ganvas-saving").arg(file));
     int zerr = 0;
     ZipHandle zip;
-    zip.z = zip_open(QFile::encodeName(path).constData(), ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+    zip.z = zip_open(QFile::encodeName(temporary).constData(), ZIP_CREATE | ZIP_TRUNCATE, &zerr);
     const auto fail = [&](const QString& why) {
         *error = tr("Cannot save %1: %2.").arg(file, why);
         return false;
@@ -358,6 +383,12 @@ bool saveOra(const Document& document, const QString& path, QString* error, cons
     if (zip_close(zip.z) != 0)
         return fail(QString::fromUtf8(zip_strerror(zip.z)));
     zip.z = nullptr;
+    if (!syncFile(temporary) || ::rename(QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData()) != 0) {
+        const QString why = QString::fromLocal8Bit(std::strerror(errno));
+        QFile::remove(temporary);
+        return fail(why);
+    }
+    syncFile(QFileInfo(path).absolutePath()); // the rename itself
     step(parts);
     return true;
 }

@@ -4,6 +4,7 @@
 #include "core/engine/jobs/Job.h"
 #include "core/io/ImageIO.h"
 #include "core/jobs/JobRunner.h"
+#include "core/io/OraFile.h"
 #include "core/journal/AutosaveSession.h"
 #include "core/settings/ComputeSettings.h"
 #include "CanvasInput.h"
@@ -470,6 +471,101 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(orphans.first().folder));
         QVERIFY(core::AutosaveSession::findOrphans().isEmpty());
         w.document()->undoStack()->setClean();
+    }
+
+    // Issue #7: kill -9 in the middle of saving. The project on disk is then the previous
+    // version or the new one, whole, never a torn archive; at several moments inside the save.
+    void saveIsOldOrNewAfterKill9()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("project.ora"));
+        int killedDuring = 0;
+        for (const int delayMs : {0, 40, 120, 250, 400, 700}) {
+            QProcess helper;
+            helper.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            helper.start(QStringLiteral(GANVAS_CRASH_HELPER), {QStringLiteral("save"), file});
+            QVERIFY(helper.waitForStarted(10000));
+            QByteArray out;
+            // Wait for the second save to begin (the first one gives the "old" file).
+            QTRY_VERIFY_WITH_TIMEOUT((helper.waitForReadyRead(50), out += helper.readAll(), out.contains("SAVING 2\n")),
+                                     120000);
+            QTest::qWait(delayMs);
+            helper.kill();
+            QVERIFY(helper.waitForFinished(10000));
+            out += helper.readAll();
+            int lastSaved = 0, lastStarted = 0;
+            for (const QByteArray& line : out.split('\n')) {
+                if (line.startsWith("SAVED "))
+                    lastSaved = line.mid(6).toInt();
+                if (line.startsWith("SAVING "))
+                    lastStarted = line.mid(7).toInt();
+            }
+            QVERIFY(lastSaved >= 1);
+            killedDuring += lastStarted > lastSaved ? 1 : 0;
+            QString error;
+            const auto doc = core::loadOra(file, &error);
+            QVERIFY2(doc, qPrintable(QStringLiteral("torn project after kill at +%1 ms: %2").arg(delayMs).arg(error)));
+            const QString version = doc->layer(doc->layerCount() - 1).name;
+            QVERIFY2(version == QStringLiteral("v%1").arg(lastSaved) || version == QStringLiteral("v%1").arg(lastStarted),
+                     qPrintable(QStringLiteral("saved v%1, saving v%2, found %3").arg(lastSaved).arg(lastStarted).arg(version)));
+            QCOMPARE(doc->layerCount(), 5);
+            QCOMPARE(doc->size(), QSize(2048, 2048));
+        }
+        QVERIFY2(killedDuring >= 3, "most kills should land inside a save");
+        for (const auto& o : core::AutosaveSession::findOrphans())
+            core::AutosaveSession::removeOrphan(o);
+    }
+
+    // Issue #7: kill -9 while a style job runs, or just after its result landed. After the
+    // restart the strokes are back and the style layer is either there whole (the exact pixels
+    // the dead process showed) or not at all.
+    void styleJobIsWholeOrAbsentAfterKill9()
+    {
+        int before = 0, after = 0;
+        for (const int delayMs : {0, 300, -1}) { // -1: wait for the result, then kill
+            for (const auto& o : core::AutosaveSession::findOrphans())
+                core::AutosaveSession::removeOrphan(o);
+            QProcess helper;
+            helper.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            helper.start(QStringLiteral(GANVAS_CRASH_HELPER), {QStringLiteral("style"), QStringLiteral("mosaic")});
+            QVERIFY(helper.waitForStarted(10000));
+            QByteArray out;
+            const QByteArray waitFor = delayMs < 0 ? QByteArray("APPLIED") : QByteArray("STYLING\n");
+            QTRY_VERIFY_WITH_TIMEOUT((helper.waitForReadyRead(50), out += helper.readAll(), out.contains(waitFor)), 120000);
+            if (delayMs > 0)
+                QTest::qWait(delayMs);
+            helper.kill();
+            QVERIFY(helper.waitForFinished(10000));
+            out += helper.readAll();
+            QVERIFY2(!out.contains("FAILED"), out.constData());
+            QString applied;
+            for (const QByteArray& line : out.split('\n'))
+                if (line.startsWith("APPLIED "))
+                    applied = QString::fromLatin1(line.mid(8));
+
+            QCOMPARE(core::AutosaveSession::findOrphans().size(), 1);
+            ui::MainWindow w;
+            w.show();
+            answerNextMessageBox(QMessageBox::Yes);
+            QVERIFY(w.offerRecovery());
+            core::Document* doc = w.document();
+            if (applied.isEmpty()) {
+                ++before;
+                QCOMPARE(docPixel(w, 500, 340), QColor(Qt::white)); // between the strokes, unstyled
+                QCOMPARE(doc->layerCount(), 1);
+                QCOMPARE(docPixel(w, 500, 384), QColor(200, 0, 0));
+                QCOMPARE(doc->undoStack()->count(), 2);
+            } else {
+                ++after;
+                QCOMPARE(doc->layerCount(), 2);
+                QVERIFY(doc->layer(1).name.startsWith(QStringLiteral("Style: ")));
+                QCOMPARE(docPixel(w, 500, 384).name(QColor::HexArgb), applied);
+                QCOMPARE(doc->undoStack()->count(), 3);
+            }
+            doc->undoStack()->setClean();
+        }
+        QVERIFY(before >= 1); // killed while the job ran
+        QCOMPARE(after, 1);   // killed after it was applied
     }
 
     void layersPanelDrivesTheDocument()
