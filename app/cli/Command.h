@@ -44,5 +44,6 @@ std::unique_ptr<Command> makeGanProjectCommand();
 std::unique_ptr<Command> makeUpscaleCommand();
 std::unique_ptr<Command> makeUpscalersCommand();
 std::unique_ptr<Command> makeDatasetCommand();
+std::unique_ptr<Command> makeSoakCommand();
 
 } // namespace ganvas::cli

@@ -48,6 +48,7 @@ int main(int argc, char** argv)
     commands.push_back(cli::makeUpscaleCommand());
     commands.push_back(cli::makeUpscalersCommand());
     commands.push_back(cli::makeDatasetCommand());
+    commands.push_back(cli::makeSoakCommand());
     std::vector<std::pair<CLI::App*, cli::Command*>> subs;
     for (auto& c : commands)
         subs.emplace_back(c->add(cli), c.get());

@@ -560,6 +560,49 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(out + "/weights.safetensors"));
         QVERIFY(!QFileInfo::exists(out + "/checkpoint.safetensors"));
     }
+    void soakShortRunReportsCountsAndMemory()
+    {
+        const Run r = run(kCli, {"soak", "--style-runs", "20", "--samples", "300", "--undo-cycles", "20", "--size", "64",
+                                 "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.out));
+        const auto doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(doc["errors"].toInt(-1), 0);
+        QVERIFY(doc["passed"].toBool());
+        QVERIFY(doc["verdict"].toString().startsWith("soak PASSED"));
+        QVERIFY(r.err.contains("soak PASSED")); // the one-line verdict
+        const auto counts = doc["counts"].toObject();
+        QCOMPARE(counts["style_runs"].toInt(), 20);
+        QCOMPARE(counts["samples"].toInt(), 300);
+        QCOMPARE(counts["undo_cycles"].toInt(), 20);
+        QVERIFY(doc["growth_definition"].toString().contains("VmHWM"));
+        const auto phases = doc["phases"].toObject();
+        for (const char* name : {"styles", "sliders", "undo"}) {
+            const auto p = phases[name].toObject();
+            QVERIFY2(!p.isEmpty(), name);
+            QCOMPARE(p["errors"].toInt(-1), 0);
+            QCOMPARE(p["done"].toInt(), p["planned"].toInt());
+            for (const char* key : {"start_rss_mib", "start_peak_mib", "end_rss_mib", "end_peak_mib"})
+                QVERIFY2(p[key].toDouble() > 10, qPrintable(QStringLiteral("%1.%2").arg(name, key)));
+            QVERIFY(p.contains("growth_percent"));
+            QVERIFY(p["seconds"].toDouble() >= 0);
+        }
+        QCOMPARE(phases["styles"].toObject()["progress_reports"].toInt() > 0, true);
+        QVERIFY(phases["sliders"].toObject()["renders"].toInt() >= 300);
+        const auto overall = doc["overall"].toObject();
+        QVERIFY(overall["start_peak_mib"].toDouble() > 10);
+        QVERIFY(overall["end_peak_mib"].toDouble() > 10);
+        QVERIFY(overall["growth_percent"].toDouble() < 5);
+
+        // Bad counts are usage errors that name the flag.
+        const Run bad = run(kCli, {"soak", "--samples", "-1"});
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("--samples"), qPrintable(bad.err));
+        QVERIFY(bad.out.trimmed().isEmpty());
+        const Run none = run(kCli, {"soak", "--style-runs", "0", "--samples", "0", "--undo-cycles", "0"});
+        QCOMPARE(none.code, 2);
+        QVERIFY2(none.err.contains("nothing to do"), qPrintable(none.err));
+        QCOMPARE(run(kCli, {"soak", "--size", "100000"}).code, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(CliTest)
