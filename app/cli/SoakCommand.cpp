@@ -97,6 +97,13 @@ struct Phase {
     QStringList errors;
     QJsonObject extra;
 
+    /// The same for the resident size at those two moments (information: RSS also falls when
+    /// the allocator returns memory, so it is not what the verdict uses).
+    double rssGrowthPercent() const
+    {
+        return start.rssKiB > 0 ? 100.0 * static_cast<double>(end.rssKiB - start.rssKiB) / static_cast<double>(start.rssKiB)
+                                : 0.0;
+    }
     double growthPercent() const
     {
         return start.peakKiB > 0 ? 100.0 * static_cast<double>(end.peakKiB - start.peakKiB) / static_cast<double>(start.peakKiB)
@@ -270,6 +277,7 @@ public:
                 o["end_rss_mib"] = mib(p.end.rssKiB);
                 o["end_peak_mib"] = mib(p.end.peakKiB);
                 o["growth_percent"] = p.growthPercent();
+                o["rss_growth_percent"] = p.rssGrowthPercent();
                 o["seconds"] = p.seconds;
                 o["errors"] = static_cast<int>(p.errors.size());
                 o["error_messages"] = QJsonArray::fromStringList(p.errors.mid(0, 50));
