@@ -248,6 +248,15 @@ public:
         m_request.device = compute.device;
         if (m_request.minutes > 0)
             m_request.steps = 100000000;
+        // Memory pre-flight (docs/RELIABILITY.md).
+        if (const auto estimate = core::estimateGanTrainingMemory(m_request),
+            available = engine::MemoryEstimate{engine::availableBytes(compute.device.toStdString()), {}};
+            !engine::fits(estimate, available.bytes)) {
+            std::cerr << "ganvas-cli gan-train: this needs about " << engine::formatBytes(estimate.bytes) << " ("
+                      << estimate.what << "); " << engine::formatBytes(available.bytes) << " is free on "
+                      << compute.device.toStdString() << ". Try a smaller --batch or --resolution.\n";
+            return kExitFailure;
+        }
         std::unique_ptr<core::GanTrainTask> task;
         try {
             task = std::make_unique<core::GanTrainTask>(m_request);
@@ -291,7 +300,7 @@ public:
         sub->add_option("--data", m_data, "folder of real images (e.g. the training set)")->required();
         sub->add_option("--samples", m_samples, "generated images to measure (default 2048)")->check(CLI::Range(16, 100000));
         sub->add_option("--feature-network", m_features,
-                        "a TorchScript Inception/VGG you exported (default: random features, RF-FID)");
+                        "a TorchScript Inception/VGG you exported; its code runs, so only files you made or trust (default: random features, RF-FID)");
         sub->add_option("--truncation", m_truncation, "truncation psi used for sampling")->check(CLI::Range(0.01, 1.0));
         sub->add_flag("--json", m_json, "print the figures as JSON");
         sub->add_option("--write-config", m_writeConfig, "store the figures as the generator's \"evaluation\" (0/1)");

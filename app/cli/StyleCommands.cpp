@@ -3,6 +3,7 @@
 // and train a feed-forward network for a new style.
 #include "app/cli/CliJob.h"
 #include "app/cli/Command.h"
+#include "core/engine/jobs/MemoryBudget.h"
 #include "core/engine/nn/Device.h"
 #include "core/engine/style/StyleMetrics.h"
 #include "core/engine/style/StyleTrainer.h"
@@ -16,6 +17,7 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -108,7 +110,9 @@ public:
         sub->add_option("--style-weight", m_styleWeight, "optimisation: style loss weight (default 20)")
             ->check(CLI::Range(0.0, 1e6));
         sub->add_option("--max-side", m_maxSide, "work on a copy no larger than this")->check(CLI::Range(16, 65536));
-        sub->add_option("--loss-network", m_lossNetwork, "optimisation: a VGG-19 you exported to TorchScript")
+        sub->add_option("--tile", m_tile, "network: tile edge in px, smaller needs less memory (default 1536)")
+            ->check(CLI::Range(128, 4096));
+        sub->add_option("--loss-network", m_lossNetwork, "optimisation: a VGG-19 you exported to TorchScript (its code runs: only files you made or trust)")
             ->check(CLI::ExistingFile);
         sub->add_option("--previews", m_previews, "write previews into this folder");
         sub->add_flag("--metrics", m_metrics, "print measured style and content figures");
@@ -169,6 +173,33 @@ public:
         request.device = compute.device;
         request.precision = compute.precision;
 
+        request.tileSize = m_tile;
+
+        // Memory pre-flight (docs/RELIABILITY.md): refuse rather than fail half-way.
+        const auto estimate = core::estimateStyleMemory(request);
+        const auto available = engine::availableBytes(request.device.toStdString());
+        if (!engine::fits(estimate, available)) {
+            const QSize size = core::styleWorkSize(request);
+            const int side = std::max(size.width(), size.height());
+            const double scale = engine::scaleToFit(
+                [&](double s) {
+                    auto r = request;
+                    r.maxSide = std::max(16, static_cast<int>(side * s));
+                    return core::estimateStyleMemory(r).bytes;
+                },
+                available);
+            std::cerr << "ganvas-cli style: this needs about " << engine::formatBytes(estimate.bytes) << " ("
+                      << estimate.what << "); " << engine::formatBytes(available) << " is free on "
+                      << request.device.toStdString() << ".";
+            if (scale > 0)
+                std::cerr << " Try --max-side " << std::max(16, static_cast<int>(side * scale));
+            if (request.method == core::StyleMethod::Network || (request.method == core::StyleMethod::Auto &&
+                                                                 core::defaultMethod(request.style) == core::StyleMethod::Network))
+                std::cerr << (scale > 0 ? " or" : " Try") << " a smaller --tile (e.g. 512)";
+            std::cerr << ".\n";
+            return kExitFailure;
+        }
+
         core::StyleJob job(request);
         const auto t0 = std::chrono::steady_clock::now();
         const auto result = runCliJob(job, "style", {m_previews, false});
@@ -207,7 +238,7 @@ private:
                                             m_lossNetwork, m_previews;
     std::vector<std::string> m_blend;
     double m_strength = 1.0, m_styleScale = 1.0, m_styleWeight = 20.0;
-    int m_iterations = 100, m_maxSide = 0;
+    int m_iterations = 100, m_maxSide = 0, m_tile = 1536;
     bool m_metrics = false;
 };
 
@@ -241,7 +272,7 @@ public:
         sub->add_option("--head", m_head, "sigmoid (default) or residual (output = input + network)")
             ->check(CLI::IsMember({"residual", "sigmoid"}));
         sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
-        sub->add_option("--loss-network", m_lossNetwork, "a VGG-19 you exported to TorchScript")->check(CLI::ExistingFile);
+        sub->add_option("--loss-network", m_lossNetwork, "a VGG-19 you exported to TorchScript (its code runs: only files you made or trust)")->check(CLI::ExistingFile);
         sub->add_option("--checkpoint-every", m_checkpointEvery, "steps between checkpoints (default 100)")
             ->check(CLI::Range(1, 10000000));
         sub->add_option("--preview-every", m_previewEvery, "steps between previews (default 50)")->check(CLI::Range(1, 10000000));

@@ -127,7 +127,7 @@ private Q_SLOTS:
         QString error;
         QVERIFY(core::loadImage(dir.filePath("none.png"), &error).isNull());
         QVERIFY(error.contains("no such file"));
-        writeFile(dir.filePath("broken.png"), QByteArray("\x89PNG\r\n\x1a\n garbage", 20));
+        writeFile(dir.filePath("broken.png"), QByteArray("\x89PNG\r\n\x1a\n garbage"));
         QVERIFY(core::loadImage(dir.filePath("broken.png"), &error).isNull());
         QVERIFY(error.startsWith("Cannot open broken.png"));
         // A valid 64 x 64 PNG refused by a 1000-pixel limit before decoding.

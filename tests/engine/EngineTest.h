@@ -67,8 +67,9 @@ std::string tempDir();
 
 #define REQUIRE_EQ(a, b)                                                                                                \
     do {                                                                                                              \
-        const auto& va_ = (a);                                                                                        \
-        const auto& vb_ = (b);                                                                                        \
+        /* copies: a reference would dangle when (a) is a member of a temporary (ASan found it) */                   \
+        const auto va_ = (a);                                                                                         \
+        const auto vb_ = (b);                                                                                         \
         if (!(va_ == vb_)) {                                                                                          \
             std::ostringstream os_;                                                                                   \
             os_ << "REQUIRE_EQ(" #a ", " #b ") failed: " << va_ << " != " << vb_;                                       \

@@ -2,6 +2,7 @@
 #include "EngineTest.h"
 
 #include "core/engine/models/ModelConfig.h"
+#include "core/engine/nn/SafeTensors.h"
 
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,29 @@ GANVAS_TEST(modelconfig, weights_cannot_escape_the_folder)
     fs::create_symlink(root / "secret.bin", root / "model" / "w.safetensors");
     std::ofstream(root / "model" / "config.json") << withField("weights", "\"w.safetensors\"");
     REQUIRE_THROWS_WITH(loadModelConfig(root / "model"), ModelConfigError, "outside the model folder");
+}
+
+// Issue #7: a model is data. A pickle whose unpickling would run a shell command is refused by
+// the config, and even when a loader is handed it directly it is read as safetensors (refused
+// from its first 8 bytes), so the command never runs.
+GANVAS_TEST(modelconfig, pickled_or_torchscript_weights_are_never_loaded)
+{
+    const fs::path root = ganvas::test::tempDir();
+    const fs::path marker = root / "pwned";
+    for (const char* name : {"\"model.pt\"", "\"model.pth\"", "\"model.ckpt\"", "\"pytorch_model.bin\"", "\"model.pkl\""})
+        REQUIRE_THROWS_WITH(parseModelConfig(withField("weights", name), root), ModelConfigError, "can run code");
+    auto upscaler = nlohmann::json::parse(kValid);
+    upscaler["kind"] = "upscaler";
+    upscaler["weights"] = "model.safetensors";
+    REQUIRE_THROWS_WITH(parseModelConfig(upscaler.dump(), root), ModelConfigError, "TF.js layers-model");
+    upscaler["weights"] = "model.json";
+    REQUIRE_EQ(parseModelConfig(upscaler.dump(), root).weights, std::string("model.json"));
+
+    // Protocol-0 pickle: os.system("touch <marker>") when unpickled.
+    const std::string pickle = "cos\nsystem\n(S'touch " + marker.string() + "'\ntR.";
+    std::ofstream(root / "model.safetensors", std::ios::binary) << pickle;
+    REQUIRE_THROWS_WITH(ganvas::engine::loadSafeTensors(root / "model.safetensors"), std::exception, "");
+    REQUIRE(!fs::exists(marker));
 }
 
 GANVAS_TEST(modelconfig, load_from_folder)

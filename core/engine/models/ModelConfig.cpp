@@ -129,6 +129,17 @@ ModelConfig parseModelConfig(const std::string& text, const fs::path& folder)
     config.weights = requireString(doc, "weights", !weightless, 255);
     if (!weightless || !config.weights.empty())
         resolveInsideFolder(folder, config.weights);
+    // Models from strangers are data, never code: weights are safetensors (TF.js layers-models
+    // for upscalers: JSON plus raw float shards). Pickles and TorchScript (.pt, .pth, .ckpt, .bin)
+    // are refused here, before anything reads them (issue #7).
+    if (!config.weights.empty()) {
+        const std::string ext = fs::path(config.weights).extension().string();
+        const bool upscaler = config.kind == ModelKind::Upscaler;
+        if (upscaler ? ext != ".json" : ext != ".safetensors")
+            fail("config.json: weights '" + config.weights + "' must be a " +
+                 (upscaler ? std::string(".json TF.js layers-model") : std::string(".safetensors file")) +
+                 "; pickled or TorchScript models are not loaded (they can run code)");
+    }
     config.sha256 = requireString(doc, "sha256", false, 64);
     if (!config.sha256.empty()) {
         bool hex = config.sha256.size() == 64;
