@@ -49,14 +49,32 @@ void BrushStroke::dabAt(QPointF position, double pressure)
     ++m_dabs;
 }
 
+namespace {
+/// Four times the largest canvas edge (Document::kMaxEdge): no pointer move within a canvas
+/// view is longer. Longer segments come only from damaged or hostile journals (fuzzing found
+/// 1e308-pixel ones, which meant an endless dab loop).
+constexpr double kMaxSegment = 4 * 32768.0;
+
+bool isFinite(const InputPoint& p)
+{
+    return std::isfinite(p.position.x()) && std::isfinite(p.position.y()) && std::isfinite(p.pressure);
+}
+} // namespace
+
 void BrushStroke::advanceTo(QPointF position, double pressure)
 {
     // Lay dabs every `spacing` diameters along the segment, interpolating pressure, carrying the
     // remainder over to the next segment so spacing is even across input events.
     const QLineF segment(m_last, position);
     double length = segment.length();
-    if (length <= 0)
+    if (!(length > 0)) // NaN too
         return;
+    if (length > kMaxSegment) { // lift the pen over it instead of laying millions of dabs
+        m_last = position;
+        m_lastPressure = pressure;
+        m_carry = 0;
+        return;
+    }
     double walked = 0;
     QPointF from = m_last;
     double fromPressure = m_lastPressure;
@@ -88,6 +106,8 @@ double tiltOf(const InputPoint& p)
 
 void BrushStroke::begin(const InputPoint& p)
 {
+    if (!isFinite(p)) // ignored, like a tablet event without a position
+        return;
     m_started = true;
     m_tilt = tiltOf(p);
     m_last = m_smoothed = m_target = p.position;
@@ -102,6 +122,8 @@ void BrushStroke::moveTo(const InputPoint& p)
         begin(p);
         return;
     }
+    if (!isFinite(p))
+        return;
     m_target = p.position;
     m_targetPressure = p.pressure;
     m_tilt = tiltOf(p);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/document/Selection.h"
 
+#include <algorithm>
+
 #include <QPainter>
 
 #include <opencv2/imgproc.hpp>
@@ -86,8 +88,11 @@ Selection Selection::inverted(QSize canvas) const
 
 Selection Selection::feathered(double radius) const
 {
-    if (isEmpty() || radius <= 0)
+    if (isEmpty() || !(radius > 0)) // NaN too
         return *this;
+    // Beyond the Feather dialog's range a blur changes nothing visible, and a huge radius (from a
+    // journal, fuzzing found 1e9) overflows OpenCV's kernel size: an assertion, not a selection.
+    radius = std::min(radius, kMaxFeatherRadius);
     Selection s = *this;
     s.m_mask = m_mask.copy();
     cv::Mat view(s.m_mask.height(), s.m_mask.width(), CV_8UC1, s.m_mask.bits(), size_t(s.m_mask.bytesPerLine()));

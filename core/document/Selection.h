@@ -31,7 +31,10 @@ public:
     static Selection ellipse(QSize canvas, const QRect& rect);
     /// Everything outside becomes selected and vice versa (empty inverts to nothing selected).
     Selection inverted(QSize canvas) const;
-    /// Softens the edge with a Gaussian of @p radius pixels (OpenCV).
+    /// The largest feather radius in pixels (the Feather dialog's maximum); larger ones are clamped.
+    static constexpr double kMaxFeatherRadius = 500;
+    /// Softens the edge with a Gaussian of @p radius pixels (OpenCV), at most kMaxFeatherRadius;
+    /// zero, negative or NaN change nothing.
     Selection feathered(double radius) const;
     /// Union (add = true) or difference with @p other.
     Selection combined(const Selection& other, bool add, QSize canvas) const;

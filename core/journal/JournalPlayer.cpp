@@ -13,6 +13,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+#include <cmath>
+
 namespace ganvas::core {
 
 namespace {
@@ -57,8 +60,11 @@ QString apply(Document& doc, const QJsonObject& r)
             const QJsonArray p = points[i].toArray();
             if (p.size() != 6)
                 return tr("stroke point %1 is malformed").arg(i);
+            // Milliseconds since the stroke began; clamped before the conversion (a double beyond
+            // qint64's range converts to undefined behaviour, which fuzzing with UBSan found).
+            const double ms = p[5].toDouble();
             const InputPoint in{{p[0].toDouble(), p[1].toDouble()}, p[2].toDouble(), p[3].toDouble(), p[4].toDouble(),
-                                qint64(p[5].toDouble())};
+                                qint64(std::isfinite(ms) ? std::clamp(ms, -1e15, 1e15) : 0.0)};
             i == 0 ? stroke.begin(in) : stroke.moveTo(in);
         }
         stroke.end(r["text"].toString(tr("Brush stroke")));

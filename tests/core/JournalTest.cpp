@@ -201,6 +201,50 @@ private Q_SLOTS:
         QVERIFY(replayJournal(dir.filePath("huge.jsonl")).error.contains("invalid canvas size"));
         QVERIFY(replayJournal(dir.filePath("none.jsonl")).error.startsWith("Cannot replay none.jsonl"));
     }
+
+    // Found by fuzz_journal (tests/data/bad/journal/select-feather-huge.jsonl): a feather radius
+    // of 1e9 overflowed OpenCV's Gaussian kernel size and aborted the replay.
+    void hugeFeatherRadiusIsClamped()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath("feather.jsonl"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"type\":\"begin\",\"format\":1,\"size\":[40,30]}\n"
+                "{\"type\":\"select\",\"op\":\"rect\",\"rect\":[10,10,20,10]}\n"
+                "{\"type\":\"select\",\"op\":\"feather\",\"radius\":1e9}\n");
+        f.close();
+        const auto result = replayJournal(dir.filePath("feather.jsonl"));
+        QVERIFY2(result.document, qPrintable(result.error));
+        QCOMPARE(result.records, 3);
+        Document doc(QSize(40, 30), Qt::white);
+        doc.selectRectangle(QRect(10, 10, 20, 10), Document::SelectMode::Replace);
+        doc.featherSelection(Selection::kMaxFeatherRadius);
+        QCOMPARE(result.document->selection().mask(), doc.selection().mask());
+    }
+
+    // Found by fuzz_journal (tests/data/bad/journal/points-huge-coordinates.jsonl and
+    // points-overflowing-time.jsonl): a stroke from 1e308 to -1e308 laid dabs forever, and a
+    // time of 1e300 ms was converted to qint64 (undefined behaviour).
+    void hugeStrokeNumbersAreHarmless()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath("far.jsonl"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"type\":\"begin\",\"format\":1,\"size\":[40,30]}\n"
+                "{\"type\":\"stroke\",\"layer\":0,\"brush\":{},\"colour\":\"#000000\",\"points\":"
+                "[[1e308,-1e308,1,0,0,0],[-1e308,1e308,1,0,0,1e300],[5,5,1,0,0,-1e300],[200000,5,1,0,0,9],[20,20,1,0,0,12],"
+                "[20,28,1,0,0,14]]}\n");
+        f.close();
+        const auto result = replayJournal(dir.filePath("far.jsonl"));
+        QVERIFY2(result.document, qPrintable(result.error));
+        QCOMPARE(result.records, 2);
+        // Non-finite points are skipped; the jumps to x = 200000 and back lift the pen (no line
+        // along y = 5), and painting goes on from (20,20) to (20,28).
+        const QImage pixels = result.document->composite();
+        QVERIFY(qGray(pixels.pixel(5, 5)) < 128);
+        QVERIFY(qGray(pixels.pixel(20, 26)) < 128);
+        QCOMPARE(qGray(pixels.pixel(38, 5)), 255);
+    }
 };
 
 QTEST_GUILESS_MAIN(JournalTest)
