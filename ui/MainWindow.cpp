@@ -17,6 +17,7 @@
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
 #include "ui/dialogs/ExportDialog.h"
+#include "ui/dialogs/MemoryPreflightDialog.h"
 #include "ui/dialogs/NewCanvasDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/dialogs/UpscaleDialog.h"
@@ -582,8 +583,10 @@ bool MainWindow::exportTo(const QString& path, QSize size, int quality, const co
         QString error;
         const auto task = prepareUpscale(upscaler, image, &error);
         if (!task) {
-            statusBar()->clearMessage();
-            QMessageBox::warning(this, tr("Export"), error);
+            if (!error.isEmpty()) { // empty: the memory pre-flight was cancelled (message shown)
+                statusBar()->clearMessage();
+                QMessageBox::warning(this, tr("Export"), error);
+            }
             return false;
         }
         statusBar()->showMessage(
@@ -638,12 +641,47 @@ std::unique_ptr<core::UpscaleTask> MainWindow::prepareUpscale(const core::ModelE
 {
     // Loading the network and turning a canvas into a float tensor take a moment for big
     // pictures: not on the UI thread (DESIGN.md §3). The window stays responsive meanwhile.
-    statusBar()->showMessage(tr("Preparing %1…").arg(upscaler.id));
     std::unique_ptr<core::UpscaleTask> task;
-    const auto compute = core::currentCompute();
+    auto compute = core::currentCompute();
+    // Memory pre-flight (docs/RELIABILITY.md): nothing is loaded or allocated before the
+    // estimate fits; "Downscale to fit" enlarges a smaller copy (a smaller result).
+    QImage input = image;
+    {
+        const int scale = core::upscalerScale(upscaler);
+        const bool alpha = image.hasAlphaChannel();
+        const auto estimate = core::estimateUpscaleMemory(image.size(), scale, alpha);
+        const int64_t available = engine::availableBytes(compute.device.toStdString());
+        if (!engine::fits(estimate, available)) {
+            QVector<MemoryPreflightDialog::Option> options;
+            const double fit = engine::scaleToFit(
+                [&](double s) { return core::estimateUpscaleMemory(image.size() * s, scale, alpha).bytes; }, available);
+            const QSize smaller = (QSizeF(image.size()) * fit).toSize();
+            if (fit > 0 && !smaller.isEmpty())
+                options.push_back({QStringLiteral("downscale"), tr("Downscale to fit"),
+                                   tr("Downscale: enlarge a %1 × %2 px copy instead (a %3 × %4 px result).")
+                                       .arg(smaller.width())
+                                       .arg(smaller.height())
+                                       .arg(smaller.width() * scale)
+                                       .arg(smaller.height() * scale)});
+            if (compute.device.startsWith(QLatin1String("cuda")) && engine::fits(estimate, engine::availableBytes("cpu")))
+                options.push_back({QStringLiteral("cpu"), tr("Switch to CPU"), tr("CPU: enough memory there, but slower.")});
+            const QString choice =
+                MemoryPreflightDialog::ask(this, tr("AI Upscale"), estimate, available, compute.device, options);
+            if (choice == QLatin1String("downscale")) {
+                input = image.scaled(smaller, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+            } else if (choice == QLatin1String("cpu")) {
+                compute.device = QStringLiteral("cpu");
+            } else {
+                error->clear(); // cancelled: callers say so without an error box
+                statusBar()->showMessage(tr("Not upscaled: not enough memory. Nothing was changed."), 8000);
+                return nullptr;
+            }
+        }
+    }
+    statusBar()->showMessage(tr("Preparing %1…").arg(upscaler.id));
     std::unique_ptr<QThread> thread(QThread::create([&] {
         try {
-            task = std::make_unique<core::UpscaleTask>(upscaler, image, compute.precision, compute.device);
+            task = std::make_unique<core::UpscaleTask>(upscaler, input, compute.precision, compute.device);
         } catch (const std::exception& e) {
             *error = QString::fromStdString(e.what());
         } catch (...) {
@@ -719,8 +757,10 @@ bool MainWindow::upscaleImage(const core::ModelEntry& upscaler)
     QString error;
     const auto task = prepareUpscale(upscaler, image, &error);
     if (!task) {
-        statusBar()->clearMessage();
-        QMessageBox::warning(this, tr("AI Upscale"), error);
+        if (!error.isEmpty()) { // empty: the memory pre-flight was cancelled (message shown)
+            statusBar()->clearMessage();
+            QMessageBox::warning(this, tr("AI Upscale"), error);
+        }
         return false;
     }
     const int scale = task->scale();
@@ -822,8 +862,10 @@ bool MainWindow::upscaleLayer(const core::ModelEntry& upscaler)
     QString error;
     const auto task = prepareUpscale(upscaler, layerImage.copy(bounds), &error);
     if (!task) {
-        statusBar()->clearMessage();
-        QMessageBox::warning(this, tr("AI Upscale Layer"), error);
+        if (!error.isEmpty()) { // empty: the memory pre-flight was cancelled (message shown)
+            statusBar()->clearMessage();
+            QMessageBox::warning(this, tr("AI Upscale Layer"), error);
+        }
         return false;
     }
     const int scale = task->scale();
@@ -860,6 +902,21 @@ bool MainWindow::upscaleLayer(const core::ModelEntry& upscaler)
     return true;
 }
 
+bool MainWindow::withinPixelLimit(QSize size, const QString& title)
+{
+    // Files are checked from their header by core::loadImage; a pasted or dropped picture is
+    // decoded already, but the same limit keeps it from becoming a layer (docs/RELIABILITY.md).
+    if (qint64(size.width()) * size.height() <= core::configuredMaxPixels())
+        return true;
+    QMessageBox::warning(this, title,
+                         tr("The picture is %1 x %2 pixels, more than the %3 megapixel limit (setting "
+                            "limits/maxMegapixels).")
+                             .arg(size.width())
+                             .arg(size.height())
+                             .arg(core::maxMegapixels()));
+    return false;
+}
+
 bool MainWindow::pasteAsLayer()
 {
     const QImage image = QApplication::clipboard()->image();
@@ -867,6 +924,8 @@ bool MainWindow::pasteAsLayer()
         statusBar()->showMessage(tr("The clipboard holds no image."), 4000);
         return false;
     }
+    if (!withinPixelLimit(image.size(), tr("Paste")))
+        return false;
     m_document->addLayer(tr("Pasted"), image);
     return true;
 }
@@ -885,7 +944,9 @@ void MainWindow::dropEvent(QDropEvent* event)
         openImage(urls.first().toLocalFile());
         event->acceptProposedAction();
     } else if (event->mimeData()->hasImage()) {
-        m_document->addLayer(tr("Dropped"), qvariant_cast<QImage>(event->mimeData()->imageData()));
+        const QImage image = qvariant_cast<QImage>(event->mimeData()->imageData());
+        if (withinPixelLimit(image.size(), tr("Drop")))
+            m_document->addLayer(tr("Dropped"), image);
         event->acceptProposedAction();
     }
 }

@@ -123,6 +123,11 @@ private:
     void explainNoUpscalers(const QString& title);
     /// Builds the upscaling task for @p image on a helper thread (loading the network and
     /// converting the picture), waiting in a local event loop. Null with @p error on failure.
+    /// False (with a message box titled @p title) when a pasted or dropped picture is larger
+    /// than the configured pixel limit (core::configuredMaxPixels()).
+    bool withinPixelLimit(QSize size, const QString& title);
+    /// Memory pre-flight first (MemoryPreflightDialog): returns nullptr with an empty @p error
+    /// when the user cancelled it.
     std::unique_ptr<core::UpscaleTask> prepareUpscale(const core::ModelEntry& upscaler, const QImage& image, QString* error);
     enum class JobEnd { Finished, Failed, Cancelled };
     /// Runs @p job, showing the Jobs dock, and waits for its end in a local event loop (the window

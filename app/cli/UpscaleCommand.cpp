@@ -2,6 +2,7 @@
 // ganvas-cli upscale | upscalers: AI upscaling with the imported ESRGAN models (issue #6).
 #include "app/cli/CliJob.h"
 #include "app/cli/Command.h"
+#include "core/engine/jobs/MemoryBudget.h"
 #include "core/io/ImageIO.h"
 #include "core/settings/ComputeSettings.h"
 #include "core/upscale/UpscaleTask.h"
@@ -63,6 +64,27 @@ public:
             return kExitFailure;
         }
         const auto compute = core::currentCompute();
+        // Memory pre-flight (docs/RELIABILITY.md): refuse before loading the network.
+        {
+            const int scale = core::upscalerScale(model);
+            const bool alpha = input.hasAlphaChannel();
+            const auto estimate = core::estimateUpscaleMemory(input.size(), scale, alpha);
+            const auto available = engine::availableBytes(compute.device.toStdString());
+            if (!engine::fits(estimate, available)) {
+                const double fit = engine::scaleToFit(
+                    [&](double s) { return core::estimateUpscaleMemory(input.size() * s, scale, alpha).bytes; }, available);
+                std::cerr << "ganvas-cli upscale: this needs about " << engine::formatBytes(estimate.bytes) << " ("
+                          << estimate.what << "); " << engine::formatBytes(available) << " is free on "
+                          << compute.device.toStdString() << ".";
+                if (fit > 0)
+                    std::cerr << " Shrink the input to at most " << static_cast<int>(input.width() * fit) << " x "
+                              << static_cast<int>(input.height() * fit) << " px first, or use a smaller --scale.";
+                else
+                    std::cerr << " Use a smaller --scale or free some memory.";
+                std::cerr << "\n";
+                return kExitFailure;
+            }
+        }
         std::unique_ptr<core::UpscaleTask> task;
         try {
             task = std::make_unique<core::UpscaleTask>(model, input, compute.precision, compute.device);

@@ -31,6 +31,11 @@ int main(int argc, char** argv)
     cli.add_option("--threads", global.threads, "CPU threads, 0 = all cores (default: settings, else all cores)")
         ->check(CLI::Range(0, 1024));
     cli.add_option("--precision", global.precision, "fp32 or bf16 (default: settings, else fp32)");
+    int maxMegapixels = 0;
+    cli.add_option("--max-megapixels", maxMegapixels,
+                   "refuse input pictures larger than this many megapixels, before decoding (default: "
+                   "GANVAS_MAX_MEGAPIXELS, else the setting limits/maxMegapixels, else 256)")
+        ->check(CLI::Range(1, 1 << 20));
 
     std::vector<std::unique_ptr<cli::Command>> commands;
     commands.push_back(cli::makeInfoCommand());
@@ -59,6 +64,9 @@ int main(int argc, char** argv)
         const int code = cli.exit(e);
         return code == 0 ? cli::kExitOk : cli::kExitUsage;
     }
+
+    if (maxMegapixels > 0) // read by every image load (core/io/ImageIO.h)
+        qputenv("GANVAS_MAX_MEGAPIXELS", QByteArray::number(maxMegapixels));
 
     QSettings settings;
     auto compute = core::ComputeSettings::load(settings);

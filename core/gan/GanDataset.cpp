@@ -43,7 +43,12 @@ QString tr(const char* text)
 /// Files larger than this are not decoded (a GAN wants many small pictures, not one poster).
 constexpr qint64 kMaxFileBytes = qint64(200) * 1000 * 1000;
 /// Images whose header claims more pixels than this are refused before decoding.
-constexpr qint64 kMaxPixels = qint64(100) * 1000 * 1000;
+constexpr qint64 kDatasetMaxPixels = qint64(100) * 1000 * 1000;
+/// A training picture may be at most 100 megapixels, and never more than the configured limit.
+qint64 maxTrainingPixels()
+{
+    return qMin(kDatasetMaxPixels, configuredMaxPixels());
+}
 /// Bump when the preparation changes what it produces: old cache files then stop matching.
 constexpr char kCacheVersion[] = "ganvas-gan-dataset-v1";
 constexpr char kMetadataKey[] = "ganvas.dataset";
@@ -163,11 +168,11 @@ FileResult processFile(const QString& path, int index, int resolution, Crop crop
     // The header alone says how big the picture is (cheap), so bombs are refused before decoding.
     QImageReader reader(path);
     const QSize headerSize = reader.size();
-    if (headerSize.isValid() && qint64(headerSize.width()) * headerSize.height() > kMaxPixels)
+    if (headerSize.isValid() && qint64(headerSize.width()) * headerSize.height() > maxTrainingPixels())
         return unreadable(tr("%1 x %2 pixels, more than %3 megapixels")
                               .arg(headerSize.width())
                               .arg(headerSize.height())
-                              .arg(kMaxPixels / 1000000));
+                              .arg(maxTrainingPixels() / 1000000));
     if (headerSize.isValid() && std::min(headerSize.width(), headerSize.height()) * 4 < resolution) {
         result.kind = FileResult::Kind::TooSmall;
         return result;
@@ -216,7 +221,7 @@ FileResult processFile(const QString& path, int index, int resolution, Crop crop
         // plugin…): Qt's readers are the second chance.
         QString error;
         ImageLoadLimits limits;
-        limits.maxPixels = kMaxPixels;
+        limits.maxPixels = maxTrainingPixels();
         QImage qimage = loadImage(path, &error, limits);
         if (qimage.isNull())
             return unreadable(error);
@@ -230,9 +235,9 @@ FileResult processFile(const QString& path, int index, int resolution, Crop crop
                          cv::COLOR_RGB2BGR);
         }
     }
-    if (qint64(image.cols) * image.rows > kMaxPixels)
+    if (qint64(image.cols) * image.rows > maxTrainingPixels())
         return unreadable(
-            tr("%1 x %2 pixels, more than %3 megapixels").arg(image.cols).arg(image.rows).arg(kMaxPixels / 1000000));
+            tr("%1 x %2 pixels, more than %3 megapixels").arg(image.cols).arg(image.rows).arg(maxTrainingPixels() / 1000000));
 
     const int shortSide = std::min(image.cols, image.rows);
     // A reduced JPEG is at least 2 x resolution on its short side, so this only tests full decodes.

@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
@@ -151,6 +152,45 @@ GanTrainTask::GanTrainTask(const GanTrainRequest& request) : d(std::make_unique<
     if (o.batch < 2 || o.batch > 1024)
         throw std::invalid_argument(QObject::tr("Batch must be between 2 and 1024.").toStdString());
     d->job = std::make_shared<TrainingJob>(r, std::move(o));
+}
+
+engine::MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request)
+{
+    // Calibration (docs/PERFORMANCE.md, "Memory pre-flight"): bytes kept per activation value
+    // of one image through generator and discriminator in a training step (forward values,
+    // batch-norm and augmentation temporaries, their gradients; the discriminator sees a real
+    // and a fake batch), and what any training run adds (weights of the evaluation network,
+    // allocator pools, thread buffers).
+    constexpr double kBytesPerActivation = 155;
+    constexpr double kFixed = 90e6;
+    engine::GanOptions o;
+    o.resolution = request.resolution;
+    o.latentDim = request.latentDim;
+    o.gChannels = o.dChannels = request.channels;
+    engine::MemoryEstimate e;
+    try {
+        o.validate();
+    } catch (const std::exception&) {
+        return e; // the task's constructor reports it
+    }
+    const int levels = o.levels();
+    double params = double(o.latentDim) * o.channelsAt(0, o.gChannels) * 16;
+    double activations = 3.0 * o.resolution * o.resolution;
+    for (int l = 0; l < levels; ++l) {
+        const double side = 4.0 * (1 << l);
+        const double c = static_cast<double>(o.channelsAt(l, o.gChannels));
+        const double next = l + 1 < levels ? static_cast<double>(o.channelsAt(l + 1, o.gChannels)) : 3.0;
+        params += 2 * 16 * c * next; // one transposed convolution in G, its mirror in D
+        activations += 2 * c * side * side;
+    }
+    const double bytes = kFixed + params * 16 + kBytesPerActivation * std::max(1, request.batch) * activations;
+    e.bytes = static_cast<int64_t>(bytes);
+    e.what = QObject::tr("%1 images of %2 × %2 px a step, %3 M parameters with Adam")
+                 .arg(request.batch)
+                 .arg(request.resolution)
+                 .arg(params / 1e6, 0, 'f', 1)
+                 .toStdString();
+    return e;
 }
 
 GanTrainTask::~GanTrainTask() = default;

@@ -6,6 +6,8 @@
 /// of the job, then engine::GanTrainJob trains. The UI's Train dialog and `ganvas-cli gan-train`
 /// both use it.
 
+#include "core/engine/jobs/MemoryBudget.h"
+
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -38,6 +40,14 @@ struct GanTrainRequest {
     int evalEvery = 1000;
     quint64 seed = 1;
 };
+
+/// Expected peak memory of training @p request (above the process before it): both networks'
+/// parameters with their gradients and Adam's two moments (16 bytes a parameter), and the
+/// activations that a batch keeps for the backward pass (batch × Σ channels × side² over the
+/// levels of both networks), calibrated against measured peaks (docs/PERFORMANCE.md, "Memory
+/// pre-flight"). The decoded training set (cached at the training resolution) is not counted:
+/// its size is known only once the folder was read. Any thread; runs no tensor op.
+engine::MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request);
 
 struct GanCurvePoint {
     qint64 step = 0;

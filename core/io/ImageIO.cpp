@@ -7,6 +7,7 @@
 #include <QImageReader>
 #include <QImageWriter>
 #include <QSaveFile>
+#include <QSettings>
 
 namespace ganvas::core {
 
@@ -16,6 +17,22 @@ QString tr(const char* text)
     return QCoreApplication::translate("ImageIO", text);
 }
 } // namespace
+
+int maxMegapixels()
+{
+    constexpr int kDefault = 256;
+    bool ok = false;
+    const int fromEnv = qEnvironmentVariableIntValue("GANVAS_MAX_MEGAPIXELS", &ok);
+    if (ok && fromEnv > 0)
+        return fromEnv;
+    const int fromSettings = QSettings().value(QLatin1String(kMaxMegapixelsKey), kDefault).toInt(&ok);
+    return ok && fromSettings > 0 ? qMin(fromSettings, 1 << 20) : kDefault;
+}
+
+qint64 configuredMaxPixels()
+{
+    return qint64(maxMegapixels()) * 1024 * 1024;
+}
 
 QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& limits)
 {
@@ -30,7 +47,8 @@ QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& lim
     reader.setAllocationLimit(static_cast<int>(qMin<qint64>(limits.maxPixels * 4 / (1024 * 1024) + 1, 1 << 30)));
     const QSize size = reader.size();
     if (size.isValid() && qint64(size.width()) * size.height() > limits.maxPixels) {
-        *error = tr("Cannot open %1: it is %2 x %3 pixels, more than the %4 megapixel limit.")
+        *error = tr("Cannot open %1: it is %2 x %3 pixels, more than the %4 megapixel limit (setting "
+                    "limits/maxMegapixels, or GANVAS_MAX_MEGAPIXELS).")
                      .arg(name)
                      .arg(size.width())
                      .arg(size.height())
@@ -40,6 +58,16 @@ QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& lim
     QImage image = reader.read();
     if (image.isNull()) {
         *error = tr("Cannot open %1: %2.").arg(name, reader.errorString());
+        return {};
+    }
+    // Some headers give no usable size (fuzzing found a BMP with a negative height: 8 x 526593
+    // pixels decoded past the 4 MP limit, bounded only by the allocation limit), so check again.
+    if (qint64(image.width()) * image.height() > limits.maxPixels) {
+        *error = tr("Cannot open %1: it is %2 x %3 pixels, more than the %4 megapixel limit.")
+                     .arg(name)
+                     .arg(image.width())
+                     .arg(image.height())
+                     .arg(limits.maxPixels / (1024 * 1024));
         return {};
     }
     return image;

@@ -11,8 +11,19 @@
 
 namespace ganvas::core {
 
+/// The pixel limit for pictures a user hands us, in megapixels of 1024 × 1024 (256: a
+/// 16384 × 16384 canvas). Read from the environment variable GANVAS_MAX_MEGAPIXELS when set to
+/// a positive whole number (the CLI's --max-megapixels sets it), else from the QSettings key
+/// "limits/maxMegapixels", else 256. Read afresh on every call (a setting changed in the
+/// studio applies to the next open). Any thread.
+int maxMegapixels();
+/// maxMegapixels() in pixels.
+qint64 configuredMaxPixels();
+/// The QSettings key of the limit.
+inline constexpr const char* kMaxMegapixelsKey = "limits/maxMegapixels";
+
 struct ImageLoadLimits {
-    qint64 maxPixels = qint64(256) * 1024 * 1024; ///< 256 megapixels (a 16384 x 16384 canvas)
+    qint64 maxPixels = configuredMaxPixels(); ///< default: the configured limit (256 megapixels)
 };
 
 /// Decodes @p path (PNG, JPEG, WebP, TIFF, BMP…). On failure returns a null image and sets

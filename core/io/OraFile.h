@@ -12,6 +12,7 @@
 /// document left as it was. Writing is atomic (libzip writes a temporary file and renames it).
 
 #include "core/document/Layer.h"
+#include "core/io/ImageIO.h"
 
 #include <QSize>
 #include <QString>
@@ -29,7 +30,7 @@ namespace ganvas::core {
 class Document;
 
 struct OraLimits {
-    qint64 maxPixels = qint64(256) * 1024 * 1024;    ///< per image: 256 megapixels
+    qint64 maxPixels = configuredMaxPixels();         ///< per image: the configured limit (ImageIO.h; 256 megapixels)
     qint64 maxEntryBytes = qint64(1) << 30;           ///< one decompressed entry: 1 GiB
     qint64 maxTotalBytes = qint64(4) << 30;           ///< all decompressed entries: 4 GiB
     int maxLayers = 1000;

@@ -15,6 +15,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace ganvas::core {
@@ -84,6 +85,8 @@ StyleJob::StyleJob(StyleRequest request)
         throw std::invalid_argument(tr("style '%1' cannot be used: %2").arg(m_request.style.name, m_request.style.error).toStdString());
     if (m_request.method == StyleMethod::Auto)
         m_request.method = defaultMethod(m_request.style);
+    if (m_request.tileSize < 128 || m_request.tileSize > 4096)
+        throw std::invalid_argument(tr("the tile size must be between 128 and 4096 px").toStdString());
     try {
         (void)engine::parseColourMode(m_request.colour.toStdString());
         (void)engine::parsePrecision(m_request.precision.toStdString());
@@ -141,7 +144,8 @@ void StyleJob::run(engine::JobContext& ctx)
         options.precision = engine::parsePrecision(r.precision.toStdString());
         // One tile up to 1536 px (a 1024² canvas plus its mirrored border runs in one pass);
         // larger pictures in 1536 px tiles (measured peak memory in docs/PERFORMANCE.md).
-        options.tiling = {1536, 64, 32, 1};
+        // The tile size is the request's (smaller when the memory pre-flight asked for it).
+        options.tiling = {r.tileSize, 64, 32, 1};
         styled = engine::styliseTiled(net, rgb, options, &ctx);
         break;
     }
@@ -184,6 +188,82 @@ void StyleJob::run(engine::JobContext& ctx)
     }
     m_result = tensorToImage(out);
     ctx.progress(1, 1, tr("Done").toStdString());
+}
+
+QSize styleWorkSize(const StyleRequest& request)
+{
+    QSize size = request.layers.isEmpty() ? request.content.size() : request.area.size();
+    if (request.maxSide > 0 && std::max(size.width(), size.height()) > request.maxSide)
+        size = size.scaled(request.maxSide, request.maxSide, Qt::KeepAspectRatio);
+    return size.isValid() ? size : QSize(0, 0);
+}
+
+namespace {
+// Calibration of the estimates (docs/PERFORMANCE.md, "Memory pre-flight"): bytes per pixel of
+// the picture-sized buffers (8-bit copies, float RGBA and RGB, padded input, result, colour and
+// strength blending), of one transformer-net tile's activations (32/64/128 channels at 1, 1/2,
+// 1/4 size, instance-norm temporaries), of the loss network's activations with gradients
+// (optimisation), plus what any job adds (allocator pools, thread buffers, weights). Fitted to
+// measured peaks and rounded up so that estimates err high.
+constexpr double kStyleFullPerPixel = 120;
+constexpr double kStyleTilePerPixel = 330;
+constexpr double kStyleFixed = 64e6;
+constexpr double kGatysPerWorkPixel = 3300;
+constexpr double kGatysFixed = 50e6;
+constexpr double kClassicPerPixel = 80;
+} // namespace
+
+engine::MemoryEstimate estimateStyleMemory(const StyleRequest& request)
+{
+    const QSize size = styleWorkSize(request);
+    const double w = size.width(), h = size.height(), full = w * h;
+    const StyleMethod method = request.method == StyleMethod::Auto ? defaultMethod(request.style) : request.method;
+    engine::MemoryEstimate e;
+    double bytes = kStyleFixed + kStyleFullPerPixel * full;
+    switch (method) {
+    case StyleMethod::Classic:
+        bytes += kClassicPerPixel * full;
+        e.what = tr("%1 × %2 px picture buffers and filter").arg(size.width()).arg(size.height()).toStdString();
+        break;
+    case StyleMethod::Network: {
+        const double border = 2.0 * std::min(32.0, std::max(0.0, std::min(w, h) - 1));
+        const double pw = w + border, ph = h + border;
+        const double tile = std::max(128, request.tileSize);
+        const bool oneTile = pw <= tile && ph <= tile;
+        // A tile is read with 32 px of context on each side (clamped to the picture).
+        const double tw = std::min(pw, tile + 64), th = std::min(ph, tile + 64);
+        bytes += kStyleTilePerPixel * tw * th;
+        if (!oneTile) // the band of tile rows being cross-faded: RGB sums and weights, float
+            bytes += 2 * th * pw * 4 * sizeof(float);
+        e.what = tr("%1 × %2 px picture buffers and %3 × %4 px tiles")
+                     .arg(size.width())
+                     .arg(size.height())
+                     .arg(static_cast<int>(tw))
+                     .arg(static_cast<int>(th))
+                     .toStdString();
+        break;
+    }
+    case StyleMethod::Optimisation:
+    case StyleMethod::Auto: {
+        // Whole picture up to maxWholeSide, then tiles of about that side: the loss network's
+        // activations and their gradients at that size dominate.
+        const double side = std::max(w, h);
+        const double limit = std::max(16, request.optimisation.maxWholeSide);
+        const double s = side > limit ? limit / side : 1.0;
+        const double work = std::min(w * s + (s < 1 ? 64 : 0), w) * std::min(h * s + (s < 1 ? 64 : 0), h);
+        const int styles = 1 + static_cast<int>(request.blendWith.size());
+        bytes += kGatysFixed + kGatysPerWorkPixel * work +
+                 (styles - 1) * kGatysPerWorkPixel * 0.25 * std::min(work, 1024.0 * 1024.0); // blended styles' features
+        e.what = tr("%1 × %2 px picture buffers and the loss network at %3 px")
+                     .arg(size.width())
+                     .arg(size.height())
+                     .arg(static_cast<int>(std::min(side, limit)))
+                     .toStdString();
+        break;
+    }
+    }
+    e.bytes = static_cast<int64_t>(bytes);
+    return e;
 }
 
 StyleTask::StyleTask(const StyleRequest& request) : m_job(std::make_shared<StyleJob>(request)) {}

@@ -6,6 +6,7 @@
 /// (StyleJob.h, engine-facing).
 
 #include "core/document/Layer.h"
+#include "core/engine/jobs/MemoryBudget.h"
 #include "core/models/ModelCatalogue.h"
 
 #include <QImage>
@@ -61,11 +62,25 @@ struct StyleRequest {
     QString colour = QStringLiteral("style"); ///< "style", "luminance" or "histogram"
     StyleMethod method = StyleMethod::Auto;
     int maxSide = 0;               ///< > 0: work on (and return) a copy no larger than this (previews)
+    /// Network method: tile edge in px (128..4096). Smaller tiles need less memory (one tile's
+    /// activations are held at a time) and take a little longer; the pre-flight offers them.
+    int tileSize = 1536;
     OptimisationSettings optimisation;
     QString lossNetwork;           ///< optional user-imported TorchScript VGG for optimisation
     QString precision = QStringLiteral("fp32");
     QString device = QStringLiteral("cpu");
 };
+
+/// The size a request works at: its content's (or area's), shrunk to maxSide when set.
+QSize styleWorkSize(const StyleRequest& request);
+
+/// Expected peak memory of running @p request (above the process before it), calibrated
+/// against measured peaks (docs/PERFORMANCE.md, "Memory pre-flight"): the picture-sized buffers
+/// (8-bit copies, float RGBA/RGB, result, colour and strength blending) plus, for the network,
+/// one tile's activations and the tile row band; for optimisation, the loss network's
+/// activations and gradients at the largest whole-picture side. Errs high, within about 1.5×.
+/// Any thread.
+engine::MemoryEstimate estimateStyleMemory(const StyleRequest& request);
 
 /// A style job as the UI sees it: submit job() to the JobRunner, read result() after it finished.
 class StyleTask {

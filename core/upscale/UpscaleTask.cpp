@@ -5,8 +5,13 @@
 #include "core/engine/upscale/Upscaler.h"
 #include "core/image/ImageBridge.h"
 
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QObject>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -36,6 +41,47 @@ ModelEntry findUpscaler(const QString& variant, int scale, const QStringList& ro
     missing.kind = QStringLiteral("upscaler");
     missing.error = QObject::tr("The upscaler %1 is not installed. %2").arg(id, upscalerInstallHint());
     return missing;
+}
+
+int upscalerScale(const ModelEntry& upscaler)
+{
+    QFile file(QDir(upscaler.folder).filePath(QStringLiteral("config.json")));
+    if (!upscaler.folder.isEmpty() && file.open(QIODevice::ReadOnly) && file.size() < (1 << 20)) {
+        const int scale = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("architecture")).toObject()
+                              .value(QStringLiteral("scale")).toInt();
+        if (scale >= 1 && scale <= 16)
+            return scale;
+    }
+    const int at = upscaler.id.lastIndexOf(QLatin1String("-x"));
+    const int fromId = at < 0 ? 0 : upscaler.id.mid(at + 2).toInt();
+    return fromId >= 1 && fromId <= 16 ? fromId : 4;
+}
+
+engine::MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha, int tileSize)
+{
+    // Calibration (docs/PERFORMANCE.md): per-tile activations of the ESRGAN networks and what
+    // any job adds (allocator pools, thread buffers, weights); the rest is counted exactly.
+    constexpr double kTileActivationsPerInputPixel = 11000;
+    constexpr double kFixed = 80e6;
+    const double w = std::max(0, input.width()), h = std::max(0, input.height()), s = std::max(1, scale);
+    const double outPixels = w * s * h * s;
+    const double tile = std::min<double>(std::max(16, tileSize), std::max(w, h)) + 2 * 8; // + context
+    double bytes = kFixed;
+    bytes += outPixels * (alpha ? 4 : 3);                       // the 8-bit result
+    if (alpha)
+        bytes += outPixels * sizeof(float) * 2;                 // the resampled alpha plane (+ its clamp)
+    bytes += w * h * (4 * sizeof(float) + 3 * sizeof(float) + 4 * 2); // float RGBA input, its RGB, 8-bit copies
+    bytes += (tile + 16) * s * w * s * 4 * sizeof(float);         // band: RGB sums + weights
+    bytes += kTileActivationsPerInputPixel * tile * tile;
+    engine::MemoryEstimate e;
+    e.bytes = static_cast<int64_t>(bytes);
+    e.what = QObject::tr("a %1 × %2 px result%3 and %4 px tiles")
+                 .arg(static_cast<qint64>(w * s))
+                 .arg(static_cast<qint64>(h * s))
+                 .arg(alpha ? QObject::tr(" with alpha") : QString())
+                 .arg(static_cast<int>(tile))
+                 .toStdString();
+    return e;
 }
 
 struct UpscaleTask::Private {

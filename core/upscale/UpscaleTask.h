@@ -6,6 +6,7 @@
 /// result is written straight into an 8-bit QImage row by row (a 16384² result needs 1 GiB, not
 /// the 4 GiB a float copy would).
 
+#include "core/engine/jobs/MemoryBudget.h"
 #include "core/models/ModelCatalogue.h"
 
 #include <QImage>
@@ -28,6 +29,17 @@ QVector<ModelEntry> installedUpscalers(const QStringList& roots = ModelCatalogue
 ModelEntry findUpscaler(const QString& variant, int scale, const QStringList& roots = ModelCatalogue::defaultRoots());
 /// What to tell a user when no upscaler is installed.
 QString upscalerInstallHint();
+
+/// The enlargement factor of an upscaler entry without loading its network: architecture.scale
+/// of its config.json, else the "-xN" ending of its id, else 4.
+int upscalerScale(const ModelEntry& upscaler);
+
+/// Expected peak memory of upscaling an @p input sized picture @p scale × (above the process
+/// before it): the 8-bit result (W·s × H·s × 3, or 4 with alpha), the float alpha plane
+/// resampled to the result's size (alpha only), the float input, the band of tile rows being
+/// cross-faded (float, result-wide) and one tile's network activations. Calibrated against
+/// measured peaks (docs/PERFORMANCE.md, "Memory pre-flight"); errs high, within about 1.5×.
+engine::MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha, int tileSize = 192);
 
 class UpscaleTask {
 public:

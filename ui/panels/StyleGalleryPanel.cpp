@@ -3,6 +3,7 @@
 
 #include "core/document/Document.h"
 #include "core/settings/ComputeSettings.h"
+#include "ui/dialogs/MemoryPreflightDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -23,6 +24,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cstring>
 
 namespace ganvas::ui {
@@ -443,6 +445,61 @@ void StyleGalleryPanel::startPreview()
     setStatus(tr("Previewing %1…").arg(style->name));
 }
 
+bool StyleGalleryPanel::preflight(core::StyleRequest* request)
+{
+    // Memory pre-flight (docs/RELIABILITY.md): before anything is submitted, compare the job's
+    // estimated peak with what the device has free, and offer what would make it fit.
+    const auto estimate = core::estimateStyleMemory(*request);
+    const int64_t available = engine::availableBytes(request->device.toStdString());
+    if (engine::fits(estimate, available))
+        return true;
+    QVector<MemoryPreflightDialog::Option> options;
+    const bool network = (request->method == core::StyleMethod::Auto ? core::defaultMethod(request->style)
+                                                                     : request->method) == core::StyleMethod::Network;
+    int tile = 0;
+    if (network)
+        for (int t : {1024, 768, 512, 256}) {
+            auto smaller = *request;
+            smaller.tileSize = t;
+            if (t < request->tileSize && engine::fits(core::estimateStyleMemory(smaller), available)) {
+                tile = t;
+                break;
+            }
+        }
+    if (tile > 0)
+        options.push_back({QStringLiteral("tiles"), tr("Use smaller tiles"),
+                           tr("Smaller tiles: %1 px instead of %2 px (a little slower).").arg(tile).arg(request->tileSize)});
+    const QSize size = core::styleWorkSize(*request);
+    const int side = std::max(size.width(), size.height());
+    const double scale = engine::scaleToFit(
+        [&](double s) {
+            auto r = *request;
+            r.maxSide = std::max(16, static_cast<int>(side * s));
+            return core::estimateStyleMemory(r).bytes;
+        },
+        available);
+    const int downSide = std::max(16, static_cast<int>(side * scale));
+    if (scale > 0 && downSide < side)
+        options.push_back({QStringLiteral("downscale"), tr("Downscale to fit"),
+                           tr("Downscale: stylise at %1 % of the size and enlarge the result back (softer).")
+                               .arg(qRound(100.0 * downSide / side))});
+    if (request->device.startsWith(QLatin1String("cuda")) &&
+        engine::fits(estimate, engine::availableBytes("cpu")))
+        options.push_back({QStringLiteral("cpu"), tr("Switch to CPU"), tr("CPU: enough memory there, but slower.")});
+    const QString choice = MemoryPreflightDialog::ask(this, tr("Apply style"), estimate, available, request->device, options);
+    if (choice == QLatin1String("tiles")) {
+        request->tileSize = tile;
+    } else if (choice == QLatin1String("downscale")) {
+        request->maxSide = downSide; // onFinished enlarges the result back to the area
+    } else if (choice == QLatin1String("cpu")) {
+        request->device = QStringLiteral("cpu");
+    } else {
+        setStatus(tr("Not applied: not enough memory. Nothing was changed."));
+        return false;
+    }
+    return true;
+}
+
 bool StyleGalleryPanel::applySelected()
 {
     const auto* style = selectedStyle();
@@ -467,6 +524,8 @@ bool StyleGalleryPanel::applySelected()
     request.layer = layer;
     request.area = area;
     request.mask = selectionMask(*m_document, area);
+    if (!preflight(&request))
+        return false;
     try {
         m_applyTask = std::make_shared<core::StyleTask>(request);
     } catch (const std::exception& e) {
@@ -521,7 +580,11 @@ void StyleGalleryPanel::onFinished(core::JobId id)
         {
             QPainter p(&full);
             p.setCompositionMode(QPainter::CompositionMode_Source);
-            p.drawImage(m_applyRect.topLeft(), job->result());
+            // A pre-flight "Downscale to fit" ran at a smaller size: enlarged back to the area.
+            QImage result = job->result();
+            if (result.size() != m_applyRect.size())
+                result = result.scaled(m_applyRect.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+            p.drawImage(m_applyRect.topLeft(), result);
         }
         QImage mask;
         if (m_applyBrush) {

@@ -98,6 +98,9 @@ private:
     void markLiveDirty(const QRect& area);
     void startLive();
     bool liveUsable() const;
+    /// Memory pre-flight of an apply: true to go on (with @p request possibly changed to
+    /// smaller tiles, a downscaled size or the CPU), false when cancelled or refused.
+    bool preflight(core::StyleRequest* request);
 
     QPointer<core::JobRunner> m_runner; ///< may go before this panel when the window closes
     QPointer<core::Document> m_document;
