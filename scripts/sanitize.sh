@@ -49,7 +49,7 @@ supp="$here/tests/sanitizers"
 # without ASan (std::bad_alloc), not abort the process.
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:abort_on_error=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$supp/ubsan.supp"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:allocator_may_return_null=1:suppressions=$supp/tsan.supp"
 
 if [[ "$mode" == asan && "$fuzz_seconds" -gt 0 ]]; then
     "$here/scripts/fuzz.sh" --build "$build" --seconds "$fuzz_seconds"

@@ -21,9 +21,19 @@ struct JobRunner::Entry {
 
 namespace {
 
+/// Emits a runner signal on the runner's own (GUI) thread, in posting order. Emitting on the
+/// worker would make every direct connection (a QSignalSpy, a lambda without a context object)
+/// run on the worker while the GUI thread reads the same data: ThreadSanitizer found exactly
+/// that (issue #7). Events posted to one object from one thread arrive in order, so progress,
+/// previews and the final finished/failed/cancelled keep their sequence.
+template <typename F>
+void emitOnRunnerThread(JobRunner* runner, F emit)
+{
+    QMetaObject::invokeMethod(runner, std::move(emit), Qt::QueuedConnection);
+}
+
 /// Lives on the worker thread for one run: converts and throttles reports, then emits them
-/// through the runner (signals emitted from a worker thread reach GUI-thread receivers queued,
-/// in emission order).
+/// through the runner on the runner's thread.
 class SignalObserver final : public engine::JobObserver {
 public:
     SignalObserver(JobRunner* runner, JobId id, int throttleMs) : m_runner(runner), m_id(id), m_throttleMs(throttleMs)
@@ -56,7 +66,9 @@ public:
 
     void onLog(engine::LogLevel level, const std::string& message) override
     {
-        Q_EMIT m_runner->logMessage(m_id, static_cast<int>(level), QString::fromStdString(message));
+        emitOnRunnerThread(m_runner, [r = m_runner, id = m_id, level, text = QString::fromStdString(message)] {
+            Q_EMIT r->logMessage(id, static_cast<int>(level), text);
+        });
     }
 
     /// Delivers what throttling held back, so the UI ends on the job's final state.
@@ -79,7 +91,7 @@ private:
         m_pendingProgress.reset();
         m_anyProgress = true;
         m_progressClock.restart();
-        Q_EMIT m_runner->progress(m_id, p.done, p.total, p.message);
+        emitOnRunnerThread(m_runner, [r = m_runner, id = m_id, p] { Q_EMIT r->progress(id, p.done, p.total, p.message); });
     }
 
     void emitPreview(torch::Tensor image, int pass) // by value: may be m_pendingPreview itself
@@ -87,7 +99,9 @@ private:
         m_pendingPreview = torch::Tensor();
         m_lastPass = pass;
         m_previewClock.restart();
-        Q_EMIT m_runner->preview(m_id, tensorToImage(image), pass);
+        emitOnRunnerThread(m_runner, [r = m_runner, id = m_id, picture = tensorToImage(image), pass] {
+            Q_EMIT r->preview(id, picture, pass);
+        });
     }
 
     JobRunner* m_runner;
@@ -157,7 +171,7 @@ void JobRunner::runEntry(const std::shared_ptr<Entry>& entry)
     engine::JobContext context(entry->token, &observer);
     engine::JobResult result{engine::JobOutcome::Cancelled, {}};
     if (!entry->token.isCancelled()) {
-        Q_EMIT started(entry->id);
+        emitOnRunnerThread(this, [this, id = entry->id] { Q_EMIT started(id); });
         result = engine::runJob(*entry->job, context);
         if (result.outcome == engine::JobOutcome::Finished) {
             try {
@@ -173,13 +187,16 @@ void JobRunner::runEntry(const std::shared_ptr<Entry>& entry)
         m_active.remove(entry->id);
         nowIdle = m_active.isEmpty();
     }
-    switch (result.outcome) {
-    case engine::JobOutcome::Finished: Q_EMIT finished(entry->id); break;
-    case engine::JobOutcome::Failed: Q_EMIT failed(entry->id, QString::fromStdString(result.error)); break;
-    case engine::JobOutcome::Cancelled: Q_EMIT cancelled(entry->id); break;
-    }
-    if (nowIdle)
-        Q_EMIT idle();
+    emitOnRunnerThread(this, [this, id = entry->id, outcome = result.outcome,
+                              error = QString::fromStdString(result.error), nowIdle] {
+        switch (outcome) {
+        case engine::JobOutcome::Finished: Q_EMIT finished(id); break;
+        case engine::JobOutcome::Failed: Q_EMIT failed(id, error); break;
+        case engine::JobOutcome::Cancelled: Q_EMIT cancelled(id); break;
+        }
+        if (nowIdle && activeCount() == 0) // nothing was submitted since
+            Q_EMIT idle();
+    });
 }
 
 void JobRunner::cancel(JobId id)

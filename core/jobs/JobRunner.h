@@ -2,8 +2,9 @@
 #pragma once
 /// @file JobRunner.h
 /// Runs engine Jobs on worker threads (one queue per device — Job::queue() — so a GPU is never oversubscribed
-/// and the CPU's intra-op threads are not fought over) and turns their reports into queued Qt
-/// signals for the UI thread. Previews and progress are throttled; the last of each is always
+/// and the CPU's intra-op threads are not fought over) and turns their reports into Qt signals
+/// emitted on the runner's own thread (the UI thread), so any connection, direct ones included,
+/// runs there. Previews and progress are throttled; the last of each is always
 /// delivered. Workers never touch the document: whoever submitted a job applies its result in a
 /// slot connected to finished(), on the GUI thread, as one undo command (DESIGN.md §3).
 
