@@ -603,6 +603,25 @@ private Q_SLOTS:
         QVERIFY2(none.err.contains("nothing to do"), qPrintable(none.err));
         QCOMPARE(run(kCli, {"soak", "--size", "100000"}).code, 2);
     }
+
+    void upscaleRefusesWhatDoesNotFitInMemory()
+    {
+        // Memory pre-flight (docs/RELIABILITY.md): with 50 MiB "free", enlarging 2048² 4× (a
+        // 8192² result) is refused before anything is loaded, with exit 1 and a hint.
+        if (!run(kCli, {"upscalers"}).out.contains("esrgan-slim-x4"))
+            QSKIP("esrgan-slim-x4 is not installed (scripts/fetch-models.sh)");
+        QTemporaryDir dir;
+        QImage big(2048, 2048, QImage::Format_RGB32);
+        big.fill(Qt::darkCyan);
+        QVERIFY(big.save(dir.filePath("big.png")));
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("GANVAS_MEMORY_LIMIT_MB", "50");
+        const Run r = run(kCli, {"upscale", "--input", dir.filePath("big.png"), "--output", dir.filePath("out.png")}, env);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("needs about") && r.err.contains("is free on cpu") && r.err.contains("--scale"),
+                 qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(dir.filePath("out.png")));
+    }
 };
 
 QTEST_GUILESS_MAIN(CliTest)

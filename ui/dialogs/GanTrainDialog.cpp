@@ -4,6 +4,7 @@
 #include "core/gan/GanTraining.h"
 #include "core/models/ModelCatalogue.h"
 #include "core/settings/ComputeSettings.h"
+#include "ui/dialogs/MemoryPreflightDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -380,6 +381,35 @@ bool GanTrainDialog::start()
     // bf16 autocast where the hardware has it (GAN training measured 1.6x faster than fp32 on an
     // AVX512-BF16 CPU, docs/PERFORMANCE.md), else fp32.
     request.precision = QStringLiteral("auto");
+    // Memory pre-flight (docs/RELIABILITY.md): offer a batch that fits, or the CPU.
+    const auto estimate = core::estimateGanTrainingMemory(request);
+    const int64_t available = engine::availableBytes(request.device.toStdString());
+    if (!engine::fits(estimate, available)) {
+        QVector<MemoryPreflightDialog::Option> options;
+        int batch = request.batch;
+        for (auto smaller = request; smaller.batch > 2;) {
+            smaller.batch = std::max(2, smaller.batch / 2);
+            if (engine::fits(core::estimateGanTrainingMemory(smaller), available)) {
+                batch = smaller.batch;
+                break;
+            }
+        }
+        if (batch < request.batch)
+            options.push_back({QStringLiteral("batch"), tr("Use batch %1").arg(batch),
+                               tr("Batch %1: fewer images a step (noisier, slower per image).").arg(batch)});
+        if (request.device.startsWith(QLatin1String("cuda")) && engine::fits(estimate, engine::availableBytes("cpu")))
+            options.push_back({QStringLiteral("cpu"), tr("Switch to CPU"), tr("CPU: enough memory there, but slower.")});
+        const QString choice = MemoryPreflightDialog::ask(this, tr("Train"), estimate, available, request.device, options);
+        if (choice == QLatin1String("batch")) {
+            request.batch = batch;
+            m_batch->setValue(batch);
+        } else if (choice == QLatin1String("cpu")) {
+            request.device = QStringLiteral("cpu");
+        } else {
+            showError(tr("Not started: not enough memory."));
+            return false;
+        }
+    }
     try {
         m_task = std::make_shared<core::GanTrainTask>(request);
     } catch (const std::exception& e) {
