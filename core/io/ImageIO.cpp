@@ -60,7 +60,7 @@ QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& lim
         *error = tr("Cannot open %1: %2.").arg(name, reader.errorString());
         return {};
     }
-    // Some headers give no usable size (fuzzing found a BMP with a negative height: 8 x 526593
+    // Some headers give no usable size (fuzzing found a BMP with a negative height: 8 x 526081
     // pixels decoded past the 4 MP limit, bounded only by the allocation limit), so check again.
     if (qint64(image.width()) * image.height() > limits.maxPixels) {
         *error = tr("Cannot open %1: it is %2 x %3 pixels, more than the %4 megapixel limit.")

@@ -165,7 +165,12 @@ QString apply(Document& doc, const QJsonObject& r)
         const auto mode = m == "add" ? Document::SelectMode::Add
                           : m == "subtract" ? Document::SelectMode::Subtract : Document::SelectMode::Replace;
         const QJsonArray rect = r["rect"].toArray();
-        const QRect box(rect.at(0).toInt(), rect.at(1).toInt(), rect.at(2).toInt(), rect.at(3).toInt());
+        // Clamped far beyond any canvas so that x + width cannot overflow int inside QRect
+        // (fuzzing with UBSan found [1, 0, 2147483647, 2147483647]).
+        const auto coordinate = [&](int i) {
+            return std::clamp(rect.at(i).toInt(), -4 * Document::kMaxEdge, 4 * Document::kMaxEdge);
+        };
+        const QRect box(coordinate(0), coordinate(1), coordinate(2), coordinate(3));
         if (op == "rect")
             doc.selectRectangle(box, mode);
         else if (op == "ellipse")

@@ -142,6 +142,12 @@ private Q_SLOTS:
         writeFile(dir.filePath("bomb.png"), ganvas::test::pngClaimingSize(100000, 100000));
         QVERIFY(core::loadImage(dir.filePath("bomb.png"), &error).isNull());
         QVERIFY2(error.contains("100000 x 100000") && error.contains("megapixel limit"), qPrintable(error));
+        // Found by fuzz_image: a BMP whose negative (top-down) height hides its size from the
+        // header check decoded to 8 x 526081 pixels, past a 4 MP limit; the decoded size is checked too.
+        writeFile(dir.filePath("tall.bmp"), QByteArray::fromHex("424df600000000000000360000002800000008000000fff8f7ff0100180000000000001f5e656c01080f8585852d161d242bab9393939339"));
+        limits.maxPixels = 4 << 20;
+        QVERIFY(core::loadImage(dir.filePath("tall.bmp"), &error, limits).isNull());
+        QVERIFY2(error.contains("8 x 526081") && error.contains("megapixel limit"), qPrintable(error));
     }
 
     void documentVisibilityIsUndoable()

@@ -245,6 +245,22 @@ private Q_SLOTS:
         QVERIFY(qGray(pixels.pixel(20, 26)) < 128);
         QCOMPARE(qGray(pixels.pixel(38, 5)), 255);
     }
+
+    // Found by fuzz_journal with UBSan (tests/data/bad/journal/select-ellipse-overflow.jsonl):
+    // x + width overflowed int inside QRect.
+    void hugeSelectionRectangleIsClamped()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath("rect.jsonl"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"type\":\"begin\",\"format\":1,\"size\":[40,30]}\n"
+                "{\"type\":\"select\",\"op\":\"rect\",\"rect\":[5,5,10,10]}\n"
+                "{\"type\":\"select\",\"op\":\"ellipse\",\"rect\":[1,0,2147483647,2147483647],\"mode\":\"subtract\"}\n");
+        f.close();
+        const auto result = replayJournal(dir.filePath("rect.jsonl"));
+        QVERIFY2(result.document, qPrintable(result.error));
+        QCOMPARE(result.records, 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(JournalTest)

@@ -314,6 +314,8 @@ def bad_journals(brushes):
                                            "tolerance": 2147483647, "merged": True})
     yield "fill-malformed", ok + line({"type": "fill", "layer": 0, "at": [5], "colour": "#ff0000"})
     yield "binary-garbage", ok + "\x00\x01\x02\xff\xfe" * 20 + "\n"
+    # Found by fuzz_journal (UBSan: x + width overflowed int in QRect); fixed in JournalPlayer.
+    yield "select-ellipse-overflow", ok + line({"type": "select", "op": "ellipse", "rect": [1, 0, 2147483647, 2147483647], "mode": "add"})
 
 
 # ---------------------------------------------------------------- images
@@ -378,6 +380,11 @@ def bad_images():
     yield "ico-255-entries", b"\0\0\1\0\xff\0" + b"\xff\xff\0\0\1\0\x20\0\xff\xff\xff\x7f\x16\0\0\0" * 255
     yield "svg-looking-text", b'<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"><rect/></svg>'
     yield "random-bytes", bytes((i * 131 + 7) & 255 for i in range(2048))
+    # Found by fuzz_image: width 8, height -526081 (top-down), 24-bit, the pixels cut short. Qt's
+    # header reader gives no size, so it decoded past a 4 MP limit; loadImage now checks after decoding.
+    yield "bmp-top-down-over-limit", bytes.fromhex(
+        "424df600000000000000360000002800000008000000fff8f7ff0100180000000000001f"
+        "5e656c01080f8585852d161d242bab9393939339")
 
 
 # ---------------------------------------------------------------- brush presets
