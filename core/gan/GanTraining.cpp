@@ -156,13 +156,15 @@ GanTrainTask::GanTrainTask(const GanTrainRequest& request) : d(std::make_unique<
 
 engine::MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request)
 {
-    // Calibration (docs/PERFORMANCE.md, "Memory pre-flight"): bytes kept per activation value
-    // of one image through generator and discriminator in a training step (forward values,
-    // batch-norm and augmentation temporaries, their gradients; the discriminator sees a real
-    // and a fake batch), and what any training run adds (weights of the evaluation network,
-    // allocator pools, thread buffers).
-    constexpr double kBytesPerActivation = 155;
-    constexpr double kFixed = 90e6;
+    // Calibration (docs/PERFORMANCE.md, "Memory pre-flight"), fitted to three measured runs
+    // (32 px batch 2, 64 px batch 32, 128 px batch 16) and raised by 15 %: bytes per activation
+    // value of one image through generator and discriminator in a step (forward values,
+    // batch-norm and augmentation temporaries, gradients; D sees a real and a fake batch);
+    // bytes per output pixel for what grows with the resolution but not the batch (the data
+    // set prepared and cached at that size, the evaluation's samples); and what any run adds.
+    constexpr double kBytesPerActivation = 18;
+    constexpr double kBytesPerResolutionPixel = 80e3;
+    constexpr double kFixed = 200e6;
     engine::GanOptions o;
     o.resolution = request.resolution;
     o.latentDim = request.latentDim;
@@ -183,7 +185,8 @@ engine::MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request)
         params += 2 * 16 * c * next; // one transposed convolution in G, its mirror in D
         activations += 2 * c * side * side;
     }
-    const double bytes = kFixed + params * 16 + kBytesPerActivation * std::max(1, request.batch) * activations;
+    const double bytes = kFixed + params * 16 + kBytesPerResolutionPixel * o.resolution * o.resolution +
+                         kBytesPerActivation * std::max(1, request.batch) * activations;
     e.bytes = static_cast<int64_t>(bytes);
     e.what = QObject::tr("%1 images of %2 × %2 px a step, %3 M parameters with Adam")
                  .arg(request.batch)

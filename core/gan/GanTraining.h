@@ -42,11 +42,11 @@ struct GanTrainRequest {
 };
 
 /// Expected peak memory of training @p request (above the process before it): both networks'
-/// parameters with their gradients and Adam's two moments (16 bytes a parameter), and the
+/// parameters with their gradients and Adam's two moments (16 bytes a parameter), the
 /// activations that a batch keeps for the backward pass (batch × Σ channels × side² over the
-/// levels of both networks), calibrated against measured peaks (docs/PERFORMANCE.md, "Memory
-/// pre-flight"). The decoded training set (cached at the training resolution) is not counted:
-/// its size is known only once the folder was read. Any thread; runs no tensor op.
+/// levels of both networks), and what grows with the resolution alone (the prepared data set,
+/// the evaluation's samples), fitted to measured peaks (docs/PERFORMANCE.md, "Memory
+/// pre-flight"). Any thread; runs no tensor op.
 engine::MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request);
 
 struct GanCurvePoint {
