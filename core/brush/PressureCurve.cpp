@@ -11,7 +11,9 @@ PressureCurve::PressureCurve(QVector<QPointF> points)
 {
     for (QPointF& p : points)
         p = {qBound(0.0, p.x(), 1.0), qBound(0.0, p.y(), kMaxFactor)};
-    std::sort(points.begin(), points.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
+    // Stable: points with the same x (a vertical step) keep their order, so a curve read back
+    // from its own toJson() is the same curve (fuzz_brush_presets found std::sort reordering them).
+    std::stable_sort(points.begin(), points.end(), [](const QPointF& a, const QPointF& b) { return a.x() < b.x(); });
     m_points = points.size() >= 2 ? points : QVector<QPointF>{{0, 0}, {1, 1}};
 }
 

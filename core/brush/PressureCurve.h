@@ -15,8 +15,8 @@ class PressureCurve {
 public:
     static constexpr double kMaxFactor = 4.0; ///< e.g. a pencil laid flat drawing 3x wider
     PressureCurve(); ///< identity: (0,0) (1,1)
-    /// Points are clamped to x in [0,1] and y in [0,kMaxFactor], sorted by x; fewer than two
-    /// points give the identity.
+    /// Points are clamped to x in [0,1] and y in [0,kMaxFactor], sorted by x (points with equal
+    /// x keep their order: a vertical step); fewer than two points give the identity.
     explicit PressureCurve(QVector<QPointF> points);
 
     double map(double pressure) const;

@@ -423,6 +423,21 @@ def bad_presets(brushes):
     yield "3000-brushes", doc([{}] * 3000)
     yield "deep-json", '{"format":1,"brushes":' + "[" * 5000 + "]" * 5000 + "}"
     yield "unknown-keys", doc([dict(b, future_key=[1, 2, {"x": None}], smudge_strength=0.3)])
+    # Found by fuzz_brush_presets (the fuzzer's input as it was): a 31-point curve with two points
+    # at x = 0; std::sort could swap them, so the curve read back from its own JSON differed.
+    # PressureCurve sorts stably now.
+    yield "curve-equal-x-round-trip", (
+        '{"format": 1, "brushes": [{"id": "round", "name": "Round", "mode": "paint", "size": 24, "o'
+        'pacity": 1.0, "flow": 1.0, "hardness": 0.85, "spacing": 0.1, "pressure_size": [[0.0, 0.0],'
+        ' [0.015625, 0.015625], [0.03125, 0.03125], [0.023437,5], [0.59375, 0.59375], [0.609375, 0.'
+        '609375], [0.625, 0.625], [0.640625, 0.640625], [0.65625, 0.65625], [0.671875, 0.671875], ['
+        '0.6875, 0.6875], [0.703125, 0.703125], [0.71875, 0.71875], [0.734375, 0.734375], [0.75, 0.'
+        '75], [0.765625, 0.765625], [0.78125, 0.78125], [0.796875, 0.796875], [0.8125, 0.8125], [0.'
+        '828125, 0.828125], [0.84375, 0.84375], [0.859375, 0.859375], [0.875, 0.875], [0.890625, 0.'
+        '890625], [0.29605, 0.90625], [0.921875, 0.921875], [0.9375, 0.9375], [0.953125, 0.953125],'
+        ' [0.96875, 0.96875], [0.984375, 0.984375], [0.0, 1.0]], "pressure_opacity": [[0, 1], [1, 1'
+        ']]}]}'
+    )
 
 
 # ---------------------------------------------------------------- style config.json (core side)
