@@ -49,6 +49,34 @@ core::StyleRequest requestOf(const QString& architecture, QSize size)
     return r;
 }
 
+void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(bytes);
+}
+
+/// A tiny "ESRGAN" upscaler <root>/upscalers/esrgan-slim-x2 that is one nearest-neighbour
+/// UpSampling2D (as in UpscaleUiTest.cpp): fast, so the test measures the pre-flight only.
+void writeNearestUpscaler(const QString& root)
+{
+    const QString folder = root + QStringLiteral("/upscalers/esrgan-slim-x2");
+    QVERIFY(QDir().mkpath(folder));
+    writeFile(folder + QStringLiteral("/config.json"),
+              R"({"format":1,"id":"esrgan-slim-x2","name":"Tiny 2x","kind":"upscaler","weights":"model.json",)"
+              R"("license":"MIT","architecture":{"type":"tfjs-layers","scale":2,)"
+              R"("input_range":[0,255],"output_range":[0,255]}})");
+    writeFile(folder + QStringLiteral("/model.json"),
+              R"({"format":"layers-model","modelTopology":{"model_config":{"class_name":"Functional","config":{)"
+              R"("name":"tiny","layers":[)"
+              R"({"class_name":"InputLayer","name":"LR","config":{"name":"LR","batch_input_shape":[null,null,null,3]},)"
+              R"("inbound_nodes":[]},)"
+              R"({"class_name":"UpSampling2D","name":"SR","config":{"name":"SR","size":[2,2],"interpolation":"nearest"},)"
+              R"("inbound_nodes":[[["LR",0,0,{}]]]}],)"
+              R"("input_layers":[["LR",0,0]],"output_layers":[["SR",0,0]]}}},)"
+              R"("weightsManifest":[{"paths":[],"weights":[]}]})");
+}
+
 } // namespace
 
 class PreflightTest : public QObject {
@@ -161,6 +189,46 @@ private Q_SLOTS:
         QCOMPARE(boxName, QStringLiteral("memoryRefused"));
         QCOMPARE(doc->undoStack()->count(), commands + 1);
         qunsetenv("GANVAS_MEMORY_LIMIT_MB");
+    }
+
+    void upscaleAsksFirstAndDownscalesToFit()
+    {
+        QTemporaryDir models;
+        writeNearestUpscaler(models.path());
+        const core::ModelEntry upscaler = core::findUpscaler(QStringLiteral("slim"), 2, {models.path()});
+        QVERIFY2(upscaler.isValid(), qPrintable(upscaler.error));
+        QCOMPARE(core::upscalerScale(upscaler), 2);
+        QImage picture(2000, 1500, QImage::Format_RGB32);
+        picture.fill(QColor(200, 40, 40));
+        const QString path = models.filePath(QStringLiteral("wide.png"));
+        QVERIFY(picture.save(path));
+
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(w.openImage(path));
+        auto* before = w.document();
+        const int commands = before->undoStack()->count();
+        // 2000 x 1500 enlarged 2x needs more than 90 % of 700 MiB, a smaller copy does not.
+        const QSize size = w.document()->composite().size();
+        const bool alpha = w.document()->composite().hasAlphaChannel();
+        QVERIFY(core::estimateUpscaleMemory(size, 2, alpha).bytes > qint64(0.9 * 700 * 1024 * 1024));
+        qputenv("GANVAS_MEMORY_LIMIT_MB", "700");
+        QString boxName, text;
+        answerNextBox(QStringLiteral("cancel"), &boxName, &text);
+        QVERIFY(!w.upscaleImage(upscaler));
+        QCOMPARE(boxName, QStringLiteral("memoryPreflight"));
+        QVERIFY2(text.contains(QStringLiteral("needs about")), qPrintable(text));
+        QCOMPARE(w.document(), before); // the same document, untouched
+        QCOMPARE(w.document()->undoStack()->count(), commands);
+
+        answerNextBox(QStringLiteral("preflight_downscale"), &boxName, &text);
+        QVERIFY(w.upscaleImage(upscaler));
+        qunsetenv("GANVAS_MEMORY_LIMIT_MB");
+        QCOMPARE(boxName, QStringLiteral("memoryPreflight"));
+        const QSize result = w.document()->size();
+        QVERIFY2(result.width() > 2000 && result.width() < 4000, qPrintable(QString::number(result.width())));
+        QVERIFY(std::abs(result.width() * 3 - result.height() * 4) <= 8); // the aspect kept
+        QCOMPARE(w.document()->composite().pixelColor(result.width() / 2, result.height() / 2), QColor(200, 40, 40));
     }
 
     void pixelLimitIsASettingCheckedBeforeDecoding()
