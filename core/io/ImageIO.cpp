@@ -25,6 +25,8 @@ int maxMegapixels()
     const int fromEnv = qEnvironmentVariableIntValue("GANVAS_MAX_MEGAPIXELS", &ok);
     if (ok && fromEnv > 0)
         return fromEnv;
+    if (!QCoreApplication::instance()) // no application, no settings (fuzz targets, early start-up)
+        return kDefault;
     const int fromSettings = QSettings().value(QLatin1String(kMaxMegapixelsKey), kDefault).toInt(&ok);
     return ok && fromSettings > 0 ? qMin(fromSettings, 1 << 20) : kDefault;
 }

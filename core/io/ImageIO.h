@@ -14,8 +14,8 @@ namespace ganvas::core {
 /// The pixel limit for pictures a user hands us, in megapixels of 1024 × 1024 (256: a
 /// 16384 × 16384 canvas). Read from the environment variable GANVAS_MAX_MEGAPIXELS when set to
 /// a positive whole number (the CLI's --max-megapixels sets it), else from the QSettings key
-/// "limits/maxMegapixels", else 256. Read afresh on every call (a setting changed in the
-/// studio applies to the next open). Any thread.
+/// "limits/maxMegapixels" (when a QCoreApplication exists), else 256. Read afresh on every call
+/// (a setting changed in the studio applies to the next open). Any thread.
 int maxMegapixels();
 /// maxMegapixels() in pixels.
 qint64 configuredMaxPixels();
