@@ -45,9 +45,17 @@ constexpr qint64 kMaxFileBytes = qint64(200) * 1000 * 1000;
 /// Images whose header claims more pixels than this are refused before decoding.
 constexpr qint64 kDatasetMaxPixels = qint64(100) * 1000 * 1000;
 /// A training picture may be at most 100 megapixels, and never more than the configured limit.
+/// Read from the settings once per preparation, on the calling thread (refreshTrainingPixelLimit),
+/// not by every decoding worker: QSettings per file was slow, and TSan saw the workers race
+/// through Qt's settings cache.
+std::atomic<qint64> g_trainingPixelLimit{kDatasetMaxPixels};
+void refreshTrainingPixelLimit()
+{
+    g_trainingPixelLimit.store(qMin(kDatasetMaxPixels, configuredMaxPixels()), std::memory_order_relaxed);
+}
 qint64 maxTrainingPixels()
 {
-    return qMin(kDatasetMaxPixels, configuredMaxPixels());
+    return g_trainingPixelLimit.load(std::memory_order_relaxed);
 }
 /// Bump when the preparation changes what it produces: old cache files then stop matching.
 constexpr char kCacheVersion[] = "ganvas-gan-dataset-v1";
@@ -337,6 +345,7 @@ public:
     {
         // Each worker may hold one decoded picture (up to 100 megapixels): a handful is enough
         // to keep the cores busy without holding gigabytes.
+        refreshTrainingPixelLimit(); // before the workers start: they only read it
         const int threads = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, 8);
         for (int i = 0; i < std::min<int>(threads, static_cast<int>(files.size())); ++i)
             m_threads.emplace_back([this] { work(); });
