@@ -524,12 +524,23 @@ bool MainWindow::openImage(const QString& path)
         return false;
     QString error;
     if (path.endsWith(QLatin1String(".ora"), Qt::CaseInsensitive)) {
-        auto doc = core::loadOra(path, &error);
-        if (!doc) {
+        // Decoding a big project takes seconds: a background job (progress and Cancel in the
+        // Jobs dock) while this window stays responsive; one open at a time.
+        if (m_opening)
+            return false;
+        m_opening = true;
+        auto result = std::make_shared<core::OraLoadResult>();
+        const JobEnd end = runAndWait(core::makeOraLoadJob(path, result), &error);
+        m_opening = false;
+        if (end == JobEnd::Cancelled) {
+            statusBar()->showMessage(tr("Opening %1 was cancelled.").arg(QFileInfo(path).fileName()), 5000);
+            return false;
+        }
+        if (end != JobEnd::Finished || !result->document) {
             QMessageBox::warning(this, tr("Open"), error);
             return false;
         }
-        setDocument(std::move(doc));
+        setDocument(std::move(result->document));
         statusBar()->showMessage(tr("Opened %1").arg(QFileInfo(path).fileName()), 5000);
         return true;
     }

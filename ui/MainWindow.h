@@ -148,6 +148,7 @@ private:
     QUndoView* m_history = nullptr;
     QList<QDockWidget*> m_hiddenByTab;
     bool m_saving = false;
+    bool m_opening = false; ///< a .ora open job is running (its wait loop is re-entrant)
     bool m_upscaling = false; ///< an AI export or upscale is waiting for its job
     QLabel* m_statusDevice = nullptr;
     QLabel* m_statusZoom = nullptr;

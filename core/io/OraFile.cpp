@@ -14,6 +14,7 @@
 #include <QImageReader>
 #include <QImageWriter>
 #include <QPainter>
+#include <QThread>
 #include <QXmlStreamReader>
 #include <QXmlStreamWriter>
 
@@ -432,6 +433,47 @@ private:
 };
 
 } // namespace
+
+namespace {
+
+class OraLoadJob final : public engine::Job {
+public:
+    OraLoadJob(QString path, std::shared_ptr<OraLoadResult> result, const OraLimits& limits)
+        : m_path(std::move(path)), m_result(std::move(result)), m_limits(limits), m_owner(QThread::currentThread())
+    {
+    }
+    std::string title() const override
+    {
+        return QCoreApplication::translate("OraFile", "Open %1").arg(QFileInfo(m_path).fileName()).toStdString();
+    }
+    std::string queue() const override { return "io"; }
+    void run(engine::JobContext& ctx) override
+    {
+        ctx.progress(0, 1, QCoreApplication::translate("OraFile", "Reading layers").toStdString());
+        QString error;
+        std::unique_ptr<Document> document = loadOra(m_path, &error, m_limits);
+        if (!document)
+            throw std::runtime_error(error.toStdString());
+        ctx.throwIfCancelled();
+        document->moveToThread(m_owner); // a QObject made here: hand it to the thread that asked
+        m_result->document = std::move(document);
+        ctx.progress(1, 1, {});
+    }
+
+private:
+    QString m_path;
+    std::shared_ptr<OraLoadResult> m_result;
+    OraLimits m_limits;
+    QThread* m_owner;
+};
+
+} // namespace
+
+std::shared_ptr<engine::Job> makeOraLoadJob(const QString& path, std::shared_ptr<OraLoadResult> result,
+                                            const OraLimits& limits)
+{
+    return std::make_shared<OraLoadJob>(path, std::move(result), limits);
+}
 
 std::shared_ptr<engine::Job> makeOraSaveJob(const Document& document, const QString& path, std::shared_ptr<QString> error)
 {

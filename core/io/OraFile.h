@@ -51,4 +51,16 @@ bool saveOra(const Document& document, const QString& path, QString* error,
 std::shared_ptr<engine::Job> makeOraSaveJob(const Document& document, const QString& path,
                                             std::shared_ptr<QString> error);
 
+/// Where an open job leaves its document: owned by the thread that made the job.
+struct OraLoadResult {
+    std::unique_ptr<Document> document;
+};
+
+/// A background job that reads @p path (loadOra with @p limits, taken on the calling thread) and
+/// hands the document to the thread that called this, in @p result. A broken file fails the job
+/// with loadOra's message ("Cannot open x.ora: …"). Opening a big project takes seconds: the
+/// studio runs this instead of blocking its window.
+std::shared_ptr<engine::Job> makeOraLoadJob(const QString& path, std::shared_ptr<OraLoadResult> result,
+                                            const OraLimits& limits = {});
+
 } // namespace ganvas::core

@@ -418,7 +418,13 @@ private Q_SLOTS:
         }
         ui::MainWindow w;
         w.show();
+        // The project is read by a background job (the window keeps painting meanwhile) and the
+        // document it made belongs to the GUI thread afterwards.
+        QSignalSpy queued(w.jobRunner(), &core::JobRunner::queued);
         QVERIFY(w.openImage(path));
+        QCOMPARE(queued.count(), 1);
+        QCOMPARE(queued.at(0).at(1).toString(), QStringLiteral("Open work.ora"));
+        QCOMPARE(w.document()->thread(), QThread::currentThread());
         QVERIFY(w.document()->render(QRect(530, 380, 1, 1)).pixelColor(0, 0) != QColor(Qt::white));
         QCOMPARE(w.document()->filePath(), path);
         // Opening something else over unsaved changes asks first; Discard goes ahead.
