@@ -180,6 +180,11 @@ GANVAS_TEST(upscale, broken_models_are_refused_with_clear_messages)
     auto quantized = good;
     quantized.json["weightsManifest"][0]["weights"][0]["quantization"] = {{"dtype", "uint8"}};
     REQUIRE_THROWS_WITH(parseTiny(quantized), TfjsModelError, "quantized");
+    // A weight with a zero dimension (fuzz_tfjs_model: the empty tensor's null data pointer went
+    // to memcpy, undefined behaviour that UBSan stopped; tests/data/bad/tfjs/zero-dimension-weight.json).
+    auto empty = good;
+    empty.json["weightsManifest"][0]["weights"][0]["shape"][0] = 0;
+    REQUIRE_THROWS_WITH(parseTiny(empty), TfjsModelError, "bad dimension");
 
     // From disk: a shard path that leaves the folder, and a missing file.
     const fs::path dir = ganvas::test::tempDir();

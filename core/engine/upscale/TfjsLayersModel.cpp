@@ -157,7 +157,9 @@ TfjsLayersModel TfjsLayersModel::parse(const std::string& text,
             uint64_t count = 1;
             for (const auto& d : shape) {
                 const auto v = intAt(d, "shape of " + name);
-                if (v < 0 || v > limits.maxChannels * 64)
+                // A zero dimension holds nothing a layer could use (and an empty tensor has no
+                // data pointer to copy into: UBSan found that through fuzz_tfjs_model).
+                if (v <= 0 || v > limits.maxChannels * 64)
                     fail("weight \"" + name + "\" has a bad dimension");
                 dims.push_back(v);
                 count *= static_cast<uint64_t>(v);
