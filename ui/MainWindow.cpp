@@ -661,10 +661,10 @@ std::unique_ptr<core::UpscaleTask> MainWindow::prepareUpscale(const core::ModelE
         const int scale = core::upscalerScale(upscaler);
         const bool alpha = image.hasAlphaChannel();
         const auto estimate = core::estimateUpscaleMemory(image.size(), scale, alpha);
-        const int64_t available = engine::availableBytes(compute.device.toStdString());
-        if (!engine::fits(estimate, available)) {
+        const int64_t available = core::availableMemory(compute.device);
+        if (!core::fitsInMemory(estimate, available)) {
             QVector<MemoryPreflightDialog::Option> options;
-            const double fit = engine::scaleToFit(
+            const double fit = core::scaleToFitMemory(
                 [&](double s) { return core::estimateUpscaleMemory(image.size() * s, scale, alpha).bytes; }, available);
             const QSize smaller = (QSizeF(image.size()) * fit).toSize();
             if (fit > 0 && !smaller.isEmpty())
@@ -674,7 +674,7 @@ std::unique_ptr<core::UpscaleTask> MainWindow::prepareUpscale(const core::ModelE
                                        .arg(smaller.height())
                                        .arg(smaller.width() * scale)
                                        .arg(smaller.height() * scale)});
-            if (compute.device.startsWith(QLatin1String("cuda")) && engine::fits(estimate, engine::availableBytes("cpu")))
+            if (compute.device.startsWith(QLatin1String("cuda")) && core::fitsInMemory(estimate, core::availableMemory(QStringLiteral("cpu"))))
                 options.push_back({QStringLiteral("cpu"), tr("Switch to CPU"), tr("CPU: enough memory there, but slower.")});
             const QString choice =
                 MemoryPreflightDialog::ask(this, tr("AI Upscale"), estimate, available, compute.device, options);

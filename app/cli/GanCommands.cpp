@@ -250,10 +250,10 @@ public:
             m_request.steps = 100000000;
         // Memory pre-flight (docs/RELIABILITY.md).
         if (const auto estimate = core::estimateGanTrainingMemory(m_request),
-            available = engine::MemoryEstimate{engine::availableBytes(compute.device.toStdString()), {}};
-            !engine::fits(estimate, available.bytes)) {
-            std::cerr << "ganvas-cli gan-train: this needs about " << engine::formatBytes(estimate.bytes) << " ("
-                      << estimate.what << "); " << engine::formatBytes(available.bytes) << " is free on "
+            available = core::MemoryEstimate{core::availableMemory(compute.device), {}};
+            !core::fitsInMemory(estimate, available.bytes)) {
+            std::cerr << "ganvas-cli gan-train: this needs about " << core::formatMemory(estimate.bytes).toStdString() << " ("
+                      << estimate.what << "); " << core::formatMemory(available.bytes).toStdString() << " is free on "
                       << compute.device.toStdString() << ". Try a smaller --batch or --resolution.\n";
             return kExitFailure;
         }

@@ -3,7 +3,7 @@
 // and train a feed-forward network for a new style.
 #include "app/cli/CliJob.h"
 #include "app/cli/Command.h"
-#include "core/engine/jobs/MemoryBudget.h"
+#include "core/jobs/MemoryPreflight.h"
 #include "core/engine/nn/Device.h"
 #include "core/engine/style/StyleMetrics.h"
 #include "core/engine/style/StyleTrainer.h"
@@ -177,19 +177,19 @@ public:
 
         // Memory pre-flight (docs/RELIABILITY.md): refuse rather than fail half-way.
         const auto estimate = core::estimateStyleMemory(request);
-        const auto available = engine::availableBytes(request.device.toStdString());
-        if (!engine::fits(estimate, available)) {
+        const auto available = core::availableMemory(request.device);
+        if (!core::fitsInMemory(estimate, available)) {
             const QSize size = core::styleWorkSize(request);
             const int side = std::max(size.width(), size.height());
-            const double scale = engine::scaleToFit(
+            const double scale = core::scaleToFitMemory(
                 [&](double s) {
                     auto r = request;
                     r.maxSide = std::max(16, static_cast<int>(side * s));
                     return core::estimateStyleMemory(r).bytes;
                 },
                 available);
-            std::cerr << "ganvas-cli style: this needs about " << engine::formatBytes(estimate.bytes) << " ("
-                      << estimate.what << "); " << engine::formatBytes(available) << " is free on "
+            std::cerr << "ganvas-cli style: this needs about " << core::formatMemory(estimate.bytes).toStdString() << " ("
+                      << estimate.what << "); " << core::formatMemory(available).toStdString() << " is free on "
                       << request.device.toStdString() << ".";
             if (scale > 0)
                 std::cerr << " Try --max-side " << std::max(16, static_cast<int>(side * scale));

@@ -2,7 +2,7 @@
 // ganvas-cli upscale | upscalers: AI upscaling with the imported ESRGAN models (issue #6).
 #include "app/cli/CliJob.h"
 #include "app/cli/Command.h"
-#include "core/engine/jobs/MemoryBudget.h"
+#include "core/jobs/MemoryPreflight.h"
 #include "core/io/ImageIO.h"
 #include "core/settings/ComputeSettings.h"
 #include "core/upscale/UpscaleTask.h"
@@ -69,12 +69,12 @@ public:
             const int scale = core::upscalerScale(model);
             const bool alpha = input.hasAlphaChannel();
             const auto estimate = core::estimateUpscaleMemory(input.size(), scale, alpha);
-            const auto available = engine::availableBytes(compute.device.toStdString());
-            if (!engine::fits(estimate, available)) {
-                const double fit = engine::scaleToFit(
+            const auto available = core::availableMemory(compute.device);
+            if (!core::fitsInMemory(estimate, available)) {
+                const double fit = core::scaleToFitMemory(
                     [&](double s) { return core::estimateUpscaleMemory(input.size() * s, scale, alpha).bytes; }, available);
-                std::cerr << "ganvas-cli upscale: this needs about " << engine::formatBytes(estimate.bytes) << " ("
-                          << estimate.what << "); " << engine::formatBytes(available) << " is free on "
+                std::cerr << "ganvas-cli upscale: this needs about " << core::formatMemory(estimate.bytes).toStdString() << " ("
+                          << estimate.what << "); " << core::formatMemory(available).toStdString() << " is free on "
                           << compute.device.toStdString() << ".";
                 if (fit > 0)
                     std::cerr << " Shrink the input to at most " << static_cast<int>(input.width() * fit) << " x "

@@ -154,7 +154,7 @@ GanTrainTask::GanTrainTask(const GanTrainRequest& request) : d(std::make_unique<
     d->job = std::make_shared<TrainingJob>(r, std::move(o));
 }
 
-engine::MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request)
+MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request)
 {
     // Calibration (docs/PERFORMANCE.md, "Memory pre-flight"), fitted to three measured runs
     // (32 px batch 2, 64 px batch 32, 128 px batch 16) and raised by 15 %: bytes per activation
@@ -169,7 +169,7 @@ engine::MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request)
     o.resolution = request.resolution;
     o.latentDim = request.latentDim;
     o.gChannels = o.dChannels = request.channels;
-    engine::MemoryEstimate e;
+    MemoryEstimate e;
     try {
         o.validate();
     } catch (const std::exception&) {

@@ -6,7 +6,7 @@
 /// of the job, then engine::GanTrainJob trains. The UI's Train dialog and `ganvas-cli gan-train`
 /// both use it.
 
-#include "core/engine/jobs/MemoryBudget.h"
+#include "core/jobs/MemoryPreflight.h"
 
 #include <QString>
 #include <QStringList>
@@ -47,7 +47,7 @@ struct GanTrainRequest {
 /// levels of both networks), and what grows with the resolution alone (the prepared data set,
 /// the evaluation's samples), fitted to measured peaks (docs/PERFORMANCE.md, "Memory
 /// pre-flight"). Any thread; runs no tensor op.
-engine::MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request);
+MemoryEstimate estimateGanTrainingMemory(const GanTrainRequest& request);
 
 struct GanCurvePoint {
     qint64 step = 0;

@@ -213,12 +213,12 @@ constexpr double kGatysFixed = 50e6;
 constexpr double kClassicPerPixel = 80;
 } // namespace
 
-engine::MemoryEstimate estimateStyleMemory(const StyleRequest& request)
+MemoryEstimate estimateStyleMemory(const StyleRequest& request)
 {
     const QSize size = styleWorkSize(request);
     const double w = size.width(), h = size.height(), full = w * h;
     const StyleMethod method = request.method == StyleMethod::Auto ? defaultMethod(request.style) : request.method;
-    engine::MemoryEstimate e;
+    MemoryEstimate e;
     double bytes = kStyleFixed + kStyleFullPerPixel * full;
     switch (method) {
     case StyleMethod::Classic:

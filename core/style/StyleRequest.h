@@ -6,7 +6,7 @@
 /// (StyleJob.h, engine-facing).
 
 #include "core/document/Layer.h"
-#include "core/engine/jobs/MemoryBudget.h"
+#include "core/jobs/MemoryPreflight.h"
 #include "core/models/ModelCatalogue.h"
 
 #include <QImage>
@@ -80,7 +80,7 @@ QSize styleWorkSize(const StyleRequest& request);
 /// one tile's activations and the tile row band; for optimisation, the loss network's
 /// activations and gradients at the largest whole-picture side. Errs high, within about 1.5×.
 /// Any thread.
-engine::MemoryEstimate estimateStyleMemory(const StyleRequest& request);
+MemoryEstimate estimateStyleMemory(const StyleRequest& request);
 
 /// A style job as the UI sees it: submit job() to the JobRunner, read result() after it finished.
 class StyleTask {

@@ -57,7 +57,7 @@ int upscalerScale(const ModelEntry& upscaler)
     return fromId >= 1 && fromId <= 16 ? fromId : 4;
 }
 
-engine::MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha, int tileSize)
+MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha, int tileSize)
 {
     // Calibration (docs/PERFORMANCE.md): per-tile activations of the ESRGAN networks and what
     // any job adds (allocator pools, thread buffers, weights); the rest is counted exactly.
@@ -73,7 +73,7 @@ engine::MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha,
     bytes += w * h * (4 * sizeof(float) + 3 * sizeof(float) + 4 * 2); // float RGBA input, its RGB, 8-bit copies
     bytes += (tile + 16) * s * w * s * 4 * sizeof(float);         // band: RGB sums + weights
     bytes += kTileActivationsPerInputPixel * tile * tile;
-    engine::MemoryEstimate e;
+    MemoryEstimate e;
     e.bytes = static_cast<int64_t>(bytes);
     e.what = QObject::tr("a %1 × %2 px result%3 and %4 px tiles")
                  .arg(static_cast<qint64>(w * s))

@@ -6,7 +6,7 @@
 /// result is written straight into an 8-bit QImage row by row (a 16384² result needs 1 GiB, not
 /// the 4 GiB a float copy would).
 
-#include "core/engine/jobs/MemoryBudget.h"
+#include "core/jobs/MemoryPreflight.h"
 #include "core/models/ModelCatalogue.h"
 
 #include <QImage>
@@ -39,7 +39,7 @@ int upscalerScale(const ModelEntry& upscaler);
 /// resampled to the result's size (alpha only), the float input, the band of tile rows being
 /// cross-faded (float, result-wide) and one tile's network activations. Calibrated against
 /// measured peaks (docs/PERFORMANCE.md, "Memory pre-flight"); errs high, within about 1.5×.
-engine::MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha, int tileSize = 192);
+MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha, int tileSize = 192);
 
 class UpscaleTask {
 public:

@@ -383,13 +383,13 @@ bool GanTrainDialog::start()
     request.precision = QStringLiteral("auto");
     // Memory pre-flight (docs/RELIABILITY.md): offer a batch that fits, or the CPU.
     const auto estimate = core::estimateGanTrainingMemory(request);
-    const int64_t available = engine::availableBytes(request.device.toStdString());
-    if (!engine::fits(estimate, available)) {
+    const int64_t available = core::availableMemory(request.device);
+    if (!core::fitsInMemory(estimate, available)) {
         QVector<MemoryPreflightDialog::Option> options;
         int batch = request.batch;
         for (auto smaller = request; smaller.batch > 2;) {
             smaller.batch = std::max(2, smaller.batch / 2);
-            if (engine::fits(core::estimateGanTrainingMemory(smaller), available)) {
+            if (core::fitsInMemory(core::estimateGanTrainingMemory(smaller), available)) {
                 batch = smaller.batch;
                 break;
             }
@@ -397,7 +397,7 @@ bool GanTrainDialog::start()
         if (batch < request.batch)
             options.push_back({QStringLiteral("batch"), tr("Use batch %1").arg(batch),
                                tr("Batch %1: fewer images a step (noisier, slower per image).").arg(batch)});
-        if (request.device.startsWith(QLatin1String("cuda")) && engine::fits(estimate, engine::availableBytes("cpu")))
+        if (request.device.startsWith(QLatin1String("cuda")) && core::fitsInMemory(estimate, core::availableMemory(QStringLiteral("cpu"))))
             options.push_back({QStringLiteral("cpu"), tr("Switch to CPU"), tr("CPU: enough memory there, but slower.")});
         const QString choice = MemoryPreflightDialog::ask(this, tr("Train"), estimate, available, request.device, options);
         if (choice == QLatin1String("batch")) {

@@ -16,14 +16,14 @@ QString tr(const char* text)
 }
 } // namespace
 
-QString MemoryPreflightDialog::needsText(const engine::MemoryEstimate& estimate, int64_t available, const QString& device)
+QString MemoryPreflightDialog::needsText(const core::MemoryEstimate& estimate, int64_t available, const QString& device)
 {
     return tr("This needs about %1 (%2); %3 is free on %4.")
-        .arg(QString::fromStdString(engine::formatBytes(estimate.bytes)), QString::fromStdString(estimate.what),
-             QString::fromStdString(engine::formatBytes(available)), device);
+        .arg(core::formatMemory(estimate.bytes), QString::fromStdString(estimate.what),
+             core::formatMemory(available), device);
 }
 
-QString MemoryPreflightDialog::ask(QWidget* parent, const QString& title, const engine::MemoryEstimate& estimate,
+QString MemoryPreflightDialog::ask(QWidget* parent, const QString& title, const core::MemoryEstimate& estimate,
                                    int64_t available, const QString& device, const QVector<Option>& options)
 {
     QMessageBox box(parent);

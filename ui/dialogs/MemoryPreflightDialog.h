@@ -7,7 +7,7 @@
 /// (smaller tiles, downscale to fit, switch to CPU, a smaller batch…) or Cancel. When nothing
 /// applies it is a plain refusal. GUI thread only.
 
-#include "core/engine/jobs/MemoryBudget.h"
+#include "core/jobs/MemoryPreflight.h"
 
 #include <QString>
 #include <QVector>
@@ -27,11 +27,11 @@ public:
     /// Asks (modal QMessageBox, objectName "memoryPreflight") and returns the chosen option's
     /// id, or an empty string for Cancel. Without options it only informs (objectName
     /// "memoryRefused") and returns an empty string.
-    static QString ask(QWidget* parent, const QString& title, const engine::MemoryEstimate& estimate, int64_t available,
+    static QString ask(QWidget* parent, const QString& title, const core::MemoryEstimate& estimate, int64_t available,
                        const QString& device, const QVector<Option>& options);
 
     /// "This needs about 1.4 GB (…); 300 MB is free on cpu." (for status bars and tests).
-    static QString needsText(const engine::MemoryEstimate& estimate, int64_t available, const QString& device);
+    static QString needsText(const core::MemoryEstimate& estimate, int64_t available, const QString& device);
 };
 
 } // namespace ganvas::ui

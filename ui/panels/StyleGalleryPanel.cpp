@@ -450,8 +450,8 @@ bool StyleGalleryPanel::preflight(core::StyleRequest* request)
     // Memory pre-flight (docs/RELIABILITY.md): before anything is submitted, compare the job's
     // estimated peak with what the device has free, and offer what would make it fit.
     const auto estimate = core::estimateStyleMemory(*request);
-    const int64_t available = engine::availableBytes(request->device.toStdString());
-    if (engine::fits(estimate, available))
+    const int64_t available = core::availableMemory(request->device);
+    if (core::fitsInMemory(estimate, available))
         return true;
     QVector<MemoryPreflightDialog::Option> options;
     const bool network = (request->method == core::StyleMethod::Auto ? core::defaultMethod(request->style)
@@ -461,7 +461,7 @@ bool StyleGalleryPanel::preflight(core::StyleRequest* request)
         for (int t : {1024, 768, 512, 256}) {
             auto smaller = *request;
             smaller.tileSize = t;
-            if (t < request->tileSize && engine::fits(core::estimateStyleMemory(smaller), available)) {
+            if (t < request->tileSize && core::fitsInMemory(core::estimateStyleMemory(smaller), available)) {
                 tile = t;
                 break;
             }
@@ -471,7 +471,7 @@ bool StyleGalleryPanel::preflight(core::StyleRequest* request)
                            tr("Smaller tiles: %1 px instead of %2 px (a little slower).").arg(tile).arg(request->tileSize)});
     const QSize size = core::styleWorkSize(*request);
     const int side = std::max(size.width(), size.height());
-    const double scale = engine::scaleToFit(
+    const double scale = core::scaleToFitMemory(
         [&](double s) {
             auto r = *request;
             r.maxSide = std::max(16, static_cast<int>(side * s));
@@ -484,7 +484,7 @@ bool StyleGalleryPanel::preflight(core::StyleRequest* request)
                            tr("Downscale: stylise at %1 % of the size and enlarge the result back (softer).")
                                .arg(qRound(100.0 * downSide / side))});
     if (request->device.startsWith(QLatin1String("cuda")) &&
-        engine::fits(estimate, engine::availableBytes("cpu")))
+        core::fitsInMemory(estimate, core::availableMemory(QStringLiteral("cpu"))))
         options.push_back({QStringLiteral("cpu"), tr("Switch to CPU"), tr("CPU: enough memory there, but slower.")});
     const QString choice = MemoryPreflightDialog::ask(this, tr("Apply style"), estimate, available, request->device, options);
     if (choice == QLatin1String("tiles")) {
