@@ -121,11 +121,11 @@ private:
     QVector<core::ModelEntry> usableUpscalers() const;
     /// The message box shown when an AI upscale command finds no model installed.
     void explainNoUpscalers(const QString& title);
-    /// Builds the upscaling task for @p image on a helper thread (loading the network and
-    /// converting the picture), waiting in a local event loop. Null with @p error on failure.
     /// False (with a message box titled @p title) when a pasted or dropped picture is larger
     /// than the configured pixel limit (core::configuredMaxPixels()).
     bool withinPixelLimit(QSize size, const QString& title);
+    /// Builds the upscaling task for @p image on a helper thread (loading the network and
+    /// converting the picture), waiting in a local event loop. Null with @p error on failure.
     /// Memory pre-flight first (MemoryPreflightDialog): returns nullptr with an empty @p error
     /// when the user cancelled it.
     std::unique_ptr<core::UpscaleTask> prepareUpscale(const core::ModelEntry& upscaler, const QImage& image, QString* error);

@@ -104,6 +104,8 @@ ModelEntry ModelCatalogue::readEntry(const QString& folder, const QString& root)
         entry.sha256 = QString::fromStdString(config.sha256);
         if (config.architecture.contains("type") && config.architecture["type"].is_string())
             entry.architecture = QString::fromStdString(config.architecture["type"].get<std::string>());
+        if (config.architecture.contains("scale") && config.architecture["scale"].is_number_integer())
+            entry.scale = config.architecture["scale"].get<int>();
         readPresentation(config, entry);
         if (config.weights.empty())
             entry.weightsPath.clear();

@@ -24,6 +24,7 @@ struct ModelEntry {
     QString root;        ///< which search root it came from
     QString error;       ///< empty when the config is valid and the weights file exists
     QString architecture; ///< architecture.type: "johnson", "opencv", "gatys", ... (may be empty)
+    int scale = 0;       ///< architecture.scale (upscalers' enlargement factor); 0 when absent
     QString category;    ///< optional display group ("Painterly", "Graphic", ...)
     QString description;
     QStringList tags;

@@ -5,10 +5,6 @@
 #include "core/engine/upscale/Upscaler.h"
 #include "core/image/ImageBridge.h"
 
-#include <QDir>
-#include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QObject>
 
 #include <algorithm>
@@ -45,13 +41,8 @@ ModelEntry findUpscaler(const QString& variant, int scale, const QStringList& ro
 
 int upscalerScale(const ModelEntry& upscaler)
 {
-    QFile file(QDir(upscaler.folder).filePath(QStringLiteral("config.json")));
-    if (!upscaler.folder.isEmpty() && file.open(QIODevice::ReadOnly) && file.size() < (1 << 20)) {
-        const int scale = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("architecture")).toObject()
-                              .value(QStringLiteral("scale")).toInt();
-        if (scale >= 1 && scale <= 16)
-            return scale;
-    }
+    if (upscaler.scale >= 1 && upscaler.scale <= 16)
+        return upscaler.scale;
     const int at = upscaler.id.lastIndexOf(QLatin1String("-x"));
     const int fromId = at < 0 ? 0 : upscaler.id.mid(at + 2).toInt();
     return fromId >= 1 && fromId <= 16 ? fromId : 4;

@@ -31,7 +31,7 @@ ModelEntry findUpscaler(const QString& variant, int scale, const QStringList& ro
 QString upscalerInstallHint();
 
 /// The enlargement factor of an upscaler entry without loading its network: architecture.scale
-/// of its config.json, else the "-xN" ending of its id, else 4.
+/// of its config.json (ModelEntry::scale), else the "-xN" ending of its id, else 4.
 int upscalerScale(const ModelEntry& upscaler);
 
 /// Expected peak memory of upscaling an @p input sized picture @p scale × (above the process
