@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// @file GanUiFixtures.h
-/// Fixtures the GUI tests of issues #5 and #6 share: a tiny random generator folder and a pixel
-/// comparison. Only the fixture reaches into the engine; the studio sees the generator through
+/// Fixtures the GUI tests of issues #5, #6 and #7 share: a tiny random generator folder, a tiny
+/// nearest-neighbour upscaler folder and a pixel comparison. Only the fixture reaches into the engine; the studio sees the generator through
 /// the catalogue like any other.
 
 #include "core/engine/gan/GanNetworks.h"
 #include "core/engine/nn/SafeTensors.h"
 
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QString>
+#include <QtTest>
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +22,42 @@
 #include <fstream>
 
 namespace ganvas::test {
+
+/// Writes @p bytes to @p path (a failed open fails the calling test).
+inline void writeFile(const QString& path, const QByteArray& bytes)
+{
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path));
+    f.write(bytes);
+}
+
+/// An "ESRGAN" upscaler folder <root>/upscalers/esrgan-<variant>-x<scale>/ whose network is one
+/// nearest-neighbour UpSampling2D: its result is the input with every pixel repeated scale×scale.
+inline void writeNearestUpscaler(const QString& root, const QString& variant, int scale)
+{
+    const QString id = QStringLiteral("esrgan-%1-x%2").arg(variant).arg(scale);
+    const QString folder = root + QStringLiteral("/upscalers/") + id;
+    QVERIFY(QDir().mkpath(folder));
+    writeFile(folder + QStringLiteral("/config.json"),
+              QStringLiteral(R"({"format":1,"id":"%1","name":"Tiny %2x","kind":"upscaler","weights":"model.json",)"
+                             R"("license":"MIT","architecture":{"type":"tfjs-layers","scale":%2,)"
+                             R"("input_range":[0,255],"output_range":[0,255]}})")
+                  .arg(id)
+                  .arg(scale)
+                  .toUtf8());
+    writeFile(folder + QStringLiteral("/model.json"),
+              QStringLiteral(
+                  R"({"format":"layers-model","modelTopology":{"model_config":{"class_name":"Functional","config":{)"
+                  R"("name":"tiny","layers":[)"
+                  R"({"class_name":"InputLayer","name":"LR","config":{"name":"LR","batch_input_shape":[null,null,null,3]},)"
+                  R"("inbound_nodes":[]},)"
+                  R"({"class_name":"UpSampling2D","name":"SR","config":{"name":"SR","size":[%1,%1],"interpolation":"nearest"},)"
+                  R"("inbound_nodes":[[["LR",0,0,{}]]]}],)"
+                  R"("input_layers":[["LR",0,0]],"output_layers":[["SR",0,0]]}}},)"
+                  R"("weightsManifest":[{"paths":[],"weights":[]}]})")
+                  .arg(scale)
+                  .toUtf8());
+}
 
 /// A random (untrained) generator folder: resolution 32, latent 16, 8 channels, id "tiny".
 inline void writeTinyGenerator(const QString& folder)

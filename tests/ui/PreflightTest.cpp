@@ -10,6 +10,7 @@
 #include "core/upscale/UpscaleTask.h"
 #include "ui/MainWindow.h"
 #include "ui/panels/StyleGalleryPanel.h"
+#include "GanUiFixtures.h"
 
 #include <QtTest>
 #include <QtWidgets>
@@ -47,34 +48,6 @@ core::StyleRequest requestOf(const QString& architecture, QSize size)
                : architecture == QLatin1String("gatys") ? core::StyleMethod::Optimisation
                                                          : core::StyleMethod::Network;
     return r;
-}
-
-void writeFile(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(bytes);
-}
-
-/// A tiny "ESRGAN" upscaler <root>/upscalers/esrgan-slim-x2 that is one nearest-neighbour
-/// UpSampling2D (as in UpscaleUiTest.cpp): fast, so the test measures the pre-flight only.
-void writeNearestUpscaler(const QString& root)
-{
-    const QString folder = root + QStringLiteral("/upscalers/esrgan-slim-x2");
-    QVERIFY(QDir().mkpath(folder));
-    writeFile(folder + QStringLiteral("/config.json"),
-              R"({"format":1,"id":"esrgan-slim-x2","name":"Tiny 2x","kind":"upscaler","weights":"model.json",)"
-              R"("license":"MIT","architecture":{"type":"tfjs-layers","scale":2,)"
-              R"("input_range":[0,255],"output_range":[0,255]}})");
-    writeFile(folder + QStringLiteral("/model.json"),
-              R"({"format":"layers-model","modelTopology":{"model_config":{"class_name":"Functional","config":{)"
-              R"("name":"tiny","layers":[)"
-              R"({"class_name":"InputLayer","name":"LR","config":{"name":"LR","batch_input_shape":[null,null,null,3]},)"
-              R"("inbound_nodes":[]},)"
-              R"({"class_name":"UpSampling2D","name":"SR","config":{"name":"SR","size":[2,2],"interpolation":"nearest"},)"
-              R"("inbound_nodes":[[["LR",0,0,{}]]]}],)"
-              R"("input_layers":[["LR",0,0]],"output_layers":[["SR",0,0]]}}},)"
-              R"("weightsManifest":[{"paths":[],"weights":[]}]})");
 }
 
 } // namespace
@@ -194,7 +167,7 @@ private Q_SLOTS:
     void upscaleAsksFirstAndDownscalesToFit()
     {
         QTemporaryDir models;
-        writeNearestUpscaler(models.path());
+        test::writeNearestUpscaler(models.path(), QStringLiteral("slim"), 2);
         const core::ModelEntry upscaler = core::findUpscaler(QStringLiteral("slim"), 2, {models.path()});
         QVERIFY2(upscaler.isValid(), qPrintable(upscaler.error));
         QCOMPARE(core::upscalerScale(upscaler), 2);
