@@ -44,7 +44,7 @@ int main(int argc, char** argv)
                                            QApplication::translate("main", "CPU threads (0 = all cores)."),
                                            QStringLiteral("n"));
     const QCommandLineOption precisionOption(QStringLiteral("precision"),
-                                             QApplication::translate("main", "fp32 or bf16."), QStringLiteral("p"));
+                                             QApplication::translate("main", "auto, fp32 or bf16 (auto: bf16 where native, else fp32)."), QStringLiteral("p"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
         QApplication::translate("main", "Save a picture of the window to <file> after <ms> (see --screenshot-delay) and quit."),
@@ -84,6 +84,9 @@ int main(int argc, char** argv)
                              QApplication::translate("main", "Compute settings ignored: %1\nUsing %2.")
                                  .arg(error, status.device));
     }
+
+    if (!status.warning.isEmpty())
+        std::fprintf(stderr, "ganvas: warning: bf16: %s\n", qPrintable(status.warning));
 
     ganvas::ui::MainWindow window;
     window.show();

@@ -84,7 +84,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
     statusBar()->addPermanentWidget(m_statusZoom);
     statusBar()->addPermanentWidget(m_statusDevice);
     const auto compute = core::currentCompute();
-    m_statusDevice->setText(tr("%1 · %2 threads · %3").arg(compute.device).arg(compute.threads).arg(compute.precision));
+    // The precision says why ("fp32: this CPU has no native bf16"); a forced, emulated bf16 says
+    // what it costs (issue #18).
+    m_statusDevice->setText(tr("%1 · %2 threads · %3")
+                                .arg(compute.device)
+                                .arg(compute.threads)
+                                .arg(compute.warning.isEmpty() ? compute.precisionReason
+                                                               : tr("%1 (emulated, slow)").arg(compute.precision)));
+    m_statusDevice->setToolTip(compute.warning.isEmpty() ? compute.precisionReason : compute.warning);
     connect(m_canvas, &CanvasView::zoomChanged, this,
             [this](qreal) { m_statusZoom->setText(tr("%1 %").arg(qRound(m_canvas->devicePixelZoom() * 100))); });
 
@@ -975,7 +982,8 @@ void MainWindow::runBenchmark()
         context->deleteLater();
         QStringList lines;
         for (const auto& f : *results)
-            lines << QStringLiteral("%1: %2 %3").arg(f.name).arg(f.value, 0, 'f', 2).arg(f.unit);
+            lines << (f.error.isEmpty() ? QStringLiteral("%1: %2 %3").arg(f.name).arg(f.value, 0, 'f', 2).arg(f.unit)
+                                        : tr("%1: failed: %2").arg(f.name, f.error));
         auto* box = new QMessageBox(QMessageBox::Information, tr("Benchmark"), lines.join(QLatin1Char('\n')),
                                     QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);

@@ -30,7 +30,7 @@ int main(int argc, char** argv)
     cli.add_option("--device", global.device, "compute device: auto, cpu, cuda or cuda:N (default: settings, else auto)");
     cli.add_option("--threads", global.threads, "CPU threads, 0 = all cores (default: settings, else all cores)")
         ->check(CLI::Range(0, 1024));
-    cli.add_option("--precision", global.precision, "fp32 or bf16 (default: settings, else fp32)");
+    cli.add_option("--precision", global.precision, "auto, fp32 or bf16 (default: settings, else auto: bf16 on CUDA and on CPUs with native bf16, fp32 elsewhere)");
     int maxMegapixels = 0;
     cli.add_option("--max-megapixels", maxMegapixels,
                    "refuse input pictures larger than this many megapixels, before decoding (default: "
@@ -81,6 +81,8 @@ int main(int argc, char** argv)
         std::cerr << "ganvas-cli: " << status.error.toStdString() << "\n";
         return cli::kExitUsage;
     }
+    if (!status.warning.isEmpty())
+        std::cerr << "ganvas-cli: warning: --precision bf16: " << status.warning.toStdString() << "\n";
 
     for (const auto& [sub, command] : subs)
         if (sub->parsed()) {

@@ -37,6 +37,12 @@ QJsonObject runtimeReport(const ModelCatalogue& catalogue)
     r[QStringLiteral("blas")] = QString::fromStdString(info.blas);
     r[QStringLiteral("blas_reference")] = info.blasReference;
     r[QStringLiteral("bf16_cpu")] = info.cpuBf16;
+    r[QStringLiteral("bf16_instructions")] = info.cpuBf16Instructions;
+    r[QStringLiteral("aten_cpu_level")] = QString::fromStdString(info.cpuLevel);
+    r[QStringLiteral("precision_requested")] = compute.requestedPrecision;
+    r[QStringLiteral("precision_reason")] = compute.precisionReason;
+    if (!compute.warning.isEmpty())
+        r[QStringLiteral("precision_warning")] = compute.warning;
     QJsonArray roots;
     for (const QString& root : catalogue.roots())
         roots.append(QJsonObject{{QStringLiteral("path"), root}, {QStringLiteral("exists"), QFileInfo(root).isDir()}});
@@ -69,6 +75,11 @@ QString runtimeReportText(const QJsonObject& r)
     lines << tr("CPU threads: %1 of %2 cores").arg(r[QStringLiteral("threads")].toInt()).arg(r[QStringLiteral("cores")].toInt());
     lines << tr("BLAS: %1").arg(r[QStringLiteral("blas")].toString());
     lines << tr("bf16 on this CPU: %1").arg(r[QStringLiteral("bf16_cpu")].toBool() ? tr("native") : tr("no"));
+    lines << tr("Precision: %1 (asked: %2)")
+                 .arg(r[QStringLiteral("precision_reason")].toString(), r[QStringLiteral("precision_requested")].toString());
+    if (r.contains(QStringLiteral("precision_warning")))
+        lines << tr("Warning: %1").arg(r[QStringLiteral("precision_warning")].toString());
+    lines << tr("LibTorch CPU kernels: %1").arg(r[QStringLiteral("aten_cpu_level")].toString());
     lines << tr("Model folders:");
     for (const auto& v : r[QStringLiteral("model_roots")].toArray()) {
         const auto o = v.toObject();

@@ -12,7 +12,8 @@ namespace ganvas::core {
 class ModelCatalogue;
 
 /// Keys: version, qt, libtorch, opencv, device (what jobs use), cuda_built, cuda_devices,
-/// threads, cores, blas, blas_reference, bf16_cpu, precision, model_roots [{path, exists}],
+/// threads, cores, blas, blas_reference, bf16_cpu, bf16_instructions, aten_cpu_level, precision,
+/// precision_requested, precision_reason, precision_warning (only when bf16 is forced and emulated), model_roots [{path, exists}],
 /// models [{id, name, kind, folder, license, valid, error}].
 QJsonObject runtimeReport(const ModelCatalogue& catalogue);
 

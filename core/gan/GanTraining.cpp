@@ -137,11 +137,7 @@ GanTrainTask::GanTrainTask(const GanTrainRequest& request) : d(std::make_unique<
     o.maxSeconds = r.minutes > 0 ? r.minutes * 60.0 : 0;
     o.resume = r.resume;
     o.device = engine::resolveDevice(r.device.toStdString());
-    if (r.precision == QLatin1String("auto"))
-        o.precision = (o.device.is_cuda() || engine::cpuSupportsBf16()) ? engine::Precision::BFloat16
-                                                                         : engine::Precision::Float32;
-    else
-        o.precision = engine::parsePrecision(r.precision.toStdString());
+    o.precision = engine::resolvePrecision(r.precision.toStdString(), o.device);
     o.previewEvery = r.previewEvery;
     o.checkpointEvery = r.checkpointEvery;
     o.evalEvery = r.evalEvery;

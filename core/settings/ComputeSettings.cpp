@@ -11,7 +11,7 @@ namespace ganvas::core {
 
 namespace {
 QMutex g_mutex;
-ComputeStatus g_current{QStringLiteral("cpu"), 1, QStringLiteral("fp32"), {}};
+ComputeStatus g_current{QStringLiteral("cpu"), 1, QStringLiteral("fp32"), QStringLiteral("fp32"), {}, {}, {}};
 } // namespace
 
 ComputeSettings ComputeSettings::load(const QSettings& settings)
@@ -35,11 +35,15 @@ ComputeStatus applyComputeSettings(const ComputeSettings& settings)
     ComputeStatus status;
     try {
         const auto device = engine::resolveDevice(settings.device.toStdString());
-        const auto precision = engine::parsePrecision(settings.precision.toStdString());
+        std::string warning;
+        const auto precision = engine::resolvePrecision(settings.precision.toStdString(), device, &warning);
         if (settings.threads < 0 || settings.threads > 1024)
             throw std::invalid_argument("threads must be between 0 (all cores) and 1024");
         status.device = QString::fromStdString(device.str());
         status.precision = QString::fromLatin1(engine::precisionName(precision));
+        status.requestedPrecision = settings.precision.isEmpty() ? QStringLiteral("auto") : settings.precision;
+        status.precisionReason = QString::fromStdString(engine::precisionReason(precision, device));
+        status.warning = QString::fromStdString(warning);
         status.threads = engine::initThreads(settings.threads);
     } catch (const std::exception& e) {
         status.error = QString::fromStdString(e.what());

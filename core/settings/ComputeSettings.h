@@ -2,7 +2,8 @@
 #pragma once
 /// @file ComputeSettings.h
 /// Where and how the engine computes: device ("auto", "cpu", "cuda", "cuda:N"), intra-op
-/// threads (0 = every core) and precision ("fp32", "bf16"). Stored in QSettings under
+/// threads (0 = every core) and precision ("auto", "fp32", "bf16"; "auto" is bf16 on CUDA and on
+/// CPUs with native bf16, fp32 elsewhere: engine::resolvePrecision). Stored in QSettings under
 /// "compute/…"; the CLI's --device/--threads/--precision override them for one run.
 /// This header has no Torch in it, so the UI may include it.
 
@@ -15,7 +16,7 @@ namespace ganvas::core {
 struct ComputeSettings {
     QString device = QStringLiteral("auto");
     int threads = 0;
-    QString precision = QStringLiteral("fp32");
+    QString precision = QStringLiteral("auto");
 
     static ComputeSettings load(const QSettings& settings);
     void save(QSettings& settings) const;
@@ -25,7 +26,10 @@ struct ComputeSettings {
 struct ComputeStatus {
     QString device;     ///< resolved device, e.g. "cpu" or "cuda:0"
     int threads = 1;    ///< LibTorch intra-op threads now in force
-    QString precision;  ///< "fp32" or "bf16"
+    QString precision;  ///< "fp32" or "bf16": what jobs run in
+    QString requestedPrecision; ///< what the settings asked for ("auto", "fp32", "bf16")
+    QString precisionReason;    ///< e.g. "fp32: this CPU has no native bf16" (status bar, About)
+    QString warning;    ///< non-empty when bf16 was forced on a CPU that only emulates it (its cost)
     QString error;      ///< non-empty when the settings were invalid (nothing was changed then)
 };
 

@@ -186,6 +186,25 @@ GANVAS_TEST(gan, metrics_agree_with_hand_computed_values)
                         "16 px");
 }
 
+// The copy check must not depend on the BLAS kernel: |q|^2 + |r|^2 - 2 q.r alone left identical
+// 3072-value rows about 1e-2 apart, by an amount that differs between OpenBLAS's SkylakeX and
+// Haswell kernels (the AVX2 failure of issue #18).
+GANVAS_TEST(gan, nearest_distances_are_exact_for_copies)
+{
+    torch::manual_seed(5);
+    const auto reference = torch::rand({300, 3072});
+    const auto copies = reference.index_select(0, torch::arange(0, 300, 7));
+    REQUIRE_EQ(nearestDistances(copies, reference).max().item<double>(), 0.0);
+    // One 8-bit level off in one value is found as exactly that.
+    auto near = copies.clone();
+    near[0][5] += 1.0 / 255;
+    REQUIRE_NEAR(nearestDistances(near, reference)[0].item<double>(), 1.0 / 255, 1e-6);
+    // Distances to a set that does not contain the query are the direct ones.
+    const auto queries = torch::rand({5, 3072});
+    const auto direct = std::get<0>(torch::cdist(queries.to(torch::kFloat64), reference.to(torch::kFloat64)).min(1));
+    REQUIRE((nearestDistances(queries, reference).to(torch::kFloat64) - direct).abs().max().item<double>() < 1e-4);
+}
+
 GANVAS_TEST(gan, evaluation_flags_copies_and_reports_counts)
 {
     torch::manual_seed(3);

@@ -5,7 +5,11 @@ operations and the same network in PyTorch's Python API, timed the same way (one
 the median of at least N runs and T seconds). `ganvas-cli bench` runs this in the same session and
 reports ours/peer ratios. Prints JSON: {"torch": version, "threads": n, "cases": {name: {...}}}.
 
-Usage: bench_peer.py [--threads N] [--quick] [--device cpu|cuda] [CASE ...]"""
+Usage: bench_peer.py [--threads N] [--quick] [--device cpu|cuda] [CASE ...]
+       bench_peer.py --serve [--threads N] [--quick] [--device cpu|cuda]
+With --serve it prints {"torch":…, "threads":…} once, then reads one case name per line on stdin
+and answers each with one JSON line ({"case": name, "value": …} or {"case": name, "error": …}),
+so `ganvas-cli bench` can interleave its cases with ours, round by round (issue #18)."""
 import argparse
 import json
 import statistics
@@ -172,12 +176,28 @@ def main():
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--serve", action="store_true")
     p.add_argument("cases", nargs="*")
     args = p.parse_args()
     if args.threads <= 0:
         args.threads = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
+    if args.serve:
+        print(json.dumps({"torch": torch.__version__, "threads": args.threads}), flush=True)
+        for line in sys.stdin:
+            name = line.strip()
+            if not name:
+                continue
+            try:
+                if name not in CASES:
+                    raise KeyError("no such case")
+                torch.set_num_threads(args.threads)
+                answer = dict(CASES[name](args, device), case=name)
+            except Exception as e:  # reported to ganvas-cli, which prints it with the case
+                answer = {"case": name, "error": str(e)}
+            print(json.dumps(answer), flush=True)
+        return 0
     out = {"torch": torch.__version__, "threads": args.threads, "cases": {}}
     for name in args.cases or CASES:
         if name in CASES:

@@ -318,7 +318,11 @@ torch::Tensor nearestDistances(const torch::Tensor& queries, const torch::Tensor
     for (int64_t i = 0; i < q.size(0); i += 256) {
         const auto part = q.narrow(0, i, std::min<int64_t>(256, q.size(0) - i));
         const auto d2 = part.square().sum(1, true) + rn.unsqueeze(0) - 2 * torch::mm(part, r.t());
-        out.push_back(std::get<0>(d2.min(1)).clamp_min(0).sqrt());
+        const int64_t k = std::min<int64_t>(4, r.size(0));
+        const auto candidates = std::get<1>(d2.topk(k, 1, /*largest=*/false, /*sorted=*/false));
+        const auto picked = r.index_select(0, candidates.reshape(-1)).view({part.size(0), k, r.size(1)});
+        const auto exact = (picked - part.unsqueeze(1)).square().sum(2);
+        out.push_back(std::get<0>(exact.min(1)).sqrt());
     }
     return torch::cat(out);
 }
@@ -378,8 +382,12 @@ GanEvaluation evaluateGan(const torch::Tensor& generated, const torch::Tensor& r
     const auto sampleD = nearestDistances(downTo32(fake), downTo32(realF)) * scale;
     e.heldOutNearest = medianOf(heldD);
     e.sampleNearest = medianOf(sampleD);
-    const double threshold = torch::quantile(heldD.to(torch::kFloat64), 0.01).item<double>();
-    e.nearCopies = (sampleD < threshold).to(torch::kFloat32).mean().item<double>();
+    // Held-out images that are duplicates of training images are not "genuinely new": leave them
+    // out of the threshold (with none left, only exact copies count).
+    const auto newHeld = heldD.masked_select(heldD >= kExactCopyRms);
+    const double threshold =
+        newHeld.numel() > 0 ? torch::quantile(newHeld.to(torch::kFloat64), 0.01).item<double>() : 0.0;
+    e.nearCopies = ((sampleD < threshold) | (sampleD < kExactCopyRms)).to(torch::kFloat32).mean().item<double>();
     e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return e;
 }

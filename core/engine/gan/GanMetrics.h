@@ -73,7 +73,15 @@ torch::Tensor msSsim(const torch::Tensor& a, const torch::Tensor& b);
 double meanPairwiseMsSsim(const torch::Tensor& images, int64_t pairs, uint64_t seed = 1);
 
 /// For each row of @p queries [N,D] the L2 distance to its nearest row of @p reference [M,D].
+/// Candidates are found with one matrix product (|q|^2 + |r|^2 - 2 q.r), whose cancellation
+/// leaves an error of about 1e-3 that depends on the BLAS kernel (SkylakeX vs Haswell OpenBLAS
+/// differ); the distance to the 4 best candidates is then computed directly, so an identical row
+/// is exactly 0 on every CPU (issue #18).
 torch::Tensor nearestDistances(const torch::Tensor& queries, const torch::Tensor& reference);
+
+/// Per-pixel RMS below which two 32 px pictures are the same picture: one 8-bit level in one
+/// channel of one pixel is 7e-5.
+constexpr double kExactCopyRms = 1e-5;
 
 struct GanEvaluation {
     int64_t samples = 0, realImages = 0;
@@ -86,7 +94,9 @@ struct GanEvaluation {
     /// samples, and of held-out training images to the rest: a ratio well below 1 means copying.
     double sampleNearest = 0, heldOutNearest = 0;
     /// Samples closer to a training image than the closest 1 % of held-out training images are
-    /// to theirs (a copy would be near 0); fraction of samples.
+    /// to theirs, or identical to one (RMS below kExactCopyRms); fraction of samples. Held-out
+    /// images identical to a training image are duplicates in the data, not new images, and do
+    /// not set the threshold.
     double nearCopies = 0;
     double seconds = 0;
     nlohmann::json toJson() const;

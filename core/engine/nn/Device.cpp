@@ -2,7 +2,10 @@
 #include "core/engine/nn/Device.h"
 #include "core/engine/nn/TorchCompat.h"
 
+#include <cctype>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -71,21 +74,163 @@ int initThreads(int requested)
     return torch::get_num_threads();
 }
 
-bool cpuSupportsBf16()
-{
+namespace {
+
 #if defined(__x86_64__) || defined(__i386__)
+struct CpuidBits {
+    bool avx512Core = false; ///< AVX512 F, BW, VL, DQ with the OS saving ZMM state (oneDNN's avx512_core)
+    bool bf16 = false;       ///< AVX512_BF16 or AMX-BF16
+};
+
+CpuidBits readCpuid()
+{
+    CpuidBits bits;
     unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
     if (__get_cpuid_max(0, nullptr) < 7)
-        return false;
-    // Leaf 7 sub-leaf 1, EAX bit 5: AVX512_BF16. Leaf 7 sub-leaf 0, EDX bit 22: AMX-BF16.
-    __cpuid_count(7, 1, eax, ebx, ecx, edx);
-    if (eax & (1u << 5))
-        return true;
+        return bits;
+    __cpuid_count(1, 0, eax, ebx, ecx, edx);
+    const bool osxsave = (ecx & (1u << 27)) != 0;
+    unsigned long long xcr0 = 0;
+    if (osxsave) {
+        unsigned lo = 0, hi = 0;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        xcr0 = (static_cast<unsigned long long>(hi) << 32) | lo;
+    }
+    // XMM, YMM, opmask, ZMM_Hi256 and Hi16_ZMM state saved by the OS.
+    const bool zmmState = (xcr0 & 0xE6) == 0xE6;
     __cpuid_count(7, 0, eax, ebx, ecx, edx);
-    return (edx & (1u << 22)) != 0;
+    const bool f = ebx & (1u << 16), dq = ebx & (1u << 17), bw = ebx & (1u << 30), vl = ebx & (1u << 31);
+    bits.avx512Core = zmmState && f && dq && bw && vl;
+    const bool amxBf16 = (edx & (1u << 22)) != 0;
+    // Leaf 7 sub-leaf 1, EAX bit 5: AVX512_BF16.
+    __cpuid_count(7, 1, eax, ebx, ecx, edx);
+    bits.bf16 = (bits.avx512Core && (eax & (1u << 5))) || amxBf16;
+    return bits;
+}
 #else
-    return false;
+struct CpuidBits {
+    bool avx512Core = false;
+    bool bf16 = false;
+};
+CpuidBits readCpuid()
+{
+    return {};
+}
 #endif
+
+const CpuidBits& cpuid()
+{
+    static const CpuidBits bits = readCpuid();
+    return bits;
+}
+
+/// oneDNN's ISA ladder (dnnl_cpu_isa_t, as ONEDNN_MAX_CPU_ISA names it) from the bottom; the
+/// value of the cap in this ladder, or -1 when no cap is set (or one oneDNN would ignore).
+int onednnCap()
+{
+    static const int cap = [] {
+        const char* value = std::getenv("ONEDNN_MAX_CPU_ISA");
+        if (value == nullptr || *value == 0)
+            value = std::getenv("DNNL_MAX_CPU_ISA");
+        if (value == nullptr || *value == 0)
+            return -1;
+        std::string v(value);
+        for (auto& c : v)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        static const char* const ladder[] = {"SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX512_CORE", "AVX512_CORE_VNNI",
+                                             "AVX512_CORE_BF16", "AVX512_CORE_FP16", "AVX512_CORE_AMX", "ALL"};
+        for (int i = 0; i < static_cast<int>(std::size(ladder)); ++i)
+            if (v == ladder[i])
+                return i;
+        return -1;
+    }();
+    return cap;
+}
+
+constexpr int kCapAvx512Core = 4;
+constexpr int kCapAvx512CoreBf16 = 6;
+
+} // namespace
+
+CpuLevel atenCpuLevel()
+{
+    // ATen prints the level it chose in its build summary ("CPU capability usage: AVX2"); that
+    // is its own decision, ATEN_CPU_CAPABILITY and LibTorch 1.13's opt-in AVX-512 included.
+    static const CpuLevel level = [] {
+        const std::string config = at::show_config();
+        const auto pos = config.find("CPU capability usage:");
+        if (pos == std::string::npos)
+            return CpuLevel::Baseline;
+        const std::string value = config.substr(pos + 21, config.find('\n', pos) - pos - 21);
+        if (value.find("AVX512") != std::string::npos)
+            return CpuLevel::Avx512;
+        if (value.find("AVX2") != std::string::npos)
+            return CpuLevel::Avx2;
+        return CpuLevel::Baseline;
+    }();
+    return level;
+}
+
+const char* cpuLevelName(CpuLevel level)
+{
+    switch (level) {
+    case CpuLevel::Avx512:
+        return "avx512";
+    case CpuLevel::Avx2:
+        return "avx2";
+    case CpuLevel::Baseline:
+        break;
+    }
+    return "default";
+}
+
+bool cpuHasBf16Instructions()
+{
+    return cpuid().bf16;
+}
+
+bool cpuSupportsBf16()
+{
+    // bf16 convolutions and matrix products go to oneDNN, which uses the bf16 instructions when
+    // it may: ATen's own level does not matter (LibTorch 1.13 stays at AVX2 unless told).
+    return cpuid().bf16 && (onednnCap() < 0 || onednnCap() >= kCapAvx512CoreBf16);
+}
+
+bool cpuBf16Blocked()
+{
+    return cpuid().avx512Core && onednnCap() >= 0 && onednnCap() < kCapAvx512Core;
+}
+
+Precision resolvePrecision(const std::string& request, const torch::Device& device, std::string* warning)
+{
+    if (warning != nullptr)
+        warning->clear();
+    if (request.empty() || request == "auto")
+        return (device.is_cuda() || cpuSupportsBf16()) ? Precision::BFloat16 : Precision::Float32;
+    const Precision precision = parsePrecision(request);
+    if (precision != Precision::BFloat16 || device.is_cuda() || cpuSupportsBf16())
+        return precision;
+    if (cpuBf16Blocked())
+        throw std::invalid_argument("bf16 cannot run on the CPU in this process: ONEDNN_MAX_CPU_ISA (or "
+                                    "DNNL_MAX_CPU_ISA) caps oneDNN below AVX512_CORE, and LibTorch hands "
+                                    "bf16 convolutions to it anyway; use fp32");
+    if (warning != nullptr)
+        *warning = "this CPU has no native bf16 (AVX512_BF16 or AMX): LibTorch emulates it, measured 8.4x "
+                   "slower than fp32 on an AVX2 CPU and less exact (its partial sums are rounded to bf16); "
+                   "fp32 is faster here";
+    return precision;
+}
+
+std::string precisionReason(Precision resolved, const torch::Device& device)
+{
+    const std::string name = precisionName(resolved);
+    if (device.is_cuda())
+        return name + " on " + device.str();
+    if (cpuSupportsBf16())
+        return resolved == Precision::BFloat16 ? name + ": native on this CPU" : name + " (this CPU also has native bf16)";
+    const std::string why = cpuHasBf16Instructions() ? "oneDNN is capped below bf16 (ONEDNN_MAX_CPU_ISA)"
+                                                     : "this CPU has no native bf16";
+    return resolved == Precision::BFloat16 ? name + " emulated: " + why : name + ": " + why;
 }
 
 namespace {
@@ -155,6 +300,8 @@ RuntimeInfo runtimeInfo()
     info.blas = blasInUse();
     info.blasReference = info.blas.rfind("reference BLAS", 0) == 0;
     info.cpuBf16 = cpuSupportsBf16();
+    info.cpuBf16Instructions = cpuHasBf16Instructions();
+    info.cpuLevel = cpuLevelName(atenCpuLevel());
     return info;
 }
 

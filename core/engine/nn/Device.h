@@ -5,6 +5,8 @@
 /// Jobs take their device from their own configuration (never from a global); these functions
 /// turn a user's request ("auto", "cpu", "cuda", "cuda:1") into a torch::Device.
 
+#include "core/engine/nn/TorchCompat.h"
+
 #include <torch/torch.h>
 
 #include <string>
@@ -30,9 +32,45 @@ int machineCores();
 /// Call once at start-up, from the main thread, before any job runs.
 int initThreads(int requested = 0);
 
-/// True when this CPU executes bf16 dot products natively (x86 AVX512_BF16 or AMX-BF16), where
-/// bf16 autocast pays off (measured 1.4x on a style network on an AVX512_BF16 EPYC).
+/// The SIMD level of LibTorch's own CPU kernels in this process (ATen picks it once at start-up).
+enum class CpuLevel { Baseline, Avx2, Avx512 };
+
+/// What ATen runs at: the best level this CPU offers (AVX-512 needs F, BW, VL and DQ; AVX2 needs
+/// FMA too, as ATen's own check), lowered by ATEN_CPU_CAPABILITY ("default", "avx2", "avx512")
+/// exactly as LibTorch itself does. ATen's own query is not exported from libtorch_cpu, so this
+/// repeats its rule; a test checks both agree on the environment variable.
+CpuLevel atenCpuLevel();
+
+/// "default" (baseline SSE), "avx2", "avx512": the names ATEN_CPU_CAPABILITY takes.
+const char* cpuLevelName(CpuLevel level);
+
+/// True when the CPU has bf16 dot-product instructions (x86 AVX512_BF16 or AMX-BF16), whatever
+/// the kernels in this process are allowed to use.
+bool cpuHasBf16Instructions();
+
+/// True when bf16 is native for this process: the CPU has the instructions, ATen runs at AVX-512
+/// level and oneDNN is not capped below AVX512_CORE_BF16 (ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA).
+/// Only then does bf16 autocast pay off (measured 2.5-3x over fp32 on an AVX512_BF16 Xeon). On
+/// other CPUs LibTorch 1.13 hands bf16 convolutions to a reference path: measured 8.4x slower than
+/// fp32 on an AVX2 EPYC, and its partial sums are rounded to bf16 (issue #18).
 bool cpuSupportsBf16();
+
+/// True when oneDNN has been capped (ONEDNN_MAX_CPU_ISA / DNNL_MAX_CPU_ISA) below AVX512_CORE on
+/// a CPU that has AVX512_CORE. LibTorch 1.13 decides from the CPU alone to give bf16 convolutions
+/// to oneDNN, which then refuses them ("could not create a primitive descriptor"): bf16 cannot
+/// run on the CPU in such a process. Only developers emulating a lower CPU set these variables.
+bool cpuBf16Blocked();
+
+/// The precision a job runs in for @p request ("auto", "fp32", "bf16"; "" = "auto") on @p device:
+/// "auto" is bf16 on CUDA and on CPUs with native bf16 (cpuSupportsBf16), fp32 elsewhere. A bf16
+/// request on a CPU without native bf16 is honoured, and @p warning (when given) receives its
+/// measured cost; it is cleared otherwise. Throws std::invalid_argument for other text and when
+/// bf16 is requested where cpuBf16Blocked(). Any thread may call.
+Precision resolvePrecision(const std::string& request, const torch::Device& device, std::string* warning = nullptr);
+
+/// Why "auto" chose what it chose on @p device, for the About box and status bar, e.g.
+/// "fp32: this CPU has no native bf16 (ATen avx2)".
+std::string precisionReason(Precision resolved, const torch::Device& device);
 
 /// The BLAS library that LibTorch's CPU matrix products call, as loaded in this process, e.g.
 /// "OpenBLAS (pthreads) /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3".
@@ -53,6 +91,8 @@ struct RuntimeInfo {
     std::string blas;                ///< blasInUse()
     bool blasReference = false;
     bool cpuBf16 = false;            ///< cpuSupportsBf16()
+    bool cpuBf16Instructions = false; ///< cpuHasBf16Instructions()
+    std::string cpuLevel;            ///< cpuLevelName(atenCpuLevel())
 };
 
 RuntimeInfo runtimeInfo();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/engine/nn/TorchCompat.h"
+#include "core/engine/nn/Device.h"
 
 #include <ATen/autocast_mode.h>
 
@@ -72,6 +73,10 @@ AutocastGuard::AutocastGuard(const torch::Device& device, Precision precision)
     if (precision != Precision::BFloat16)
         return;
     m_cuda = device.is_cuda();
+    if (!m_cuda && cpuBf16Blocked())
+        throw std::runtime_error("bf16 cannot run on the CPU in this process: ONEDNN_MAX_CPU_ISA (or "
+                                 "DNNL_MAX_CPU_ISA) caps oneDNN below AVX512_CORE, and LibTorch hands bf16 "
+                                 "convolutions to it anyway; use fp32");
     m_previousEnabled = autocastEnabled(m_cuda);
     m_previousDtype = autocastDtype(m_cuda);
     setAutocast(m_cuda, true, at::kBFloat16);

@@ -21,7 +21,9 @@ const char* precisionName(Precision precision);
 
 /// RAII: enables autocast to bf16 on @p device's type for the current thread while alive, and
 /// restores the previous state (and clears the autocast weight cache) on destruction.
-/// With Precision::Float32 it does nothing. Autocast state is thread-local: construct it on the
+/// With Precision::Float32 it does nothing. Throws std::runtime_error for bf16 on the CPU where
+/// cpuBf16Blocked() (Device.h), instead of oneDNN's "could not create a primitive descriptor".
+/// Which precision to ask for is resolvePrecision()'s decision (Device.h). Autocast state is thread-local: construct it on the
 /// worker thread that runs the tensor ops.
 class AutocastGuard {
 public:
