@@ -47,8 +47,16 @@ int main(int argc, char** argv)
         if (!json)
             std::printf("LibTorch %s, device %s, %d threads, BLAS %s\n", info.torchVersion.c_str(),
                         options.device.str().c_str(), options.threads, info.blas.c_str());
+        int failed = 0;
         for (const auto* c : registry.select(filter)) {
-            const auto r = c->run(options);
+            BenchResult r;
+            try {
+                r = c->run(options);
+            } catch (const std::exception& e) { // one case that cannot run does not discard the others
+                std::fprintf(stderr, "ganvas-engine-bench: %s failed: %s\n", c->name.c_str(), e.what());
+                ++failed;
+                continue;
+            }
             if (json)
                 out.push_back({{"name", r.name}, {"value", r.value}, {"unit", r.unit}, {"details", r.details}});
             else
@@ -56,6 +64,8 @@ int main(int argc, char** argv)
         }
         if (json)
             std::cout << out.dump(2) << "\n";
+        if (failed > 0)
+            return 1;
     } catch (const std::exception& e) {
         std::cerr << "ganvas-engine-bench: " << e.what() << "\n";
         return 1;
