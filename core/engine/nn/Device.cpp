@@ -12,6 +12,9 @@
 #if defined(__linux__)
 #include <sched.h>
 #endif
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -67,8 +70,31 @@ int machineCores()
     return hw > 0 ? static_cast<int>(hw) : 1;
 }
 
+bool configureAllocator()
+{
+    static const bool changed = [] {
+#if defined(__GLIBC__)
+        const char* tunables = std::getenv("GLIBC_TUNABLES");
+        if (tunables != nullptr && std::string(tunables).find("malloc") != std::string::npos)
+            return false;
+        const char* opt = std::getenv("GANVAS_DEFAULT_MALLOC");
+        if (opt != nullptr && std::string(opt) == "1")
+            return false;
+        // 32 MiB is glibc's largest dynamic mmap threshold on 64-bit; larger blocks are still
+        // mapped (and unmapped on free). Freed memory up to 512 MiB stays for the next tensor.
+        const bool a = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1;
+        const bool b = mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024) == 1;
+        return a && b;
+#else
+        return false;
+#endif
+    }();
+    return changed;
+}
+
 int initThreads(int requested)
 {
+    configureAllocator();
     const int threads = requested > 0 ? requested : machineCores();
     torch::set_num_threads(threads);
     return torch::get_num_threads();
@@ -302,6 +328,7 @@ RuntimeInfo runtimeInfo()
     info.cpuBf16 = cpuSupportsBf16();
     info.cpuBf16Instructions = cpuHasBf16Instructions();
     info.cpuLevel = cpuLevelName(atenCpuLevel());
+    info.allocatorTuned = configureAllocator();
     return info;
 }
 

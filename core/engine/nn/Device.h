@@ -29,8 +29,18 @@ int machineCores();
 /// Sets LibTorch's intra-op thread count for the whole process: @p requested when > 0, else
 /// machineCores(). Debian's LibTorch 1.13 starts with 1 thread; the same network ran 1.8x faster
 /// with 2 on a 2-core machine. Returns torch::get_num_threads() afterwards.
-/// Call once at start-up, from the main thread, before any job runs.
+/// Call once at start-up, from the main thread, before any job runs. Also calls
+/// configureAllocator() (once).
 int initThreads(int requested = 0);
+
+/// Keeps freed tensor memory in the process for reuse instead of handing it back to the kernel
+/// after every operation (glibc: mmap threshold 32 MiB, trim threshold 512 MiB). With glibc's
+/// defaults a 512² style-network forward page-faulted 385k-722k times (1.5-3 GB of fresh zeroed
+/// pages per 5 s run), and page faults from two threads contend in the kernel: that, not OpenMP,
+/// was why a second thread gained so little and so unevenly (issue #18). Does nothing when
+/// GLIBC_TUNABLES already sets malloc tunables or GANVAS_DEFAULT_MALLOC=1, or off glibc. Returns
+/// true when it changed the allocator. Thread-safe; only the first call acts.
+bool configureAllocator();
 
 /// The SIMD level of LibTorch's own CPU kernels in this process (ATen picks it once at start-up).
 enum class CpuLevel { Baseline, Avx2, Avx512 };
@@ -93,6 +103,7 @@ struct RuntimeInfo {
     bool cpuBf16 = false;            ///< cpuSupportsBf16()
     bool cpuBf16Instructions = false; ///< cpuHasBf16Instructions()
     std::string cpuLevel;            ///< cpuLevelName(atenCpuLevel())
+    bool allocatorTuned = false;     ///< configureAllocator() changed glibc's malloc
 };
 
 RuntimeInfo runtimeInfo();
