@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "EngineTest.h"
 
+#include <atomic>
+
 #include "core/engine/jobs/Job.h"
 
 #include <chrono>
@@ -119,37 +121,35 @@ GANVAS_TEST(jobs, failure_messages_are_clear)
     REQUIRE(!unknown.error.empty());
 }
 
-GANVAS_TEST(jobs, cancellation_is_seen_within_100ms_of_work)
+// Counted in chunks of work, not wall-clock milliseconds: under ASan with other tests on the same
+// two cores, one ~1 ms chunk took over 100 ms of wall time, which says nothing about the job.
+GANVAS_TEST(jobs, cancellation_is_seen_at_the_next_chunk_of_work)
 {
     CancelToken token;
-    using Clock = std::chrono::steady_clock;
-    Clock::time_point cancelledAt;
+    std::atomic<bool> cancelIssued{false};
     std::thread canceller([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        cancelledAt = Clock::now();
         token.cancel();
+        cancelIssued = true;
     });
-    Clock::time_point stoppedAt;
+    int chunksAfterCancel = 0;
     const auto result = runBody(
         [&](JobContext& ctx) {
             torch::InferenceMode guard;
             auto x = torch::rand({256, 256});
             for (;;) { // endless work in ~ms chunks, polling between them
-                try {
-                    ctx.throwIfCancelled();
-                } catch (const JobCancelled&) {
-                    stoppedAt = Clock::now();
-                    throw;
-                }
+                ctx.throwIfCancelled();
+                // The cancel was issued before this chunk began, yet the poll let it through.
+                if (cancelIssued)
+                    ++chunksAfterCancel;
                 x = torch::tanh(torch::mm(x, x) / 256);
             }
         },
         nullptr, &token);
     canceller.join();
     REQUIRE(result.outcome == JobOutcome::Cancelled);
-    const double ms = std::chrono::duration<double, std::milli>(stoppedAt - cancelledAt).count();
-    REQUIRE(ms >= 0);
-    REQUIRE(ms < 100);
+    // At most the chunk that was running when the flag was set (cancel() precedes the flag).
+    REQUIRE(chunksAfterCancel <= 1);
 }
 
 GANVAS_TEST(jobs, cancelled_before_start_never_runs)
