@@ -94,8 +94,11 @@ public:
     bool running() const { return m_running; }
 
     /// Runs @p name in the peer; its value, or 0 and @p error. A peer that dies stays dead.
-    double run(const QString& name, int timeoutMs, QString* error)
+    /// Polls @p ctx while it waits: a Cancel lands within 200 ms (the peer is then killed by the
+    /// destructor), however long the peer's case is.
+    double run(const QString& name, int timeoutMs, const engine::JobContext& ctx, QString* error)
     {
+        m_ctx = &ctx;
         m_process.write(name.toUtf8() + '\n');
         m_process.waitForBytesWritten(10'000);
         const QJsonObject answer = readLine(timeoutMs, error);
@@ -125,6 +128,8 @@ private:
                                                 : err.section(QLatin1Char('\n'), -1));
                 return {};
             }
+            if (m_ctx != nullptr)
+                m_ctx->throwIfCancelled();
             m_process.waitForReadyRead(200);
         }
         QJsonParseError parseError;
@@ -138,6 +143,7 @@ private:
 
     QProcess m_process;
     bool m_running = false;
+    const engine::JobContext* m_ctx = nullptr;
 };
 
 class BenchmarkJob final : public engine::Job {
@@ -212,7 +218,7 @@ public:
                 if (peer && peer->running() && f.error.isEmpty() && f.peerError.isEmpty()) {
                     QString error;
                     const int timeoutMs = c->name.rfind("upscale", 0) == 0 ? 60 * 60 * 1000 : 15 * 60 * 1000;
-                    const double pv = peer->run(f.name, timeoutMs, &error);
+                    const double pv = peer->run(f.name, timeoutMs, ctx, &error);
                     if (pv > 0)
                         f.peerValues.push_back(pv);
                     else

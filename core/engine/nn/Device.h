@@ -45,10 +45,9 @@ bool configureAllocator();
 /// The SIMD level of LibTorch's own CPU kernels in this process (ATen picks it once at start-up).
 enum class CpuLevel { Baseline, Avx2, Avx512 };
 
-/// What ATen runs at: the best level this CPU offers (AVX-512 needs F, BW, VL and DQ; AVX2 needs
-/// FMA too, as ATen's own check), lowered by ATEN_CPU_CAPABILITY ("default", "avx2", "avx512")
-/// exactly as LibTorch itself does. ATen's own query is not exported from libtorch_cpu, so this
-/// repeats its rule; a test checks both agree on the environment variable.
+/// What ATen runs at, as LibTorch reports it in its build summary ("CPU capability usage: AVX2"):
+/// the CPU's best level, lowered by ATEN_CPU_CAPABILITY ("default", "avx2", "avx512"). LibTorch
+/// 1.13 makes AVX-512 opt-in, so this is avx2 on AVX-512 CPUs unless the variable asks for more.
 CpuLevel atenCpuLevel();
 
 /// "default" (baseline SSE), "avx2", "avx512": the names ATEN_CPU_CAPABILITY takes.
