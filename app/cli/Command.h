@@ -36,6 +36,7 @@ std::unique_ptr<Command> makeTimelapseCommand();
 std::unique_ptr<Command> makeStylesCommand();
 std::unique_ptr<Command> makeStyleCommand();
 std::unique_ptr<Command> makeStyleTrainCommand();
+std::unique_ptr<Command> makeStyleEvalCommand();
 std::unique_ptr<Command> makeGeneratorsCommand();
 std::unique_ptr<Command> makeSampleCommand();
 std::unique_ptr<Command> makeGanTrainCommand();

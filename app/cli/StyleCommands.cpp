@@ -11,10 +11,13 @@
 #include "core/io/ImageIO.h"
 #include "core/settings/ComputeSettings.h"
 #include "core/style/ContentImages.h"
+#include "core/style/StyleEvaluation.h"
 #include "core/style/StyleJob.h"
 #include "core/style/StyleLibrary.h"
 
 #include <QDir>
+#include <QDirIterator>
+#include <QStandardPaths>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -272,6 +275,9 @@ public:
         sub->add_option("--head", m_head, "sigmoid (default) or residual (output = input + network)")
             ->check(CLI::IsMember({"residual", "sigmoid"}));
         sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
+        sub->add_option("--statistic", m_statistic,
+                        "what the style loss matches: gram (default) or mean-covariance (texture weighs as much as colour)")
+            ->check(CLI::IsMember({"gram", "mean-covariance"}));
         sub->add_option("--loss-network", m_lossNetwork, "a VGG-19 you exported to TorchScript (its code runs: only files you made or trust)")->check(CLI::ExistingFile);
         sub->add_option("--checkpoint-every", m_checkpointEvery, "steps between checkpoints (default 100)")
             ->check(CLI::Range(1, 10000000));
@@ -332,6 +338,7 @@ public:
         o.network.residualBlocks = m_blocks;
         o.network.output = m_head;
         o.lossNetwork.seed = m_seed;
+        engine::parseStyleStatistic(m_statistic, &o.statistic);
         o.torchScriptLossNetwork = m_lossNetwork;
         o.checkpointEvery = m_checkpointEvery;
         o.previewEvery = m_previewEvery;
@@ -384,7 +391,7 @@ private:
     std::vector<std::string> m_styles;
     std::vector<double> m_styleWeights;
     std::string m_content, m_output, m_name, m_id, m_category, m_description, m_lossNetwork, m_previews;
-    std::string m_head = "sigmoid";
+    std::string m_head = "sigmoid", m_statistic = "gram";
     int64_t m_steps = 1000;
     double m_minutes = 0;
     int m_batch = 4, m_size = 256;
@@ -396,7 +403,110 @@ private:
     bool m_resume = false;
 };
 
+class StyleEvalCommand final : public Command {
+public:
+    CLI::App* add(CLI::App& app) override
+    {
+        auto* sub = app.add_subcommand(
+            "style-eval", "Measure styles on a set of pictures against what optimisation reaches (texture share, content kept)");
+        sub->add_option("--presets", m_presets, "gallery ids or style folders (default: every network style)")
+            ->delimiter(',');
+        sub->add_option("--images", m_images, "folder of evaluation pictures (searched recursively)")
+            ->required()->check(CLI::ExistingDirectory);
+        sub->add_option("--limit", m_limit, "at most this many pictures (the first by name)")->check(CLI::Range(1, 100000));
+        sub->add_option("--side", m_side, "longest side the pictures are measured at (default 256)")->check(CLI::Range(64, 1024));
+        sub->add_option("--iterations", m_iterations, "optimisation reference: iterations per pass (default 100)")
+            ->check(CLI::Range(1, 10000));
+        sub->add_option("--cache", m_cache, "keep optimisation references here between runs (default: the user cache)");
+        sub->add_option("--sheet", m_sheet, "write a contact sheet PNG (every style x the first 4 pictures)");
+        sub->add_flag("--json", m_json, "print the figures as JSON");
+        return sub;
+    }
+
+    int run() override
+    {
+        core::StyleEvalRequest request;
+        core::StyleLibrary library;
+        library.scan();
+        if (m_presets.empty()) {
+            for (const auto& s : library.styles())
+                if (s.architecture == QLatin1String("johnson") && s.isValid() && !s.styleImage.isEmpty())
+                    request.styles.push_back(s);
+        } else {
+            for (const auto& id : m_presets) {
+                core::ModelEntry entry;
+                std::string error;
+                if (!resolveStyle(id, &entry, &error)) {
+                    std::cerr << "ganvas-cli style-eval: " << error << "\n";
+                    return kExitUsage;
+                }
+                request.styles.push_back(entry);
+            }
+        }
+        QStringList files;
+        QDirIterator it(QString::fromStdString(m_images), QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files << it.next();
+        files.sort();
+        if (m_limit > 0 && files.size() > m_limit)
+            files = files.mid(0, m_limit);
+        request.images = files;
+        request.side = m_side;
+        request.reference.iterations = m_iterations;
+        request.cacheDir = m_cache.empty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                                                 QStringLiteral("/style-eval")
+                                           : QString::fromStdString(m_cache);
+        const auto compute = core::currentCompute();
+        request.device = compute.device;
+        request.precision = compute.precision;
+        std::unique_ptr<core::StyleEvalJob> job;
+        try {
+            job = std::make_unique<core::StyleEvalJob>(request);
+        } catch (const std::exception& e) {
+            std::cerr << "ganvas-cli style-eval: " << e.what() << "\n";
+            return kExitUsage;
+        }
+        const auto result = runCliJob(*job, "style-eval");
+        if (result.outcome != engine::JobOutcome::Finished)
+            return kExitFailure;
+        for (const auto& s : job->skipped())
+            std::cerr << "skipped " << s.toStdString() << "\n";
+        if (!m_sheet.empty()) {
+            QString error;
+            if (!core::saveImage(job->contactSheet(), QString::fromStdString(m_sheet), &error)) {
+                std::cerr << "ganvas-cli style-eval: " << error.toStdString() << "\n";
+                return kExitFailure;
+            }
+        }
+        if (m_json) {
+            std::printf("%s\n", job->toJson().dump(2).c_str());
+            return kExitOk;
+        }
+        std::printf("%-18s %8s %8s %8s %10s %10s %10s %8s\n", "style", "pictures", "texture", "(swd", "covariance)",
+                    "structure", "edges", "s/run");
+        for (const auto& s : job->summaries())
+            std::printf("%-18s %8d %7.0f%% %7.0f%% %10.0f%% %5.2f/%4.2f %5.2f/%4.2f %8.2f\n", s.style.toUtf8().constData(),
+                        s.pictures, 100 * s.textureShare, 100 * s.swdShare, 100 * s.covarianceShare, s.structure,
+                        s.referenceStructure, s.edges, s.referenceEdges, s.seconds);
+        std::printf("texture: share of what optimisation reaches on the same picture (100%% = as close to the style);\n"
+                    "structure, edges: content kept by the style / by optimisation (1 = the picture's own); pictures at %d px\n",
+                    m_side);
+        return kExitOk;
+    }
+
+private:
+    std::vector<std::string> m_presets;
+    std::string m_images, m_cache, m_sheet;
+    int m_limit = 0, m_side = 256, m_iterations = 100;
+    bool m_json = false;
+};
+
 } // namespace
+
+std::unique_ptr<Command> makeStyleEvalCommand()
+{
+    return std::make_unique<StyleEvalCommand>();
+}
 
 std::unique_ptr<Command> makeStylesCommand()
 {

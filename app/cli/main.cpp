@@ -45,6 +45,7 @@ int main(int argc, char** argv)
     commands.push_back(cli::makeStylesCommand());
     commands.push_back(cli::makeStyleCommand());
     commands.push_back(cli::makeStyleTrainCommand());
+    commands.push_back(cli::makeStyleEvalCommand());
     commands.push_back(cli::makeGeneratorsCommand());
     commands.push_back(cli::makeSampleCommand());
     commands.push_back(cli::makeGanTrainCommand());

@@ -267,6 +267,26 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(QImage(dir.filePath("out.png")).size(), QSize(120, 90));
         QVERIFY(r.out.contains("content SSIM"));
+        // The style-quality evaluation against cached optimisation, as JSON, with a contact sheet.
+        const QStringList evalArgs{"style-eval", "--presets", model, "--images", dir.filePath("photos"), "--side", "64",
+                                   "--iterations", "5", "--cache", dir.filePath("eval-cache"), "--sheet",
+                                   dir.filePath("sheet.png"), "--json"};
+        r = run(kCli, evalArgs);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto evalJson = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(evalJson["rows"].toArray().size(), 2);
+        QCOMPARE(evalJson["skipped"].toArray().size(), 1);
+        QVERIFY(evalJson["styles"].toArray()[0].toObject().contains("texture_share"));
+        QVERIFY(!QImage(dir.filePath("sheet.png")).isNull());
+        QCOMPARE(QDir(dir.filePath("eval-cache")).entryList(QDir::Files).size(), 2);
+        r = run(kCli, {"style-eval", "--presets", model, "--images", dir.filePath("photos"), "--side", "64", "--iterations",
+                       "5", "--cache", dir.filePath("eval-cache")});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("share of what optimisation reaches"));
+        QDir().mkpath(dir.filePath("no-photos"));
+        r = run(kCli, {"style-eval", "--presets", model, "--images", dir.filePath("no-photos")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("no pictures"));
         // A picture as the style: optimisation, with previews written.
         r = run(kCli, {"style", "--style", dir.filePath("style.png"), "--input", dir.filePath("photos/a.png"), "--output",
                        dir.filePath("gatys.png"), "--iterations", "4", "--optimiser", "adam", "--previews",

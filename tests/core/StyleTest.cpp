@@ -10,6 +10,7 @@
 #include "core/journal/JournalPlayer.h"
 #include "core/style/ClassicStyles.h"
 #include "core/style/ContentImages.h"
+#include "core/style/StyleEvaluation.h"
 #include "core/style/StyleJob.h"
 #include "core/style/StyleLibrary.h"
 
@@ -323,6 +324,104 @@ private Q_SLOTS:
         core::StyleLibrary::deleteUserStyle(request.style, &error);
     }
 
+    void evaluationMeasuresStylesAgainstCachedOptimisation()
+    {
+        // A tiny trained style that ships its picture, as a preset does.
+        QTemporaryDir root;
+        const QString folder = root.filePath(QStringLiteral("styles/tiny"));
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(stripes(96).save(folder + QStringLiteral("/style.png")));
+        engine::StyleTrainOptions o;
+        o.id = "tiny";
+        o.name = "Tiny";
+        o.outputDir = folder.toStdString();
+        o.network = {{4, 8, 8}, 1, "sigmoid"};
+        o.lossNetwork.channels = {8, 16, 16};
+        o.lossNetwork.contentStage = 1;
+        o.styles = {core::imageToTensor(stripes())};
+        o.steps = 3;
+        o.batch = 2;
+        o.imageSize = 32;
+        o.styleScale = 2;
+        o.extraConfig = {{"style_image", "style.png"}};
+        engine::StyleTrainJob train(o, [](int64_t step, int64_t b, int64_t s) {
+            torch::manual_seed(static_cast<uint64_t>(step));
+            return torch::rand({b, 3, s, s});
+        });
+        QCOMPARE(run(train).outcome, engine::JobOutcome::Finished);
+        const auto style = core::ModelCatalogue::readEntry(folder);
+        QVERIFY2(style.isValid(), qPrintable(style.error));
+        QCOMPARE(core::styleMarkSide(style, 64), 64); // 32 px crops x style scale 2
+
+        // Two pictures and a broken file, which is reported and skipped.
+        QTemporaryDir photos;
+        QImage smooth(96, 64, QImage::Format_RGB888);
+        for (int y = 0; y < smooth.height(); ++y)
+            for (int x = 0; x < smooth.width(); ++x)
+                smooth.setPixelColor(x, y, QColor(60 + x, 80 + y * 2, 160));
+        QVERIFY(smooth.save(photos.filePath(QStringLiteral("a.png"))));
+        QVERIFY(smooth.transformed(QTransform().rotate(90)).save(photos.filePath(QStringLiteral("b.png"))));
+        QFile broken(photos.filePath(QStringLiteral("c.png")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("not a png");
+        broken.close();
+        core::StyleEvalRequest request;
+        request.styles = {style};
+        request.images = {photos.filePath(QStringLiteral("a.png")), photos.filePath(QStringLiteral("b.png")),
+                          photos.filePath(QStringLiteral("c.png"))};
+        request.side = 64;
+        request.reference.iterations = 20;
+        request.reference.startSide = 32;
+        QTemporaryDir cache;
+        request.cacheDir = cache.path();
+        core::StyleEvalJob first(request);
+        QCOMPARE(run(first).outcome, engine::JobOutcome::Finished);
+        QCOMPARE(first.rows().size(), 2);
+        QCOMPARE(first.skipped().size(), 1);
+        QVERIFY(first.skipped().front().startsWith(QStringLiteral("c.png")));
+        for (const auto& row : first.rows()) {
+            QVERIFY(!row.referenceCached);
+            QCOMPARE(std::max(row.resultImage.width(), row.resultImage.height()), 64);
+            QCOMPARE(row.referenceImage.size(), row.resultImage.size());
+            QVERIFY(row.content.swd > 0);
+            QVERIFY(std::isfinite(row.textureShare));
+            QVERIFY(row.resultKept.structure <= 1.0 + 1e-6);
+        }
+        // The optimisation reference comes nearer the style than the untouched picture.
+        qInfo("content swd %.3f cov %.3f, reference swd %.3f cov %.3f", first.rows()[0].content.swd,
+              first.rows()[0].content.covariance, first.rows()[0].reference.swd, first.rows()[0].reference.covariance);
+        QVERIFY(first.rows()[0].reference.swd < first.rows()[0].content.swd);
+        QCOMPARE(QDir(cache.path()).entryList(QDir::Files).size(), 2);
+
+        // Again: the references come from the cache, with the same figures.
+        core::StyleEvalJob second(request);
+        QCOMPARE(run(second).outcome, engine::JobOutcome::Finished);
+        QVERIFY(second.rows()[0].referenceCached);
+        QCOMPARE(second.rows()[0].reference.swd, first.rows()[0].reference.swd);
+        const auto summaries = second.summaries();
+        QCOMPARE(summaries.size(), 1);
+        QCOMPARE(summaries[0].pictures, 2);
+        const auto json = second.toJson();
+        QCOMPARE(json["rows"].size(), size_t(2));
+        QVERIFY(json["styles"][0].contains("texture_share"));
+        const QImage sheet = second.contactSheet(4, 48);
+        QCOMPARE(sheet.width(), 48 * 5);      // the style picture + (result, optimisation) x 2
+        QCOMPARE(sheet.height(), 2 * (48 + 16));
+
+        // Nothing usable: a clear message. No styles, or a style without a picture: refused.
+        request.images = {photos.filePath(QStringLiteral("c.png"))};
+        core::StyleEvalJob none(request);
+        const auto failed = run(none);
+        QCOMPARE(failed.outcome, engine::JobOutcome::Failed);
+        QVERIFY(QString::fromStdString(failed.error).contains(QStringLiteral("could be read")));
+        request.styles.clear();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleEvalJob{request});
+        auto noPicture = style;
+        noPicture.styleImage.clear();
+        request.styles = {noPicture};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleEvalJob{request});
+    }
+
     void importedStyleTrainsIntoAFastStyleThroughTheFacade()
     {
         QTemporaryDir dir;
@@ -403,5 +502,6 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(StyleTest)
+// A QGuiApplication (offscreen in CTest): the evaluation's contact sheet draws text.
+QTEST_MAIN(StyleTest)
 #include "StyleTest.moc"

@@ -511,3 +511,76 @@ GANVAS_TEST(style, bad_architectures_are_refused_with_the_key_named)
     }
     REQUIRE(files >= 3);
 }
+
+GANVAS_TEST(style, mean_covariance_statistic_matches_hand_computed_values)
+{
+    // F = [[1,2],[3,4]] over two pixels: means 1.5 and 3.5, centred rows [-.5,.5] both, so the
+    // covariance (divided by H*W = 2) is 0.25 everywhere.
+    const auto f = torch::tensor({1.f, 2.f, 3.f, 4.f}).view({1, 2, 1, 2});
+    const auto s = meanCovariance(f);
+    REQUIRE_EQ(s.size(2), int64_t(3));
+    for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j)
+            REQUIRE_NEAR(s[0][i][j].item<double>(), 0.25, 1e-6);
+    REQUIRE_NEAR(s[0][0][2].item<double>(), 1.5, 1e-6);
+    REQUIRE_NEAR(s[0][1][2].item<double>(), 3.5, 1e-6);
+
+    StyleStatistic parsed = StyleStatistic::Gram;
+    REQUIRE(parseStyleStatistic("mean-covariance", &parsed) && parsed == StyleStatistic::MeanCovariance);
+    REQUIRE(!parseStyleStatistic("covariance", &parsed));
+    REQUIRE(std::string(styleStatisticName(StyleStatistic::Gram)) == "gram");
+
+    auto net = makeRandomLossNetwork(smallNet());
+    const auto style = styleImage(32);
+    const auto targets = styleGrams(*net, style, StyleStatistic::MeanCovariance);
+    REQUIRE_NEAR(styleLoss(net->features(style).style, targets, StyleStatistic::MeanCovariance).item<double>(), 0.0, 1e-6);
+    REQUIRE(styleLoss(net->features(contentImage(32, 32)).style, targets, StyleStatistic::MeanCovariance).item<double>() >
+            0.05);
+    // Gram targets under the other statistic are refused, not silently compared.
+    REQUIRE_THROWS_WITH(styleLoss(net->features(style).style, styleGrams(*net, style), StyleStatistic::MeanCovariance),
+                        std::invalid_argument, "mean-covariance");
+}
+
+GANVAS_TEST(style, trainer_refuses_a_resume_with_other_settings)
+{
+    const fs::path dir = fs::path(ganvas::test::tempDir()) / "resume";
+    CancelToken stop;
+    JobContext stopCtx(stop);
+    StyleTrainJob first(tinyTraining(dir), [&](int64_t step, int64_t b, int64_t s) {
+        if (step == 3)
+            stop.cancel();
+        return batchFor(step, b, s);
+    });
+    REQUIRE(runJob(first, stopCtx).outcome == JobOutcome::Cancelled);
+    const auto checkpoint = dir / "checkpoint.safetensors";
+    const auto before = fs::file_size(checkpoint);
+
+    auto other = tinyTraining(dir);
+    other.resume = true;
+    other.learningRate = 0.05;
+    StyleTrainJob second(other, batchFor);
+    CancelToken t;
+    JobContext ctx(t);
+    const auto result = runJob(second, ctx);
+    REQUIRE(result.outcome == JobOutcome::Failed);
+    REQUIRE(result.error.find("learning_rate") != std::string::npos);
+    REQUIRE(result.error.find("without resume") != std::string::npos);
+    // Nothing written: the checkpoint is untouched and no weights appeared.
+    REQUIRE_EQ(fs::file_size(checkpoint), before);
+    REQUIRE(!fs::exists(dir / "weights.safetensors"));
+
+    other = tinyTraining(dir);
+    other.resume = true;
+    other.statistic = StyleStatistic::MeanCovariance;
+    StyleTrainJob third(other, batchFor);
+    const auto r3 = runJob(third, ctx);
+    REQUIRE(r3.outcome == JobOutcome::Failed);
+    REQUIRE(r3.error.find("statistic") != std::string::npos);
+
+    // The same settings resume.
+    other = tinyTraining(dir);
+    other.resume = true;
+    StyleTrainJob fourth(other, batchFor);
+    REQUIRE(runJob(fourth, ctx).outcome == JobOutcome::Finished);
+    REQUIRE(fourth.stats().firstStep > 0);
+}

@@ -15,6 +15,8 @@
 ///
 /// Images are [N,3,H,W] float RGB in [0,1], CPU or the job's device.
 
+#include "core/engine/image/Pyramid.h"
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -36,9 +38,6 @@ struct SwdResult {
 SwdResult slicedWasserstein(const torch::Tensor& a, const torch::Tensor& b, int64_t descriptorsPerImage = 64,
                             int64_t directions = 512, uint64_t seed = 1);
 
-/// Laplacian pyramid of [N,C,H,W]: finest band first, the last entry the coarsest Gaussian level
-/// (side >= 16). 5-tap binomial filter.
-std::vector<torch::Tensor> laplacianPyramid(const torch::Tensor& images, int64_t minSide = 16);
 
 /// Feature extractor for FID/KID: [N,3,H,W] in [0,1] -> [N,D].
 class FeatureSpace {

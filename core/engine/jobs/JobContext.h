@@ -51,6 +51,9 @@ public:
     void throwIfCancelled() const;
 
     int previewsSent() const { return m_previews; }
+    /// The token this run is cancelled through: a job that runs other jobs inside it gives them
+    /// a context of their own on the same token (their reports go where it chooses).
+    const CancelToken& token() const noexcept { return m_token; }
 
 private:
     const CancelToken& m_token;

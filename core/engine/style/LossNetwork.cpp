@@ -184,15 +184,58 @@ torch::Tensor relativeMse(const torch::Tensor& a, const torch::Tensor& b)
     return (a.to(torch::kFloat32) - bf).pow(2).sum() / (bf.pow(2).sum() * (a.size(0) / bf.size(0)) + 1e-8);
 }
 
-torch::Tensor styleLoss(const std::vector<torch::Tensor>& features, const std::vector<torch::Tensor>& targets)
+const char* styleStatisticName(StyleStatistic statistic)
+{
+    return statistic == StyleStatistic::MeanCovariance ? "mean-covariance" : "gram";
+}
+
+bool parseStyleStatistic(const std::string& text, StyleStatistic* statistic)
+{
+    if (text == "gram")
+        *statistic = StyleStatistic::Gram;
+    else if (text == "mean-covariance")
+        *statistic = StyleStatistic::MeanCovariance;
+    else
+        return false;
+    return true;
+}
+
+torch::Tensor meanCovariance(const torch::Tensor& features)
+{
+    const auto n = features.size(0), c = features.size(1), hw = features.size(2) * features.size(3);
+    const auto f = features.reshape({n, c, hw}).to(torch::kFloat32);
+    const auto mean = f.mean(2, true);
+    const auto centred = f - mean;
+    return torch::cat({torch::bmm(centred, centred.transpose(1, 2)) / static_cast<double>(hw), mean}, 2);
+}
+
+torch::Tensor styleStatistic(const torch::Tensor& features, StyleStatistic statistic)
+{
+    return statistic == StyleStatistic::MeanCovariance ? meanCovariance(features) : gramMatrix(features);
+}
+
+torch::Tensor styleLoss(const std::vector<torch::Tensor>& features, const std::vector<torch::Tensor>& targets,
+                        StyleStatistic statistic)
 {
     if (features.size() != targets.size())
         throw std::invalid_argument("style loss: layer count mismatch");
+    auto relative = [](const torch::Tensor& s, const torch::Tensor& t) {
+        return (s - t).pow(2).sum() / (t.pow(2).sum() * s.size(0) + 1e-12);
+    };
     torch::Tensor total;
     for (size_t i = 0; i < features.size(); ++i) {
-        const auto g = gramMatrix(features[i]);
-        const auto t = targets[i].to(g.device());
-        const auto l = (g - t).pow(2).sum() / (t.pow(2).sum() * g.size(0) + 1e-12);
+        const auto s = styleStatistic(features[i], statistic);
+        const auto t = targets[i].to(s.device());
+        if (t.size(-1) != s.size(-1))
+            throw std::invalid_argument("style loss: targets are not " + std::string(styleStatisticName(statistic)) +
+                                        " statistics");
+        torch::Tensor l;
+        if (statistic == StyleStatistic::MeanCovariance) {
+            const auto c = s.size(1);
+            l = relative(s.narrow(2, 0, c), t.narrow(2, 0, c)) + relative(s.narrow(2, c, 1), t.narrow(2, c, 1));
+        } else {
+            l = relative(s, t);
+        }
         total = total.defined() ? total + l : l;
     }
     return total;
@@ -239,13 +282,13 @@ std::vector<torch::Tensor> blendGrams(const std::vector<std::vector<torch::Tenso
     return out;
 }
 
-std::vector<torch::Tensor> styleGrams(LossNetwork& net, const torch::Tensor& style)
+std::vector<torch::Tensor> styleGrams(LossNetwork& net, const torch::Tensor& style, StyleStatistic statistic)
 {
     torch::NoGradGuard noGrad;
     const auto f = net.features(style);
     std::vector<torch::Tensor> grams;
     for (const auto& s : f.style)
-        grams.push_back(gramMatrix(s).detach());
+        grams.push_back(styleStatistic(s, statistic).detach());
     return grams;
 }
 

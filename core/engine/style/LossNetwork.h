@@ -67,9 +67,29 @@ std::unique_ptr<LossNetwork> loadTorchScriptLossNetwork(const std::filesystem::p
 /// Gram matrices [N,C,C] of [N,C,H,W] features, normalised by C*H*W (scale-free across sizes).
 torch::Tensor gramMatrix(const torch::Tensor& features);
 
-/// Sum over layers of ||G(a) - target||^2 / ||target||^2 (each layer weighs the same whatever the
-/// scale of its activations). @p targets are [1,C,C] Grams, broadcast over the batch.
-torch::Tensor styleLoss(const std::vector<torch::Tensor>& features, const std::vector<torch::Tensor>& targets);
+/// What the style loss matches in each layer. Gram: the Gram matrix of the raw activations
+/// (Gatys et al.), in which the channel means (mostly the palette) outweigh the covariance (the
+/// texture) for ReLU features (issue #13: a palette shift alone closed most of that gap).
+/// MeanCovariance: the channel means and the centred covariance, each measured relative to the
+/// style's own, so that marks and texture pull as hard as colour (docs/adr/0008).
+enum class StyleStatistic { Gram, MeanCovariance };
+/// "gram" or "mean-covariance".
+const char* styleStatisticName(StyleStatistic statistic);
+/// Reads a styleStatisticName(); false for anything else.
+bool parseStyleStatistic(const std::string& text, StyleStatistic* statistic);
+
+/// [N,C,C+1] of [N,C,H,W] features: the covariance over positions (divided by H*W) in the first
+/// C columns, the channel means in the last.
+torch::Tensor meanCovariance(const torch::Tensor& features);
+
+/// The per-layer statistic of @p features ([N,C,C] Gram or [N,C,C+1] mean-covariance).
+torch::Tensor styleStatistic(const torch::Tensor& features, StyleStatistic statistic);
+
+/// Sum over layers of ||S(a) - target||^2 / ||target||^2 (each layer weighs the same whatever the
+/// scale of its activations; for MeanCovariance the two parts are each relative to their own
+/// target). @p targets are [1,C,C] (Gram) or [1,C,C+1] statistics, broadcast over the batch.
+torch::Tensor styleLoss(const std::vector<torch::Tensor>& features, const std::vector<torch::Tensor>& targets,
+                        StyleStatistic statistic = StyleStatistic::Gram);
 
 /// ||a - b||^2 / ||b||^2 over the whole batch.
 torch::Tensor relativeMse(const torch::Tensor& a, const torch::Tensor& b);
@@ -82,7 +102,8 @@ torch::Tensor totalVariation(const torch::Tensor& image);
 std::vector<torch::Tensor> blendGrams(const std::vector<std::vector<torch::Tensor>>& grams,
                                       const std::vector<double>& weights);
 
-/// Grams of one style image [1,3,H,W] in @p net (no gradients).
-std::vector<torch::Tensor> styleGrams(LossNetwork& net, const torch::Tensor& style);
+/// Per-layer statistics (Grams by default) of one style image [1,3,H,W] in @p net (no gradients).
+std::vector<torch::Tensor> styleGrams(LossNetwork& net, const torch::Tensor& style,
+                                      StyleStatistic statistic = StyleStatistic::Gram);
 
 } // namespace ganvas::engine

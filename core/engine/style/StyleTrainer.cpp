@@ -26,6 +26,20 @@ std::unique_ptr<LossNetwork> makeLossNetwork(const StyleTrainOptions& o)
     return makeRandomLossNetwork(o.lossNetwork);
 }
 
+/// The settings a checkpoint's weights and Adam state only make sense with: a resume under other
+/// ones is refused (issue #13, "an interrupted training resumed with different settings").
+nlohmann::json resumeSettings(const StyleTrainOptions& o)
+{
+    return {{"architecture", o.network.toJson()}, {"batch", o.batch},
+            {"image_size", o.imageSize},          {"learning_rate", o.learningRate},
+            {"content_weight", o.contentWeight},  {"style_weight", o.styleWeight},
+            {"tv_weight", o.tvWeight},            {"style_scale", o.styleScale},
+            {"statistic", styleStatisticName(o.statistic)},
+            {"loss_network", o.torchScriptLossNetwork.empty() ? "random seed " + std::to_string(o.lossNetwork.seed)
+                                                              : o.torchScriptLossNetwork.string()},
+            {"styles", o.styles.size()}};
+}
+
 } // namespace
 
 StyleTrainJob::StyleTrainJob(StyleTrainOptions options, BatchSource source)
@@ -57,7 +71,9 @@ void StyleTrainJob::saveCheckpoint(TransformerNet& net, torch::optim::Adam& adam
     storeAdamState(adam, *net, "adam.", tensors);
     std::filesystem::create_directories(m_options.outputDir);
     saveSafeTensors(m_options.outputDir / kCheckpoint, tensors,
-                    {{"step", std::to_string(step)}, {"format", "ganvas-style-checkpoint-1"}});
+                    {{"step", std::to_string(step)},
+                     {"format", "ganvas-style-checkpoint-1"},
+                     {"settings", resumeSettings(m_options).dump()}});
 }
 
 int64_t StyleTrainJob::loadCheckpoint(TransformerNet& net, torch::optim::Adam& adam) const
@@ -77,6 +93,21 @@ int64_t StyleTrainJob::loadCheckpoint(TransformerNet& net, torch::optim::Adam& a
     }
     if (step < 0 || step > m_options.steps)
         throw std::runtime_error("checkpoint step " + std::to_string(step) + " is beyond --steps");
+    if (const auto it = file.metadata.find("settings"); it != file.metadata.end()) {
+        nlohmann::json saved;
+        try {
+            saved = nlohmann::json::parse(it->second);
+        } catch (const std::exception&) {
+            throw std::runtime_error("checkpoint '" + path.string() + "' has unreadable settings");
+        }
+        const auto now = resumeSettings(m_options);
+        for (const auto& [key, value] : now.items())
+            if (!saved.contains(key) || saved[key] != value)
+                throw std::runtime_error("checkpoint '" + path.string() + "' was trained with " + key + " = " +
+                                         (saved.contains(key) ? saved[key].dump() : std::string("(none)")) +
+                                         ", this run has " + value.dump() +
+                                         ": resume with the same settings, or start again without resume");
+    }
     std::map<std::string, torch::Tensor> netState;
     for (const auto& [name, t] : file.tensors)
         if (name.rfind("net.", 0) == 0)
@@ -100,7 +131,7 @@ void StyleTrainJob::run(JobContext& ctx)
     std::vector<std::vector<torch::Tensor>> all;
     for (const auto& s : o.styles) {
         const auto side = std::clamp<int64_t>(std::llround(o.imageSize * o.styleScale), 32, 2048);
-        all.push_back(styleGrams(*lossNet, resizeLongestSide(s.to(o.device, torch::kFloat32), side)));
+        all.push_back(styleGrams(*lossNet, resizeLongestSide(s.to(o.device, torch::kFloat32), side), o.statistic));
     }
     const auto grams =
         blendGrams(all, o.styleWeights.empty() ? std::vector<double>(o.styles.size(), 1.0) : o.styleWeights);
@@ -147,7 +178,7 @@ void StyleTrainJob::run(JobContext& ctx)
                 target = lossNet->features(batch).content.detach();
             }
             contentLoss = relativeMse(fy.content, target);
-            sLoss = styleLoss(fy.style, grams);
+            sLoss = styleLoss(fy.style, grams, o.statistic);
             tv = totalVariation(y.to(torch::kFloat32));
         }
         const auto loss = o.contentWeight * contentLoss + o.styleWeight * sLoss + o.tvWeight * tv;
@@ -199,6 +230,7 @@ void StyleTrainJob::run(JobContext& ctx)
                           {"image_size", o.imageSize},  {"learning_rate", o.learningRate},
                           {"content_weight", o.contentWeight}, {"style_weight", o.styleWeight},
                           {"tv_weight", o.tvWeight},    {"style_scale", o.styleScale},
+                          {"statistic", styleStatisticName(o.statistic)},
                           {"loss_network", lossNet->describe()}, {"precision", precisionName(o.precision)},
                           {"seconds", m_stats.seconds}, {"final_loss", m_stats.lastLoss}};
     const std::string text = config.dump(2) + "\n";

@@ -43,6 +43,7 @@ struct StyleTrainOptions {
     double styleWeight = 20.0;
     double tvWeight = 0.5;
     double styleScale = 1.0;           ///< style image side relative to imageSize
+    StyleStatistic statistic = StyleStatistic::Gram; ///< what the style loss matches
     Precision precision = Precision::Float32;
     double maxSeconds = 0;             ///< > 0: stop (and finish normally) after this much training time
     int64_t checkpointEvery = 100;

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+/// @file StyleEvaluation.h
+/// (Engine-facing.) The style-quality evaluation of issue #13 as a Job: every style given, on
+/// every picture of an evaluation set, against what optimisation reaches on the same picture.
+/// Per (style, picture): the style's result (its network, or whatever its default method is),
+/// the optimisation reference (cached on disk: it is the slow part), their texture distances to
+/// the style picture and the content kept (engine/style/StyleQuality.h). Per style: the mean
+/// texture share of the reference and the content kept by both. `ganvas-cli style-eval` and the
+/// tests drive it; it never touches a document.
+
+#include "core/engine/jobs/Job.h"
+#include "core/engine/style/StyleQuality.h"
+#include "core/models/ModelCatalogue.h"
+#include "core/style/StyleRequest.h"
+
+#include <QImage>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <nlohmann/json.hpp>
+
+namespace ganvas::core {
+
+struct StyleEvalRequest {
+    QVector<ModelEntry> styles;   ///< each must ship a style picture
+    QStringList images;           ///< evaluation pictures (paths); broken ones are reported and skipped
+    int side = 256;               ///< each picture is measured at this longest side (64..1024)
+    /// Optimisation references are kept here between runs (one PNG per style, picture and
+    /// setting); empty = not cached.
+    QString cacheDir;
+    OptimisationSettings reference; ///< iterations etc. of the reference (styleScale is set per style)
+    QString device = QStringLiteral("cpu");
+    QString precision = QStringLiteral("fp32");
+};
+
+struct StyleEvalRow {
+    QString style, image;
+    engine::TextureDistance content, result, reference; ///< distances to the style picture
+    engine::ContentKept resultKept, referenceKept;
+    double textureShare = 0; ///< result's share of what the reference reaches (1 = as close)
+    double seconds = 0;      ///< the style's own run (not the reference's)
+    bool referenceCached = false;
+    QImage resultImage, referenceImage, contentImage; ///< at the measured size
+};
+
+struct StyleEvalSummary {
+    QString style;
+    int pictures = 0;
+    double textureShare = 0;              ///< mean over pictures
+    double swdShare = 0, covarianceShare = 0;
+    double structure = 0, edges = 0;      ///< result's content kept, mean
+    double referenceStructure = 0, referenceEdges = 0;
+    double seconds = 0;                   ///< mean time of the style's own run
+};
+
+/// The pixel size a style's marks have: its training crop size times its style scale (from
+/// config.json "training"), or @p side when it was not trained (a picture style).
+int styleMarkSide(const ModelEntry& style, int side);
+
+class StyleEvalJob : public engine::Job {
+public:
+    /// Throws std::invalid_argument when there is nothing to evaluate or a style has no picture.
+    explicit StyleEvalJob(StyleEvalRequest request);
+    std::string title() const override;
+    torch::Device device() const override;
+    void run(engine::JobContext& ctx) override;
+
+    const QVector<StyleEvalRow>& rows() const { return m_rows; }
+    QVector<StyleEvalSummary> summaries() const;
+    /// Pictures that could not be read ("name: reason").
+    const QStringList& skipped() const { return m_skipped; }
+    /// Rows and summaries as JSON (what `style-eval --json` prints).
+    nlohmann::json toJson() const;
+    /// Every style (rows) on the first @p pictures pictures: the style picture, then per picture
+    /// the style's result beside optimisation's; a header row with the pictures. @p cell px.
+    QImage contactSheet(int pictures = 4, int cell = 128) const;
+
+private:
+    StyleEvalRequest m_request;
+    QVector<StyleEvalRow> m_rows;
+    QStringList m_skipped;
+};
+
+} // namespace ganvas::core
