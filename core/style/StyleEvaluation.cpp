@@ -235,25 +235,42 @@ void StyleEvalJob::run(engine::JobContext& ctx)
 
 QVector<StyleEvalSummary> StyleEvalJob::summaries() const
 {
+    // Shares of the summed distances over the pictures, not the mean of per-picture shares: on
+    // a picture where optimisation gains little over the untouched photo a per-picture share
+    // divides by almost nothing (the first full run had means of -1177 %).
     QVector<StyleEvalSummary> out;
     for (const ModelEntry& style : m_request.styles) {
-        QVector<double> share, swd, cov, structure, edges, refStructure, refEdges, seconds;
+        engine::TextureDistance content, result, reference;
+        QVector<double> structure, edges, refStructure, refEdges, seconds;
         for (const auto& r : m_rows) {
             if (r.style != style.id)
                 continue;
-            share << r.textureShare;
-            swd << engine::shareOfReference(r.content.swd, r.result.swd, r.reference.swd);
-            cov << engine::shareOfReference(r.content.covariance, r.result.covariance, r.reference.covariance);
+            content.swd += r.content.swd;
+            content.covariance += r.content.covariance;
+            result.swd += r.result.swd;
+            result.covariance += r.result.covariance;
+            reference.swd += r.reference.swd;
+            reference.covariance += r.reference.covariance;
             structure << r.resultKept.structure;
             edges << r.resultKept.edges;
             refStructure << r.referenceKept.structure;
             refEdges << r.referenceKept.edges;
             seconds << r.seconds;
         }
-        if (share.isEmpty())
+        if (structure.isEmpty())
             continue;
-        out.push_back({style.id, static_cast<int>(share.size()), mean(share), mean(swd), mean(cov), mean(structure),
-                       mean(edges), mean(refStructure), mean(refEdges), mean(seconds)});
+        StyleEvalSummary s;
+        s.style = style.id;
+        s.pictures = static_cast<int>(structure.size());
+        s.swdShare = engine::shareOfReference(content.swd, result.swd, reference.swd);
+        s.covarianceShare = engine::shareOfReference(content.covariance, result.covariance, reference.covariance);
+        s.textureShare = engine::textureShare(content, result, reference);
+        s.structure = mean(structure);
+        s.edges = mean(edges);
+        s.referenceStructure = mean(refStructure);
+        s.referenceEdges = mean(refEdges);
+        s.seconds = mean(seconds);
+        out.push_back(s);
     }
     return out;
 }

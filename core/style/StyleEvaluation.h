@@ -48,7 +48,9 @@ struct StyleEvalRow {
 struct StyleEvalSummary {
     QString style;
     int pictures = 0;
-    double textureShare = 0;              ///< mean over pictures
+    /// Shares of the distances summed over the pictures (robust where optimisation gains little
+    /// on one picture); textureShare is the smaller of swdShare and covarianceShare.
+    double textureShare = 0;
     double swdShare = 0, covarianceShare = 0;
     double structure = 0, edges = 0;      ///< result's content kept, mean
     double referenceStructure = 0, referenceEdges = 0;
