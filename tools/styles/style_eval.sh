@@ -11,6 +11,13 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cli="${GANVAS_CLI:-$root/build/app/ganvas-cli}"
 work="$root/build-train"
 [[ -d "$work/photos/eval" ]] || bash "$root/tools/styles/fetch_photos.sh" "$work/photos"
+# Three pictures painted with Ganvas' own brushes join the photos (ours, GPL-3.0-or-later).
+if [[ ! -f "$work/photos/eval/painted-portrait.png" ]]; then
+    /usr/bin/python3 "$root/tools/styles/make_painted_pictures.py" "$work/painted"
+    for journal in "$work"/painted/*.jsonl; do
+        "$cli" render "$journal" --output "$work/photos/eval/$(basename "${journal%.jsonl}").png"
+    done
+fi
 nice -n 10 "$cli" style-eval --images "$work/photos/eval" --iterations 50 --cache "$work/eval-cache" \
     --sheet "$work/style-eval.png" --json "$@" > "$work/style-eval.json.part"
 mv "$work/style-eval.json.part" "$work/style-eval.json"
