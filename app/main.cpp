@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ganvas: the studio. Wiring only: settings -> compute (device, threads) -> main window.
 #include "core/app/RuntimeReport.h"
+#include "core/engine/nn/ProcessExit.h"
 #include "core/io/ImageIO.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/MainWindow.h"
@@ -15,7 +16,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-int main(int argc, char** argv)
+namespace {
+
+int runStudio(int argc, char** argv)
 {
 #if defined(Q_OS_LINUX)
     if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY") && !std::getenv("QT_QPA_PLATFORM")) {
@@ -115,4 +118,13 @@ int main(int argc, char** argv)
         });
     }
     return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // The window, the jobs and the settings are gone when runStudio returns; then end without the
+    // libraries' finalisers (OpenBLAS can hang in its own: core/engine/nn/ProcessExit.h).
+    ganvas::engine::exitProcess(runStudio(argc, argv));
 }

@@ -2,6 +2,7 @@
 // ganvas-cli: the studio's work without a window. Wiring only; each subcommand is its own file.
 #include "app/cli/Command.h"
 #include "core/app/RuntimeReport.h"
+#include "core/engine/nn/ProcessExit.h"
 #include "core/settings/ComputeSettings.h"
 
 #include <QGuiApplication>
@@ -9,7 +10,9 @@
 
 #include <iostream>
 
-int main(int argc, char** argv)
+namespace {
+
+int runCli(int argc, char** argv)
 {
     using namespace ganvas;
     // A QGuiApplication because some commands paint (emoji, previews, contact sheets); the
@@ -95,4 +98,13 @@ int main(int argc, char** argv)
             }
         }
     return cli::kExitUsage;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // Everything the command owns is gone when runCli returns; then end without the libraries'
+    // finalisers (OpenBLAS can hang in its own: core/engine/nn/ProcessExit.h).
+    ganvas::engine::exitProcess(runCli(argc, argv));
 }

@@ -14,6 +14,7 @@
 
 #include <csignal>
 #include <cstring>
+#include "tests/TestMain.h"
 
 namespace {
 
@@ -644,5 +645,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(CliTest)
+GANVAS_QTEST_GUILESS_MAIN(CliTest)
 #include "CliTest.moc"

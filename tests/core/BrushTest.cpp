@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include "tests/TestMain.h"
 
 using namespace ganvas::core;
 
@@ -371,5 +372,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(BrushTest)
+GANVAS_QTEST_GUILESS_MAIN(BrushTest)
 #include "BrushTest.moc"

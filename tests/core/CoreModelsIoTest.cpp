@@ -9,6 +9,7 @@
 #include "PngHeaderBomb.h"
 
 #include <QtTest>
+#include "tests/TestMain.h"
 
 using namespace ganvas;
 
@@ -181,5 +182,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(CoreModelsIoTest)
+GANVAS_QTEST_GUILESS_MAIN(CoreModelsIoTest)
 #include "CoreModelsIoTest.moc"

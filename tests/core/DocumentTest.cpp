@@ -4,6 +4,7 @@
 #include "core/document/Document.h"
 
 #include <QtTest>
+#include "tests/TestMain.h"
 
 using namespace ganvas::core;
 
@@ -182,5 +183,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(DocumentTest)
+GANVAS_QTEST_GUILESS_MAIN(DocumentTest)
 #include "DocumentTest.moc"

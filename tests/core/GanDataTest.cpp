@@ -11,6 +11,7 @@
 #include <QGuiApplication>
 #include <QImageReader>
 #include <QRandomGenerator>
+#include "tests/TestMain.h"
 
 using namespace ganvas;
 
@@ -418,5 +419,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(GanDataTest)
+GANVAS_QTEST_MAIN(GanDataTest)
 #include "GanDataTest.moc"

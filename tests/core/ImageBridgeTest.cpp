@@ -4,6 +4,7 @@
 #include <opencv2/core.hpp>
 
 #include <QtTest>
+#include "tests/TestMain.h"
 
 using namespace ganvas::core;
 
@@ -117,5 +118,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(ImageBridgeTest)
+GANVAS_QTEST_GUILESS_MAIN(ImageBridgeTest)
 #include "ImageBridgeTest.moc"

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include "tests/TestMain.h"
 
 using namespace ganvas;
 using core::JobId;
@@ -231,5 +232,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(JobRunnerTest)
+GANVAS_QTEST_GUILESS_MAIN(JobRunnerTest)
 #include "JobRunnerTest.moc"

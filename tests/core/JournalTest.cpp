@@ -9,6 +9,7 @@
 #include "core/journal/JournalPlayer.h"
 
 #include <QtTest>
+#include "tests/TestMain.h"
 
 using namespace ganvas::core;
 
@@ -263,5 +264,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(JournalTest)
+GANVAS_QTEST_GUILESS_MAIN(JournalTest)
 #include "JournalTest.moc"

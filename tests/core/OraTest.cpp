@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <zip.h>
+#include "tests/TestMain.h"
 
 using namespace ganvas::core;
 
@@ -275,5 +276,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(OraTest)
+GANVAS_QTEST_GUILESS_MAIN(OraTest)
 #include "OraTest.moc"

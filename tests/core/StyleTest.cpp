@@ -15,6 +15,7 @@
 #include "core/style/StyleLibrary.h"
 
 #include <QtTest>
+#include "tests/TestMain.h"
 
 using namespace ganvas;
 
@@ -503,5 +504,5 @@ private Q_SLOTS:
 };
 
 // A QGuiApplication (offscreen in CTest): the evaluation's contact sheet draws text.
-QTEST_MAIN(StyleTest)
+GANVAS_QTEST_MAIN(StyleTest)
 #include "StyleTest.moc"

@@ -5,7 +5,11 @@
 #include "core/engine/nn/TorchCompat.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <sys/wait.h>
 #include <thread>
 
 using namespace ganvas::engine;
@@ -165,4 +169,23 @@ GANVAS_TEST(device, precision_names)
     REQUIRE(parsePrecision("fp32") == Precision::Float32);
     REQUIRE_THROWS_WITH(parsePrecision("fp8"), std::invalid_argument, "fp32 or bf16");
     REQUIRE_EQ(std::string(precisionName(Precision::BFloat16)), std::string("bf16"));
+}
+
+// core/engine/nn/ProcessExit.h: every Ganvas program ends through exitProcess, which must keep the
+// exit code, flush what the streams still hold, and skip the libraries' finalisers (where Debian's
+// OpenBLAS can hang after a BLAS call: seen in CI). The engine test binary runs itself as the probe.
+GANVAS_TEST(device, programs_end_without_library_finalisers)
+{
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    const std::string command = "'" + self + "' --tool exit-process 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buffer[256];
+    while (const size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+        output.append(buffer, n);
+    const int status = pclose(pipe);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE_EQ(WEXITSTATUS(status), 7);
+    REQUIRE_EQ(output, std::string("sum positive | printf"));
 }

@@ -2,7 +2,9 @@
 #include "EngineTest.h"
 
 #include "core/engine/nn/Device.h"
+#include "core/engine/nn/ProcessExit.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -45,7 +47,28 @@ std::string tempDir()
 // Hooks for the Python cross-checks (tests/reference/*.py) that need the engine to do one thing.
 int runTool(int argc, char** argv);
 
-int main(int argc, char** argv)
+namespace {
+
+/// For device.programs_end_without_library_finalisers: text left in the stream buffers, a
+/// finaliser that would print if it ran, a BLAS product just before the end (what OpenBLAS' exit
+/// hang needs), then exitProcess(7).
+struct FinaliserProbe {
+    ~FinaliserProbe() { std::printf("[static destructor ran]"); }
+};
+
+[[noreturn]] void exitProcessTool()
+{
+    static FinaliserProbe probe;
+    std::atexit([] { std::printf("[atexit ran]"); });
+    const auto a = torch::rand({256, 256});
+    std::cout << "sum " << (torch::mm(a, a).sum().item<double>() > 0 ? "positive" : "not positive");
+    std::printf(" | printf");
+    ganvas::engine::exitProcess(7);
+}
+
+} // namespace
+
+static int runEngineTests(int argc, char** argv)
 {
     using namespace ganvas::test;
     ganvas::engine::initThreads();
@@ -57,6 +80,8 @@ int main(int argc, char** argv)
                 std::cout << t.group << " " << t.name << "\n";
             return 0;
         }
+        if (arg == "--tool" && i + 1 < argc && std::string(argv[i + 1]) == "exit-process")
+            exitProcessTool();
         if (arg == "--tool")
             return runTool(argc - i - 1, argv + i + 1);
         if (arg == "--group" && i + 1 < argc)
@@ -91,4 +116,10 @@ int main(int argc, char** argv)
         return 1;
     }
     return failed == 0 ? 0 : 1;
+}
+
+// Ends without the libraries' finalisers, where OpenBLAS can hang (core/engine/nn/ProcessExit.h).
+int main(int argc, char** argv)
+{
+    ganvas::engine::exitProcess(runEngineTests(argc, argv));
 }

@@ -3,6 +3,7 @@
 // The engine's benchmark cases without Qt (for LibTorch-only machines such as a CUDA box).
 #include "core/engine/bench/Bench.h"
 #include "core/engine/nn/Device.h"
+#include "core/engine/nn/ProcessExit.h"
 #include "core/engine/nn/TorchCompat.h"
 
 #include <nlohmann/json.hpp>
@@ -10,7 +11,7 @@
 #include <cstdio>
 #include <iostream>
 
-int main(int argc, char** argv)
+static int runBench(int argc, char** argv)
 {
     using namespace ganvas::engine;
     std::string device = "auto", filter;
@@ -71,4 +72,10 @@ int main(int argc, char** argv)
         return 1;
     }
     return 0;
+}
+
+// Ends without the libraries' finalisers, where OpenBLAS can hang (core/engine/nn/ProcessExit.h).
+int main(int argc, char** argv)
+{
+    ganvas::engine::exitProcess(runBench(argc, argv));
 }

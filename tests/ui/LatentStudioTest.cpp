@@ -17,6 +17,7 @@
 #include <QtWidgets>
 
 #include <fstream>
+#include "tests/TestMain.h"
 
 using namespace ganvas;
 
@@ -528,5 +529,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(LatentStudioTest)
+GANVAS_QTEST_MAIN(LatentStudioTest)
 #include "LatentStudioTest.moc"

@@ -24,6 +24,7 @@
 
 #include <QtTest>
 #include <QtWidgets>
+#include "tests/TestMain.h"
 
 using namespace ganvas;
 
@@ -916,5 +917,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(MainWindowTest)
+GANVAS_QTEST_MAIN(MainWindowTest)
 #include "MainWindowTest.moc"

@@ -14,6 +14,7 @@
 
 #include <QtTest>
 #include <QtWidgets>
+#include "tests/TestMain.h"
 
 using namespace ganvas;
 
@@ -248,5 +249,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(PreflightTest)
+GANVAS_QTEST_MAIN(PreflightTest)
 #include "PreflightTest.moc"

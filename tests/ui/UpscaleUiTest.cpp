@@ -24,6 +24,7 @@
 
 #include <fstream>
 #include <functional>
+#include "tests/TestMain.h"
 
 using namespace ganvas;
 
@@ -403,5 +404,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(UpscaleUiTest)
+GANVAS_QTEST_MAIN(UpscaleUiTest)
 #include "UpscaleUiTest.moc"

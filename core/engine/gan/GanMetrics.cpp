@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/engine/gan/GanMetrics.h"
 
+#include "core/engine/style/ColourTransfer.h"
 #include "core/engine/style/LossNetwork.h"
 
 #include <torch/script.h>
@@ -59,11 +60,6 @@ torch::Tensor gaussianWindow(int64_t size, double sigma)
     auto g = torch::exp(-(x * x) / (2 * sigma * sigma));
     g = g / g.sum();
     return torch::outer(g, g).view({1, 1, size, size});
-}
-
-torch::Tensor luminance(const torch::Tensor& x)
-{
-    return (x.select(1, 0) * 0.299 + x.select(1, 1) * 0.587 + x.select(1, 2) * 0.114).unsqueeze(1);
 }
 
 /// Mean SSIM and contrast-structure terms of [N,1,H,W] pairs: {ssim [N], cs [N]}.

@@ -28,10 +28,15 @@ const char* colourModeName(ColourMode mode)
     return "style";
 }
 
+torch::Tensor luminance(const torch::Tensor& rgb)
+{
+    return (0.299 * rgb.select(1, 0) + 0.587 * rgb.select(1, 1) + 0.114 * rgb.select(1, 2)).unsqueeze(1);
+}
+
 torch::Tensor rgbToYCbCr(const torch::Tensor& rgb)
 {
-    const auto r = rgb.select(1, 0), g = rgb.select(1, 1), b = rgb.select(1, 2);
-    const auto y = 0.299 * r + 0.587 * g + 0.114 * b;
+    const auto r = rgb.select(1, 0), b = rgb.select(1, 2);
+    const auto y = luminance(rgb).squeeze(1);
     const auto cb = (b - y) * (0.5 / 0.886);
     const auto cr = (r - y) * (0.5 / 0.701);
     return torch::stack({y, cb, cr}, 1);

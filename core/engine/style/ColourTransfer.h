@@ -33,6 +33,9 @@ torch::Tensor matchHistograms(const torch::Tensor& source, const torch::Tensor& 
 torch::Tensor blendStrength(const torch::Tensor& content, const torch::Tensor& stylised, double strength,
                             const torch::Tensor& mask = {});
 
+/// BT.601 luma of an (N, 3, H, W) RGB tensor, as (N, 1, H, W): the Y of rgbToYCbCr.
+torch::Tensor luminance(const torch::Tensor& rgb);
+
 /// BT.601 full-range conversions used by Luminance mode (exact inverses of each other).
 torch::Tensor rgbToYCbCr(const torch::Tensor& rgb);
 torch::Tensor yCbCrToRgb(const torch::Tensor& ycc);

@@ -2,6 +2,7 @@
 #include "core/engine/style/StyleQuality.h"
 
 #include "core/engine/image/Pyramid.h"
+#include "core/engine/style/ColourTransfer.h"
 #include "core/engine/style/StyleMetrics.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -45,11 +46,6 @@ std::vector<torch::Tensor> textureBands(const torch::Tensor& image, int64_t band
     if (static_cast<int64_t>(pyramid.size()) > bands)
         pyramid.resize(static_cast<size_t>(bands));
     return pyramid;
-}
-
-torch::Tensor luminance(const torch::Tensor& x)
-{
-    return (x.select(1, 0) * 0.299 + x.select(1, 1) * 0.587 + x.select(1, 2) * 0.114).unsqueeze(1);
 }
 
 /// Luminance at kCoarseSide on the longest side (area average).
