@@ -8,6 +8,7 @@
 #include "core/engine/upscale/Upscaler.h"
 #include "core/io/OraFile.h"
 #include "core/upscale/UpscaleTask.h"
+#include "core/models/ModelCatalogue.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -228,6 +229,7 @@ engine::BenchResult upscaleSlim(const engine::BenchOptions& o)
     const auto entry = findUpscaler(QStringLiteral("slim"), 4);
     if (!entry.isValid())
         throw std::runtime_error(entry.error.toStdString());
+    ModelCatalogue::requireVerified(entry);
     auto model = engine::loadUpscaler(entry.folder.toStdString());
     const int64_t side = o.quick ? 128 : 512;
     auto gen = at::make_generator<at::CPUGeneratorImpl>(7);

@@ -6,6 +6,7 @@
 #include "core/engine/gan/Projection.h"
 #include "core/engine/nn/TorchCompat.h"
 #include "core/image/ImageBridge.h"
+#include "core/models/ModelCatalogue.h"
 
 #include <QJsonDocument>
 #include <QMetaObject>
@@ -79,6 +80,7 @@ GeneratorModel::~GeneratorModel() = default;
 
 std::shared_ptr<GeneratorModel> GeneratorModel::load(const QString& folder)
 {
+    ModelCatalogue::requireVerified(folder); // a damaged or swapped weights file is refused here
     std::shared_ptr<GeneratorModel> m(new GeneratorModel());
     try {
         m->d->gen = engine::loadGenerator(folder.toStdString());

@@ -7,9 +7,18 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QDateTime>
 #include <QFileInfo>
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMutex>
+#include <QSaveFile>
 #include <QSet>
 #include <QStandardPaths>
+
+#include <atomic>
+#include <stdexcept>
 
 #ifndef GANVAS_SOURCE_RESOURCES_DIR
 #define GANVAS_SOURCE_RESOURCES_DIR ""
@@ -170,6 +179,108 @@ QString ModelCatalogue::verify(const ModelEntry& entry)
         return QCoreApplication::translate("ModelCatalogue", "weights hash mismatch: expected %1, file has %2")
             .arg(entry.sha256, actual);
     return {};
+}
+
+namespace {
+
+/// The files found good: absolute path -> "size:mtime-ms:sha256". Loaded from and saved to
+/// model-hashes.json in the cache folder.
+struct VerifiedFiles {
+    QMutex mutex;
+    bool loaded = false;
+    QHash<QString, QString> good;
+    std::atomic<int> hashed{0};
+
+    static QString cachePath()
+    {
+        return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/model-hashes.json");
+    }
+
+    void loadOnce()
+    {
+        if (loaded)
+            return;
+        loaded = true;
+        QFile file(cachePath());
+        if (!file.open(QIODevice::ReadOnly) || file.size() > (4 << 20))
+            return; // none yet, or not ours: start afresh
+        const QJsonObject object = QJsonDocument::fromJson(file.readAll()).object();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            good.insert(it.key(), it.value().toString());
+    }
+
+    void save() const
+    {
+        QJsonObject object;
+        for (auto it = good.cbegin(); it != good.cend(); ++it)
+            object.insert(it.key(), it.value());
+        QDir().mkpath(QFileInfo(cachePath()).absolutePath());
+        QSaveFile file(cachePath());
+        if (file.open(QIODevice::WriteOnly)) {
+            file.write(QJsonDocument(object).toJson(QJsonDocument::Compact));
+            file.commit(); // a cache: if this fails, the next start hashes again
+        }
+    }
+};
+
+VerifiedFiles& verifiedFiles()
+{
+    static VerifiedFiles files;
+    return files;
+}
+
+QString fileStamp(const QFileInfo& info, const QString& sha256)
+{
+    return QStringLiteral("%1:%2:%3")
+        .arg(info.size())
+        .arg(info.lastModified().toMSecsSinceEpoch())
+        .arg(sha256);
+}
+
+} // namespace
+
+void ModelCatalogue::requireVerified(const ModelEntry& entry)
+{
+    const auto fail = [&](const QString& why) {
+        throw std::runtime_error(QCoreApplication::translate("ModelCatalogue", "The model '%1' cannot be used: %2")
+                                     .arg(entry.id.isEmpty() ? entry.folder : entry.id, why)
+                                     .toStdString());
+    };
+    if (!entry.isValid())
+        fail(entry.error);
+    if (entry.sha256.isEmpty())
+        return; // unverified by design (see the header)
+    const QFileInfo info(entry.weightsPath);
+    const QString path = info.absoluteFilePath();
+    const QString stamp = fileStamp(info, entry.sha256);
+    auto& files = verifiedFiles();
+    {
+        QMutexLocker lock(&files.mutex);
+        files.loadOnce();
+        if (files.good.value(path) == stamp)
+            return;
+    }
+    ++files.hashed;
+    const QString problem = verify(entry); // outside the lock: other models load meanwhile
+    if (!problem.isEmpty()) {
+        QMutexLocker lock(&files.mutex);
+        if (files.good.remove(path) > 0)
+            files.save();
+        fail(problem);
+    }
+    QMutexLocker lock(&files.mutex);
+    files.good.insert(path, stamp);
+    files.save();
+}
+
+void ModelCatalogue::requireVerified(const QString& folder)
+{
+    requireVerified(readEntry(QFileInfo(folder).absoluteFilePath()));
+}
+
+int ModelCatalogue::hashedCount()
+{
+    return verifiedFiles().hashed.load();
 }
 
 } // namespace ganvas::core

@@ -58,6 +58,21 @@ public:
     /// Returns an empty string when they match, else a message. Slow for big files: not on the UI thread.
     static QString verify(const ModelEntry& entry);
 
+    /// What every load of a model's weights goes through (styles, generators, upscalers): verify()
+    /// with a memory of the files already found good, so that a start-up does not hash the bundled
+    /// 140 MB again. A file whose absolute path, size, modification time and expected hash match an
+    /// earlier successful check is trusted; the memory lives for the process and in the user's
+    /// cache folder (model-hashes.json in QStandardPaths::CacheLocation). It guards against
+    /// corrupt, truncated or swapped weights, not against someone who forges a file's timestamp.
+    /// A config without "sha256" (e.g. a model trained here) passes unverified. Throws
+    /// std::runtime_error naming the model and the problem. Thread-safe; hashes off the UI thread
+    /// because loads run in jobs and loader threads.
+    static void requireVerified(const ModelEntry& entry);
+    /// The same for a model folder (reads its config first).
+    static void requireVerified(const QString& folder);
+    /// How many files requireVerified() has hashed in this process (for tests and start-up figures).
+    static int hashedCount();
+
 private:
     QStringList m_roots;
     QVector<ModelEntry> m_entries;

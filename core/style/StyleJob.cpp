@@ -11,6 +11,7 @@
 #include "core/settings/ComputeSettings.h"
 #include "core/style/ClassicStyles.h"
 #include "core/style/ContentImages.h"
+#include "core/models/ModelCatalogue.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -138,6 +139,7 @@ void StyleJob::run(engine::JobContext& ctx)
     }
     case StyleMethod::Network: {
         torch::InferenceMode guard;
+        ModelCatalogue::requireVerified(r.style);
         auto net = engine::loadStyleNet(r.style.folder.toStdString());
         net->to(m_device);
         engine::StyliseOptions options;

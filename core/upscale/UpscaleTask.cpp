@@ -4,6 +4,7 @@
 #include "core/engine/nn/Device.h"
 #include "core/engine/upscale/Upscaler.h"
 #include "core/image/ImageBridge.h"
+#include "core/models/ModelCatalogue.h"
 
 #include <QObject>
 
@@ -83,10 +84,9 @@ struct UpscaleTask::Private {
 UpscaleTask::UpscaleTask(const ModelEntry& model, const QImage& image, const QString& precision, const QString& device)
     : d(std::make_unique<Private>())
 {
-    if (!model.isValid())
-        throw std::runtime_error(model.error.toStdString());
     if (image.isNull())
         throw std::invalid_argument(QObject::tr("There is no picture to upscale.").toStdString());
+    ModelCatalogue::requireVerified(model); // also refuses an invalid entry, with its error
     auto m = engine::loadUpscaler(model.folder.toStdString());
     const qint64 w = image.width() * m.scale, h = image.height() * m.scale;
     if (w > 65536 || h > 65536 || w * h > qint64(1) << 30)

@@ -2,6 +2,7 @@
 // ModelCatalogue, ImageIO, Document and ComputeSettings: the core services the shell uses.
 #include "core/document/Document.h"
 #include "core/engine/nn/SafeTensors.h"
+#include "core/gan/GeneratorSession.h"
 #include "core/io/ImageIO.h"
 #include "core/models/ModelCatalogue.h"
 #include "core/settings/ComputeSettings.h"
@@ -73,6 +74,67 @@ private Q_SLOTS:
         // Tampered weights fail verification.
         engine::saveSafeTensors((root + "/styles/ink/model.safetensors").toStdString(), {{"w", torch::zeros({2})}});
         QVERIFY(core::ModelCatalogue::verify(byFolder["ink"]).contains("mismatch"));
+    }
+
+    // Issue #16, defect 2: a model whose weights do not match the SHA-256 in its config loaded
+    // silently. Every load now goes through requireVerified, which hashes a file once and then
+    // trusts its path, size and modification time (in memory and in the cache folder).
+    void loadsRefuseWeightsThatDoNotMatchTheirHash()
+    {
+        QTemporaryDir dir;
+        const QString bundled = core::ModelCatalogue::bundledResourceRoot() + "/generators/noto-emoji";
+        const QString folder = dir.path() + "/noto-emoji";
+        QVERIFY(QDir().mkpath(folder));
+        for (const QString& name : QDir(bundled).entryList(QDir::Files))
+            QVERIFY(QFile::copy(bundled + "/" + name, folder + "/" + name));
+        const QString weights = folder + "/weights.safetensors";
+
+        const int hashed = core::ModelCatalogue::hashedCount();
+        QVERIFY(core::GeneratorModel::load(folder) != nullptr);
+        QCOMPARE(core::ModelCatalogue::hashedCount(), hashed + 1);
+        QVERIFY(core::GeneratorModel::load(folder) != nullptr);
+        QCOMPARE(core::ModelCatalogue::hashedCount(), hashed + 1); // known good: not hashed again
+        QVERIFY(QFile::exists(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + "/model-hashes.json"));
+
+        // One weight changed, the file the same size and still a valid safetensors file: the
+        // engine alone would load it.
+        QFile file(weights);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        const QDateTime stamp = file.fileTime(QFileDevice::FileModificationTime);
+        QVERIFY(file.seek(file.size() - 2));
+        const QByteArray original = file.read(1);
+        QVERIFY(file.seek(file.size() - 2));
+        file.write(QByteArray(1, static_cast<char>(original.at(0) ^ 0x10)));
+        file.close();
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(stamp.addSecs(5), QFileDevice::FileModificationTime));
+        file.close();
+        QVERIFY(!engine::loadSafeTensors(weights.toStdString()).tensors.empty());
+        try {
+            core::GeneratorModel::load(folder);
+            QFAIL("a generator with damaged weights loaded");
+        } catch (const std::runtime_error& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.contains("noto-emoji") && message.contains("mismatch"), qPrintable(message));
+        }
+        QCOMPARE(core::ModelCatalogue::hashedCount(), hashed + 2);
+
+        // Put back, it loads again (hashed afresh: the file changed).
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.seek(file.size() - 2));
+        file.write(original);
+        file.close();
+        QVERIFY(core::GeneratorModel::load(folder) != nullptr);
+        QCOMPARE(core::ModelCatalogue::hashedCount(), hashed + 3);
+
+        // A config without a hash (a model trained here) passes, unverified; an invalid entry is
+        // refused with its own error.
+        core::ModelEntry unhashed = core::ModelCatalogue::readEntry(folder);
+        unhashed.sha256.clear();
+        core::ModelCatalogue::requireVerified(unhashed);
+        core::ModelEntry broken = unhashed;
+        broken.error = QStringLiteral("weights file missing");
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, core::ModelCatalogue::requireVerified(broken));
     }
 
     void earlierRootsShadowLaterOnes()
