@@ -50,6 +50,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QScopeGuard>
 #include <QScrollArea>
 #include <QSettings>
@@ -463,6 +464,9 @@ bool MainWindow::saveTo(const QString& path)
     // Encoding big layers takes seconds: the save runs as a background job (progress and Cancel
     // in the Jobs dock) on a snapshot of the document, while this loop keeps the window alive.
     m_saving = true;
+    // File > Open or New may replace the document while this waits: the result belongs to the
+    // document the save started from, never to whatever is open when it ends.
+    const QPointer<core::Document> saved(m_document.get());
     const int savedIndex = m_document->undoStack()->index();
     auto error = std::make_shared<QString>();
     QEventLoop wait;
@@ -491,6 +495,13 @@ bool MainWindow::saveTo(const QString& path)
     if (!ok) {
         QMessageBox::warning(this, tr("Save"), *error);
         return false;
+    }
+    if (saved.isNull() || saved.data() != m_document.get()) {
+        statusBar()->showMessage(
+            tr("Saved %1; the picture it holds was closed meanwhile, so the open one keeps its own name.")
+                .arg(QFileInfo(path).fileName()),
+            8000);
+        return true;
     }
     m_document->setFilePath(path);
     // Only what was saved is clean: strokes made while the save ran are still unsaved.

@@ -435,6 +435,39 @@ private Q_SLOTS:
         QCOMPARE(w.document()->layerCount(), 1);
     }
 
+    // Issue #16, defect 3: File > Open or New during a save used to receive the old document's
+    // path and clean mark, so the next Ctrl+S overwrote the project with another picture.
+    void aSaveBelongsToTheDocumentItStartedFrom()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("first.ora");
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.document()->addLayer("first work");
+        const int firstLayers = w.document()->layerCount();
+        QSignalSpy started(w.jobRunner(), &core::JobRunner::started);
+        QMetaObject::Connection replace = connect(w.jobRunner(), &core::JobRunner::started, &w, [&] {
+            disconnect(replace);
+            QImage picture(64, 48, QImage::Format_ARGB32);
+            picture.fill(Qt::darkCyan);
+            w.setDocument(std::make_unique<core::Document>(picture, QStringLiteral("second")));
+            w.document()->addLayer("second work");
+        });
+        QVERIFY(w.saveTo(path));
+        QCOMPARE(started.count(), 1);
+        // The open document is the second one, still unnamed and unsaved...
+        QCOMPARE(w.document()->size(), QSize(64, 48));
+        QVERIFY(w.document()->filePath() != path);
+        QVERIFY(w.document()->isModified());
+        QVERIFY(w.statusBar()->currentMessage().contains("closed meanwhile"));
+        // ...and the file holds the first.
+        ui::MainWindow reader;
+        QVERIFY(reader.openImage(path));
+        QCOMPARE(reader.document()->layerCount(), firstLayers);
+        QVERIFY(reader.document()->size() != QSize(64, 48));
+    }
+
     void newCanvasDialogPresets()
     {
         ui::NewCanvasDialog dialog;
