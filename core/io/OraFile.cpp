@@ -224,7 +224,8 @@ TileGrid placeOnCanvas(const QImage& image, QSize size, int x, int y)
 
 } // namespace
 
-std::unique_ptr<Document> loadOra(const QString& path, QString* error, const OraLimits& limits)
+std::unique_ptr<Document> loadOra(const QString& path, QString* error, const OraLimits& limits,
+                                  const std::function<void(int, int)>& progress)
 {
     const QString file = QFileInfo(path).fileName();
     const auto fail = [&](const QString& why) {
@@ -259,7 +260,10 @@ std::unique_ptr<Document> loadOra(const QString& path, QString* error, const Ora
         return fail(why);
 
     QVector<Layer> layers;
+    const int total = static_cast<int>(entries.size());
     for (auto it = entries.crbegin(); it != entries.crend(); ++it) { // stack.xml lists the top first
+        if (progress)
+            progress(static_cast<int>(layers.size()), total);
         QImage image;
         if (!reader.readImage(it->src, &image, &why))
             return fail(why);
@@ -280,6 +284,8 @@ std::unique_ptr<Document> loadOra(const QString& path, QString* error, const Ora
         }
         layers.push_back(layer);
     }
+    if (progress)
+        progress(total, total);
     auto doc = std::make_unique<Document>(size, layers);
     doc->setFilePath(path);
     doc->setDpi(dpi);
@@ -449,15 +455,17 @@ public:
     std::string queue() const override { return "io"; }
     void run(engine::JobContext& ctx) override
     {
-        ctx.progress(0, 1, QCoreApplication::translate("OraFile", "Reading layers").toStdString());
         QString error;
-        std::unique_ptr<Document> document = loadOra(m_path, &error, m_limits);
+        // Cancel lands between layers: one layer's decode is the longest wait (docs/PERFORMANCE.md).
+        std::unique_ptr<Document> document = loadOra(m_path, &error, m_limits, [&](int done, int total) {
+            ctx.throwIfCancelled();
+            ctx.progress(done, total, QCoreApplication::translate("OraFile", "Reading layers").toStdString());
+        });
         if (!document)
             throw std::runtime_error(error.toStdString());
         ctx.throwIfCancelled();
         document->moveToThread(m_owner); // a QObject made here: hand it to the thread that asked
         m_result->document = std::move(document);
-        ctx.progress(1, 1, {});
     }
 
 private:

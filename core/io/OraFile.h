@@ -37,7 +37,10 @@ struct OraLimits {
 };
 
 /// Reads @p path. On failure returns nullptr and sets @p error ("Cannot open x.ora: …").
-std::unique_ptr<Document> loadOra(const QString& path, QString* error, const OraLimits& limits = {});
+/// @p progress (optional) is called with (layers read, layers in all) before each layer and after
+/// the last; it may throw to abandon the read (a cancelled open stops at the next layer).
+std::unique_ptr<Document> loadOra(const QString& path, QString* error, const OraLimits& limits = {},
+                                  const std::function<void(int, int)>& progress = {});
 
 /// Writes @p document to @p path. Returns false and sets @p error on failure; an existing file
 /// is then untouched. @p progress (optional) is called with (parts done, parts in all) between

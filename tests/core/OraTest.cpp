@@ -64,6 +64,59 @@ QByteArray stack(int w, int h, const QString& src)
 class OraTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Issue #16, defect 5: Cancel while opening a project did nothing until every layer was
+    // decoded. The open job now reports each layer and stops at the next one after Cancel.
+    void openingIsCancelledBetweenLayers()
+    {
+        const QSize size(512, 512);
+        Document doc(size, QColor(250, 240, 230));
+        for (int k = 1; k <= 7; ++k)
+            doc.addLayer(QStringLiteral("layer %1").arg(k), pattern(size, k));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("big.ora");
+        QString error;
+        QVERIFY2(saveOra(doc, path, &error), qPrintable(error));
+
+        struct Observer : ganvas::engine::JobObserver {
+            ganvas::engine::CancelToken* token = nullptr;
+            int cancelAt = -1;
+            QVector<int> done;
+            void onProgress(int64_t d, int64_t total, const std::string&) override
+            {
+                QCOMPARE(total, int64_t(8));
+                done.push_back(static_cast<int>(d));
+                if (d == cancelAt)
+                    token->cancel();
+            }
+        };
+        // Uncancelled: progress before every layer and at the end, and a document.
+        {
+            ganvas::engine::CancelToken token;
+            Observer observer;
+            observer.token = &token;
+            auto result = std::make_shared<OraLoadResult>();
+            auto job = makeOraLoadJob(path, result);
+            ganvas::engine::JobContext ctx(token, &observer);
+            QCOMPARE(ganvas::engine::runJob(*job, ctx).outcome, ganvas::engine::JobOutcome::Finished);
+            QCOMPARE(observer.done, (QVector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8}));
+            QVERIFY(result->document);
+            QCOMPARE(result->document->layerCount(), 8);
+        }
+        // Cancelled after two layers: no third layer is read, no document.
+        {
+            ganvas::engine::CancelToken token;
+            Observer observer;
+            observer.token = &token;
+            observer.cancelAt = 2;
+            auto result = std::make_shared<OraLoadResult>();
+            auto job = makeOraLoadJob(path, result);
+            ganvas::engine::JobContext ctx(token, &observer);
+            QCOMPARE(ganvas::engine::runJob(*job, ctx).outcome, ganvas::engine::JobOutcome::Cancelled);
+            QCOMPARE(observer.done, (QVector<int>{0, 1, 2}));
+            QVERIFY(!result->document);
+        }
+    }
+
     void roundTripIsLossless()
     {
         const QSize size(301, 157);
@@ -218,10 +271,10 @@ private Q_SLOTS:
         for (int i = 0; i < 4; ++i)
             doc.addLayer(QStringLiteral("l%1").arg(i), pattern(QSize(300, 200), i));
         QTemporaryDir dir;
-        struct Recorder : engine::JobObserver {
+        struct Recorder : ganvas::engine::JobObserver {
             QList<qint64> done;
             qint64 total = 0;
-            engine::CancelToken* cancelAt2 = nullptr;
+            ganvas::engine::CancelToken* cancelAt2 = nullptr;
             void onProgress(int64_t d, int64_t t, const std::string&) override
             {
                 done << d;
@@ -234,10 +287,10 @@ private Q_SLOTS:
             auto error = std::make_shared<QString>();
             auto job = makeOraSaveJob(doc, dir.filePath("ok.ora"), error);
             doc.addLayer("painted after the snapshot"); // not in the file
-            engine::CancelToken token;
+            ganvas::engine::CancelToken token;
             Recorder r;
-            engine::JobContext ctx(token, &r);
-            QCOMPARE(engine::runJob(*job, ctx).outcome, engine::JobOutcome::Finished);
+            ganvas::engine::JobContext ctx(token, &r);
+            QCOMPARE(ganvas::engine::runJob(*job, ctx).outcome, ganvas::engine::JobOutcome::Finished);
             QVERIFY(error->isEmpty());
             QCOMPARE(r.total, 6); // 5 layers + the merged image
             QCOMPARE(r.done.first(), 0);
@@ -249,11 +302,11 @@ private Q_SLOTS:
         {
             auto error = std::make_shared<QString>();
             auto job = makeOraSaveJob(doc, dir.filePath("cancelled.ora"), error);
-            engine::CancelToken token;
+            ganvas::engine::CancelToken token;
             Recorder r;
             r.cancelAt2 = &token;
-            engine::JobContext ctx(token, &r);
-            QCOMPARE(engine::runJob(*job, ctx).outcome, engine::JobOutcome::Cancelled);
+            ganvas::engine::JobContext ctx(token, &r);
+            QCOMPARE(ganvas::engine::runJob(*job, ctx).outcome, ganvas::engine::JobOutcome::Cancelled);
             QVERIFY(!QFileInfo::exists(dir.filePath("cancelled.ora")));
         }
     }
