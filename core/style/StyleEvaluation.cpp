@@ -208,7 +208,11 @@ void StyleEvalJob::run(engine::JobContext& ctx)
                 row.referenceImage = loadImage(cached, &error).convertToFormat(QImage::Format_RGB888);
                 row.referenceCached = !row.referenceImage.isNull() && row.referenceImage.size() == picture.size();
             }
-            if (!row.referenceCached) {
+            if (!row.referenceCached && style.architecture == QLatin1String("gatys")) {
+                // A picture-only style runs this very optimisation as its own method: the result
+                // is the reference (a second run would repeat it exactly).
+                row.referenceImage = row.resultImage;
+            } else if (!row.referenceCached) {
                 StyleRequest reference = own;
                 reference.method = StyleMethod::Optimisation;
                 row.referenceImage = runStyle(reference, ctx, done + 1, total, label + " (optimisation)");

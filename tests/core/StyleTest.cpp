@@ -409,6 +409,28 @@ private Q_SLOTS:
         QCOMPARE(sheet.width(), 48 * 5);      // the style picture + (result, optimisation) x 2
         QCOMPARE(sheet.height(), 2 * (48 + 16));
 
+        // A picture-only style optimises as its own method: its result is its reference, run
+        // once, and measured the same.
+        {
+            QTemporaryDir imported;
+            const QString png = imported.filePath(QStringLiteral("Stripes.png"));
+            QVERIFY(stripes(96).save(png));
+            QString error;
+            const auto gatys = core::ModelCatalogue::readEntry(core::StyleLibrary::importStyleImage(png, QString(), &error));
+            QVERIFY2(gatys.isValid(), qPrintable(error + gatys.error));
+            QCOMPARE(gatys.architecture, QStringLiteral("gatys"));
+            core::StyleEvalRequest own = request;
+            own.styles = {gatys};
+            own.images = {photos.filePath(QStringLiteral("a.png"))};
+            own.cacheDir.clear();
+            core::StyleEvalJob job(own);
+            QCOMPARE(run(job).outcome, engine::JobOutcome::Finished);
+            QCOMPARE(job.rows().size(), 1);
+            QCOMPARE(job.rows()[0].referenceImage, job.rows()[0].resultImage);
+            QCOMPARE(job.rows()[0].result.swd, job.rows()[0].reference.swd);
+            QCOMPARE(job.rows()[0].result.covariance, job.rows()[0].reference.covariance);
+        }
+
         // Nothing usable: a clear message. No styles, or a style without a picture: refused.
         request.images = {photos.filePath(QStringLiteral("c.png"))};
         core::StyleEvalJob none(request);
