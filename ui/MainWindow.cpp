@@ -993,8 +993,9 @@ void MainWindow::runBenchmark()
         context->deleteLater();
         QStringList lines;
         for (const auto& f : *results)
-            lines << (f.error.isEmpty() ? QStringLiteral("%1: %2 %3").arg(f.name).arg(f.value, 0, 'f', 2).arg(f.unit)
-                                        : tr("%1: failed: %2").arg(f.name, f.error));
+            lines << (!f.error.isEmpty()     ? tr("%1: failed: %2").arg(f.name, f.error)
+                      : !f.skipped.isEmpty() ? tr("%1: skipped: %2").arg(f.name, f.skipped)
+                                             : QStringLiteral("%1: %2 %3").arg(f.name).arg(f.value, 0, 'f', 2).arg(f.unit));
         auto* box = new QMessageBox(QMessageBox::Information, tr("Benchmark"), lines.join(QLatin1Char('\n')),
                                     QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);

@@ -93,6 +93,8 @@ public:
                               {QStringLiteral("higher_is_better"), f.higherIsBetter}, {QStringLiteral("note"), f.note}};
                 if (!f.error.isEmpty())
                     c[QStringLiteral("error")] = f.error;
+                if (!f.skipped.isEmpty())
+                    c[QStringLiteral("skipped")] = f.skipped;
                 QJsonObject details;
                 for (auto it = f.details.cbegin(); it != f.details.cend(); ++it)
                     details[it.key()] = it.value();
@@ -145,6 +147,10 @@ public:
         for (const auto& f : *results) {
             if (!f.error.isEmpty()) {
                 std::printf("%-18s failed: %s\n", f.name.toUtf8().constData(), f.error.toUtf8().constData());
+                continue;
+            }
+            if (!f.skipped.isEmpty()) {
+                std::printf("%-18s skipped: %s\n", f.name.toUtf8().constData(), f.skipped.toUtf8().constData());
                 continue;
             }
             QString peerValue = QStringLiteral("-"), ratio = QStringLiteral("-");

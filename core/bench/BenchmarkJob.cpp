@@ -190,7 +190,7 @@ public:
                 const auto* c = cases[i];
                 auto& f = figures[static_cast<int>(i)];
                 ctx.throwIfCancelled(); // cases are seconds long; cancellation lands between them
-                if (!f.error.isEmpty()) { // failed in an earlier round: do not retry
+                if (!f.error.isEmpty() || !f.skipped.isEmpty()) { // failed or skipped in an earlier round
                     ctx.progress(++done, total);
                     continue;
                 }
@@ -210,12 +210,15 @@ public:
                     f.note = QString::fromStdString(r.note);
                     f.values.push_back(r.value);
                     ctx.log(engine::LogLevel::Info, r.name + ": " + std::to_string(r.value) + " " + r.unit);
+                } catch (const engine::BenchSkipped& e) {
+                    f.skipped = QString::fromStdString(e.what()).section(QLatin1Char('\n'), 0, 0);
+                    ctx.log(engine::LogLevel::Info, c->name + " skipped: " + f.skipped.toStdString());
                 } catch (const std::exception& e) {
                     f.error = QString::fromStdString(e.what()).section(QLatin1Char('\n'), 0, 0);
                     ctx.log(engine::LogLevel::Warning, c->name + " failed: " + f.error.toStdString());
                 }
                 // The peer's turn on the same case, straight after ours: both see the same minute.
-                if (peer && peer->running() && f.error.isEmpty() && f.peerError.isEmpty()) {
+                if (peer && peer->running() && f.error.isEmpty() && f.skipped.isEmpty() && f.peerError.isEmpty()) {
                     QString error;
                     const int timeoutMs = c->name.rfind("upscale", 0) == 0 ? 60 * 60 * 1000 : 15 * 60 * 1000;
                     const double pv = peer->run(f.name, timeoutMs, ctx, &error);

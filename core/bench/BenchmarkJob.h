@@ -29,6 +29,7 @@ struct BenchFigure {
     QMap<QString, double> details;  ///< from the last round
     QString note;
     QString error;                  ///< non-empty when our case failed (the other cases still ran)
+    QString skipped;                ///< non-empty when the case could not run here (e.g. a model not installed)
     QVector<double> values;         ///< ours, one per round
     QVector<double> peerValues;     ///< the peer's, one per round (empty without a peer)
     QString peerError;              ///< why the peer has no figure for this case

@@ -227,6 +227,8 @@ engine::BenchResult oraSaveLoad(const engine::BenchOptions& o)
 engine::BenchResult upscaleSlim(const engine::BenchOptions& o)
 {
     const auto entry = findUpscaler(QStringLiteral("slim"), 4);
+    if (entry.folder.isEmpty()) // not installed: skipped; installed but broken: failed
+        throw engine::BenchSkipped(entry.error.toStdString());
     if (!entry.isValid())
         throw std::runtime_error(entry.error.toStdString());
     ModelCatalogue::requireVerified(entry);

@@ -136,6 +136,38 @@ private Q_SLOTS:
         QVERIFY(!doc["peer"].toObject()["torch"].toString().isEmpty());
     }
 
+    // Issue #16, defect 4: a missing model used to end the whole run (exit 1, nothing printed).
+    // Now that case is skipped with its reason and the others run: "u" selects matmul-fp32,
+    // upscale-slim-x4 and undo-stroke, with no upscaler installed anywhere.
+    void benchSkipsACaseWhoseModelIsNotInstalled()
+    {
+        QTemporaryDir resources, data;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("GANVAS_RESOURCES", resources.path());
+        env.insert("GANVAS_MODEL_PATH", resources.path());
+        env.insert("XDG_DATA_HOME", data.path());
+        const Run r = run(kCli, {"bench", "--quick", "--no-peer", "--json", "u"}, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto cases = QJsonDocument::fromJson(r.out.toUtf8()).object()["cases"].toArray();
+        QCOMPARE(cases.size(), 3);
+        QStringList ran;
+        for (const auto& value : cases) {
+            const auto c = value.toObject();
+            QVERIFY2(!c.contains("error"), qPrintable(c["error"].toString()));
+            if (c["name"].toString() == "upscale-slim-x4") {
+                QVERIFY(c["skipped"].toString().contains("not installed"));
+            } else {
+                QVERIFY(!c.contains("skipped"));
+                QVERIFY(c["value"].toDouble() > 0);
+                ran << c["name"].toString();
+            }
+        }
+        QCOMPARE(ran, (QStringList{"matmul-fp32", "undo-stroke"}));
+        const Run text = run(kCli, {"bench", "--quick", "--no-peer", "upscale"}, env);
+        QCOMPARE(text.code, 0);
+        QVERIFY(text.out.contains("upscale-slim-x4    skipped: The upscaler esrgan-slim-x4 is not installed"));
+    }
+
     void benchListAndTextTable()
     {
         const Run list = run(kCli, {"bench", "--list"});

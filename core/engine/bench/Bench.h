@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,14 @@ struct BenchResult {
     bool higherIsBetter = true;
     std::map<std::string, double> details;  ///< secondary figures ("fp32_ms", "runs", ...)
     std::string note;                       ///< e.g. "CPU has no native bf16"
+};
+
+/// Thrown by a case whose prerequisite is missing on this machine (a model that is not
+/// installed): the case is reported as skipped with this reason, the others run, and a run whose
+/// cases only skipped still succeeds. Anything else a case throws is a failure.
+class BenchSkipped : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
 struct BenchCase {
