@@ -25,7 +25,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <deque>
+#include <future>
+#include <vector>
 
 namespace ganvas::core {
 
@@ -314,12 +317,25 @@ bool saveOra(const Document& document, const QString& path, QString* error, cons
     w.writeAttribute(QStringLiteral("xres"), QString::number(document.dpi()));
     w.writeAttribute(QStringLiteral("yres"), QString::number(document.dpi()));
     w.writeStartElement(QStringLiteral("stack"));
-    QVector<QPair<QString, QByteArray*>> entries;
+    // The PNG encodes are the save's cost (a 4096² layer takes most of a second): they run on
+    // every core, in stack order, and progress moves as each layer is done, in order.
+    struct Encoded {
+        QByteArray image, mask; // for the merged part: the merged image and the thumbnail
+    };
+    std::vector<std::function<Encoded()>> tasks;
+    QVector<QPair<QString, QString>> names; // (layer src, mask src or empty), top layer first
     for (int i = document.layerCount() - 1; i >= 0; --i) {
         const Layer& layer = document.layer(i);
         const QString src = QStringLiteral("data/layer%1.png").arg(i);
-        buffers.push_back(encodePng(layer.image()));
-        entries.push_back({src, &buffers.back()});
+        const QString mask = layer.hasMask ? QStringLiteral("data/mask%1.png").arg(i) : QString();
+        names.push_back({src, mask});
+        tasks.push_back([&layer] {
+            Encoded e;
+            e.image = encodePng(layer.image());
+            if (layer.hasMask)
+                e.mask = encodePng(layer.mask.toImage());
+            return e;
+        });
         w.writeStartElement(QStringLiteral("layer"));
         w.writeAttribute(QStringLiteral("name"), layer.name);
         w.writeAttribute(QStringLiteral("src"), src);
@@ -330,31 +346,51 @@ bool saveOra(const Document& document, const QString& path, QString* error, cons
         w.writeAttribute(QStringLiteral("composite-op"), blendModeId(layer.blend));
         if (layer.locked)
             w.writeAttribute(QStringLiteral("edit-locked"), QStringLiteral("true"));
-        if (layer.hasMask) {
-            const QString mask = QStringLiteral("data/mask%1.png").arg(i);
-            buffers.push_back(encodePng(layer.mask.toImage()));
-            entries.push_back({mask, &buffers.back()});
+        if (layer.hasMask)
             w.writeAttribute(QLatin1String(kGanvasNs), QStringLiteral("mask"), mask);
-        }
         w.writeEndElement();
-        step(document.layerCount() - i);
     }
     w.writeEndElement();
     w.writeEndElement();
     w.writeEndDocument();
+    tasks.push_back([&document] {
+        const QImage merged = document.composite();
+        QImage mergedWithText = merged.convertToFormat(QImage::Format_ARGB32);
+        mergedWithText.setText(QStringLiteral("Software"), QStringLiteral("Ganvas %1").arg(ganvasVersion()));
+        return Encoded{encodePng(mergedWithText),
+                       encodePng(merged.scaled(256, 256, Qt::KeepAspectRatio, Qt::SmoothTransformation))};
+    });
 
-    const QImage merged = document.composite();
-    QImage mergedWithText = merged.convertToFormat(QImage::Format_ARGB32);
-    mergedWithText.setText(QStringLiteral("Software"), QStringLiteral("Ganvas %1").arg(ganvasVersion()));
-    buffers.push_back(encodePng(mergedWithText));
+    std::vector<Encoded> encoded(tasks.size());
+    {
+        const size_t workers = static_cast<size_t>(std::max(1, QThread::idealThreadCount()));
+        std::deque<std::future<Encoded>> running; // a throwing step() waits for these to end
+        size_t next = 0;
+        for (size_t k = 0; k < tasks.size(); ++k) {
+            while (next < tasks.size() && running.size() < workers)
+                running.push_back(std::async(std::launch::async, tasks[next++]));
+            encoded[k] = running.front().get();
+            running.pop_front();
+            step(static_cast<int>(k) + 1 == parts ? parts - 1 : static_cast<int>(k) + 1);
+        }
+    }
+    QVector<QPair<QString, QByteArray*>> entries;
+    for (int k = 0; k < names.size(); ++k) {
+        buffers.push_back(std::move(encoded[static_cast<size_t>(k)].image));
+        entries.push_back({names[k].first, &buffers.back()});
+        if (!names[k].second.isEmpty()) {
+            buffers.push_back(std::move(encoded[static_cast<size_t>(k)].mask));
+            entries.push_back({names[k].second, &buffers.back()});
+        }
+    }
+    buffers.push_back(std::move(encoded.back().image));
     QByteArray* mergedBytes = &buffers.back();
-    buffers.push_back(encodePng(merged.scaled(256, 256, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+    buffers.push_back(std::move(encoded.back().mask));
     QByteArray* thumbBytes = &buffers.back();
     buffers.push_back(QByteArray(kMime));
     QByteArray* mimeBytes = &buffers.back();
     buffers.push_back(xml);
     QByteArray* xmlBytes = &buffers.back();
-    step(parts - 1);
 
     // Written aside, flushed to disk, then renamed over the old file: a crash or power cut at any
     // moment leaves the previous project or the new one, never a torn archive (issue #7).
