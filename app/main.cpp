@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ganvas: the studio. Wiring only: settings -> compute (device, threads) -> main window.
 #include "core/app/RuntimeReport.h"
+#include "core/engine/nn/BlasKernels.h"
 #include "core/engine/nn/ProcessExit.h"
 #include "core/io/ImageIO.h"
 #include "core/settings/ComputeSettings.h"
@@ -124,6 +125,8 @@ int runStudio(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    // First: OpenBLAS may not know this CPU and run its slowest kernels (core/engine/nn/BlasKernels.h).
+    ganvas::engine::chooseBlasKernels(argv);
     // The window, the jobs and the settings are gone when runStudio returns; then end without the
     // libraries' finalisers (OpenBLAS can hang in its own: core/engine/nn/ProcessExit.h).
     ganvas::engine::exitProcess(runStudio(argc, argv));

@@ -3,8 +3,10 @@
 /// @file TestMain.h
 /// QTEST_MAIN and QTEST_GUILESS_MAIN as Ganvas' programs end (core/engine/nn/ProcessExit.h): the
 /// application and the test object are destroyed, then the process ends without the shared
-/// libraries' finalisers, where OpenBLAS can hang after every case has passed.
+/// libraries' finalisers, where OpenBLAS can hang after every case has passed. They start as the
+/// programs do: with BLAS kernels that match the CPU (core/engine/nn/BlasKernels.h).
 
+#include "core/engine/nn/BlasKernels.h"
 #include "core/engine/nn/ProcessExit.h"
 
 #include <QtTest>
@@ -18,7 +20,11 @@
         QTEST_SET_MAIN_SOURCE_PATH                                                                 \
         return QTest::qExec(&tc, argc, argv);                                                      \
     }                                                                                              \
-    int main(int argc, char* argv[]) { ganvas::engine::exitProcess(ganvasRunTests(argc, argv)); }
+    int main(int argc, char* argv[])                                                               \
+    {                                                                                              \
+        ganvas::engine::chooseBlasKernels(argv);                                                   \
+        ganvas::engine::exitProcess(ganvasRunTests(argc, argv));                                   \
+    }
 
 /// QTEST_MAIN: a QApplication (QGuiApplication without Qt Widgets).
 #define GANVAS_QTEST_MAIN(TestObject) GANVAS_QTEST_MAIN_WRAPPER(TestObject, QTEST_MAIN_SETUP())

@@ -2,6 +2,7 @@
 // ganvas-cli: the studio's work without a window. Wiring only; each subcommand is its own file.
 #include "app/cli/Command.h"
 #include "core/app/RuntimeReport.h"
+#include "core/engine/nn/BlasKernels.h"
 #include "core/engine/nn/ProcessExit.h"
 #include "core/settings/ComputeSettings.h"
 
@@ -104,6 +105,8 @@ int runCli(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    // First: OpenBLAS may not know this CPU and run its slowest kernels (core/engine/nn/BlasKernels.h).
+    ganvas::engine::chooseBlasKernels(argv);
     // Everything the command owns is gone when runCli returns; then end without the libraries'
     // finalisers (OpenBLAS can hang in its own: core/engine/nn/ProcessExit.h).
     ganvas::engine::exitProcess(runCli(argc, argv));

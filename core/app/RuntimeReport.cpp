@@ -36,6 +36,7 @@ QJsonObject runtimeReport(const ModelCatalogue& catalogue)
     r[QStringLiteral("cores")] = info.cores;
     r[QStringLiteral("blas")] = QString::fromStdString(info.blas);
     r[QStringLiteral("blas_reference")] = info.blasReference;
+    r[QStringLiteral("blas_kernels")] = QString::fromStdString(info.blasCore);
     r[QStringLiteral("bf16_cpu")] = info.cpuBf16;
     r[QStringLiteral("bf16_instructions")] = info.cpuBf16Instructions;
     r[QStringLiteral("aten_cpu_level")] = QString::fromStdString(info.cpuLevel);
@@ -74,6 +75,8 @@ QString runtimeReportText(const QJsonObject& r)
                  .arg(r[QStringLiteral("cuda_devices")].toInt());
     lines << tr("CPU threads: %1 of %2 cores").arg(r[QStringLiteral("threads")].toInt()).arg(r[QStringLiteral("cores")].toInt());
     lines << tr("BLAS: %1").arg(r[QStringLiteral("blas")].toString());
+    if (!r[QStringLiteral("blas_kernels")].toString().isEmpty())
+        lines << tr("BLAS kernels: %1").arg(r[QStringLiteral("blas_kernels")].toString());
     lines << tr("bf16 on this CPU: %1").arg(r[QStringLiteral("bf16_cpu")].toBool() ? tr("native") : tr("no"));
     lines << tr("Precision: %1 (asked: %2)")
                  .arg(r[QStringLiteral("precision_reason")].toString(), r[QStringLiteral("precision_requested")].toString());

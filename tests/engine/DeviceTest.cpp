@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "EngineTest.h"
 
+#include "core/engine/nn/BlasKernels.h"
 #include "core/engine/nn/Device.h"
 #include "core/engine/nn/TorchCompat.h"
 
@@ -189,4 +190,46 @@ GANVAS_TEST(device, programs_end_without_library_finalisers)
     REQUIRE(WIFEXITED(status));
     REQUIRE_EQ(WEXITSTATUS(status), 7);
     REQUIRE_EQ(output, std::string("sum positive | printf"));
+}
+
+// core/engine/nn/BlasKernels.h: OpenBLAS falls back to its SSE3 kernels on a CPU it does not know
+// (Debian's 0.3.21 on an Emerald Rapids Xeon); the programs then restart with the right family.
+GANVAS_TEST(device, blas_kernels_match_the_cpu)
+{
+    // Only a fallback is replaced, and only on a CPU that can run better kernels.
+    REQUIRE_EQ(betterBlasCoreType("Prescott", true, true), std::string("SkylakeX"));
+    REQUIRE_EQ(betterBlasCoreType("Prescott", true, false), std::string("Haswell"));
+    REQUIRE_EQ(betterBlasCoreType("Nehalem", true, false), std::string("Haswell"));
+    REQUIRE_EQ(betterBlasCoreType("Prescott", false, false), std::string());
+    REQUIRE_EQ(betterBlasCoreType("Haswell", true, true), std::string());  // chosen on purpose (or capped)
+    REQUIRE_EQ(betterBlasCoreType("Zen", true, true), std::string());
+    REQUIRE_EQ(betterBlasCoreType("SkylakeX", true, true), std::string());
+    REQUIRE_EQ(betterBlasCoreType("", true, true), std::string());         // not OpenBLAS
+
+    // A fresh process with no OPENBLAS_CORETYPE of its own (the engine test binary as the probe):
+    // whatever OpenBLAS picked, the family it runs is no fallback where the CPU has AVX2 and FMA.
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    const std::string command =
+        "env -u OPENBLAS_CORETYPE -u GANVAS_BLAS_CHOSEN '" + self + "' --tool blas-core 2>/dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string output;
+    char buffer[256];
+    while (const size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
+        output.append(buffer, n);
+    REQUIRE_EQ(pclose(pipe), 0);
+    std::printf("blas kernels of a fresh process: %s\n", output.c_str());
+    if (blasCoreName().empty()) {
+        REQUIRE(output.empty());
+        return;
+    }
+    const std::string family = output.substr(0, output.find(' '));
+    REQUIRE(!family.empty());
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    const bool avx2Fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+    REQUIRE_EQ(betterBlasCoreType(family, avx2Fma, avx512), std::string());
+#endif
 }

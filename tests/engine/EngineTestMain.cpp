@@ -2,6 +2,7 @@
 #include "EngineTest.h"
 
 #include "core/engine/nn/Device.h"
+#include "core/engine/nn/BlasKernels.h"
 #include "core/engine/nn/ProcessExit.h"
 
 #include <cstdio>
@@ -82,6 +83,11 @@ static int runEngineTests(int argc, char** argv)
         }
         if (arg == "--tool" && i + 1 < argc && std::string(argv[i + 1]) == "exit-process")
             exitProcessTool();
+        if (arg == "--tool" && i + 1 < argc && std::string(argv[i + 1]) == "blas-core") {
+            // For device.blas_kernels_match_the_cpu: what this process runs, after main's choice.
+            std::cout << ganvas::engine::blasCoreDescription() << std::flush;
+            return 0;
+        }
         if (arg == "--tool")
             return runTool(argc - i - 1, argv + i + 1);
         if (arg == "--group" && i + 1 < argc)
@@ -121,5 +127,6 @@ static int runEngineTests(int argc, char** argv)
 // Ends without the libraries' finalisers, where OpenBLAS can hang (core/engine/nn/ProcessExit.h).
 int main(int argc, char** argv)
 {
+    ganvas::engine::chooseBlasKernels(argv); // the kernels the programs run (BlasKernels.h)
     ganvas::engine::exitProcess(runEngineTests(argc, argv));
 }

@@ -3,6 +3,7 @@
 // The engine's benchmark cases without Qt (for LibTorch-only machines such as a CUDA box).
 #include "core/engine/bench/Bench.h"
 #include "core/engine/nn/Device.h"
+#include "core/engine/nn/BlasKernels.h"
 #include "core/engine/nn/ProcessExit.h"
 #include "core/engine/nn/TorchCompat.h"
 
@@ -77,5 +78,6 @@ static int runBench(int argc, char** argv)
 // Ends without the libraries' finalisers, where OpenBLAS can hang (core/engine/nn/ProcessExit.h).
 int main(int argc, char** argv)
 {
+    ganvas::engine::chooseBlasKernels(argv); // the kernels the programs run (BlasKernels.h)
     ganvas::engine::exitProcess(runBench(argc, argv));
 }

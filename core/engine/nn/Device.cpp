@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/engine/nn/Device.h"
+#include "core/engine/nn/BlasKernels.h"
 #include "core/engine/nn/TorchCompat.h"
 
 #include <cctype>
@@ -324,6 +325,7 @@ RuntimeInfo runtimeInfo()
     info.threads = torch::get_num_threads();
     info.cores = machineCores();
     info.blas = blasInUse();
+    info.blasCore = blasCoreDescription();
     info.blasReference = info.blas.rfind("reference BLAS", 0) == 0;
     info.cpuBf16 = cpuSupportsBf16();
     info.cpuBf16Instructions = cpuHasBf16Instructions();

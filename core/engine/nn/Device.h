@@ -98,6 +98,7 @@ struct RuntimeInfo {
     int threads = 1;                 ///< torch::get_num_threads() now
     int cores = 1;                   ///< machineCores()
     std::string blas;                ///< blasInUse()
+    std::string blasCore;            ///< blasCoreDescription() (OpenBLAS kernel family), "" for another BLAS
     bool blasReference = false;
     bool cpuBf16 = false;            ///< cpuSupportsBf16()
     bool cpuBf16Instructions = false; ///< cpuHasBf16Instructions()
