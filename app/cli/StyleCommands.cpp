@@ -107,6 +107,10 @@ public:
         sub->add_option("--blend", m_blend, "more styles for optimisation, as ID_OR_PATH:WEIGHT");
         sub->add_option("--iterations", m_iterations, "optimisation: iterations per pass (default 100)")
             ->check(CLI::Range(1, 100000));
+        sub->add_option("--pass-iterations", m_passIterations,
+                        "optimisation: iterations of each pass, coarsest first (e.g. 60,30,8; the last repeats)")
+            ->delimiter(',')
+            ->check(CLI::Range(1, 100000));
         sub->add_option("--optimiser", m_optimiser, "optimisation: lbfgs or adam")->check(CLI::IsMember({"lbfgs", "adam"}));
         sub->add_option("--style-scale", m_styleScale, "optimisation: style size relative to the output (default 1)")
             ->check(CLI::Range(0.1, 8.0));
@@ -168,6 +172,7 @@ public:
             request.method = core::StyleMethod::Optimisation;
         request.maxSide = m_maxSide;
         request.optimisation.iterations = m_iterations;
+        request.optimisation.passIterations = QVector<int>(m_passIterations.begin(), m_passIterations.end());
         request.optimisation.adam = m_optimiser == "adam";
         request.optimisation.styleScale = m_styleScale;
         request.optimisation.styleWeight = m_styleWeight;
@@ -242,6 +247,7 @@ private:
     std::vector<std::string> m_blend;
     double m_strength = 1.0, m_styleScale = 1.0, m_styleWeight = 20.0;
     int m_iterations = 100, m_maxSide = 0, m_tile = 1536;
+    std::vector<int> m_passIterations;
     bool m_metrics = false;
 };
 
@@ -417,6 +423,11 @@ public:
         sub->add_option("--side", m_side, "longest side the pictures are measured at (default 256)")->check(CLI::Range(64, 1024));
         sub->add_option("--iterations", m_iterations, "optimisation reference: iterations per pass (default 100)")
             ->check(CLI::Range(1, 10000));
+        sub->add_option("--own-iterations", m_ownIterations,
+                        "a picture style's own run: iterations of each optimisation pass, coarsest first (e.g. 60,30,8),"
+                        " measured against the full reference")
+            ->delimiter(',')
+            ->check(CLI::Range(1, 100000));
         sub->add_option("--cache", m_cache, "keep optimisation references here between runs (default: the user cache)");
         sub->add_option("--sheet", m_sheet, "write a contact sheet PNG (every style x the first 4 pictures)");
         sub->add_flag("--json", m_json, "print the figures as JSON");
@@ -453,6 +464,10 @@ public:
         request.images = files;
         request.side = m_side;
         request.reference.iterations = m_iterations;
+        if (!m_ownIterations.empty()) {
+            request.own = request.reference;
+            request.own->passIterations = QVector<int>(m_ownIterations.begin(), m_ownIterations.end());
+        }
         request.cacheDir = m_cache.empty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                                                  QStringLiteral("/style-eval")
                                            : QString::fromStdString(m_cache);
@@ -498,6 +513,7 @@ private:
     std::vector<std::string> m_presets;
     std::string m_images, m_cache, m_sheet;
     int m_limit = 0, m_side = 256, m_iterations = 100;
+    std::vector<int> m_ownIterations;
     bool m_json = false;
 };
 

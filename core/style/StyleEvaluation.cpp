@@ -88,6 +88,9 @@ QString referenceKey(const QString& stylePicture, const QString& image, int side
                      .arg(o.startSide)
                      .arg(o.learningRate)
                      .toUtf8());
+    // Only a per-pass schedule adds to the key, so references cached before it existed still match.
+    for (int n : o.passIterations)
+        hash.addData(QByteArray::number(n).prepend(' '));
     return QString::fromLatin1(hash.result().toHex().left(24));
 }
 
@@ -192,7 +195,7 @@ void StyleEvalJob::run(engine::JobContext& ctx)
             own.content = picture;
             own.device = m_request.device;
             own.precision = m_request.precision;
-            own.optimisation = m_request.reference;
+            own.optimisation = m_request.own.value_or(m_request.reference);
             own.optimisation.styleScale = static_cast<double>(markSide) / side;
             const auto t0 = std::chrono::steady_clock::now();
             row.resultImage = runStyle(own, ctx, done, total, label);
@@ -208,13 +211,15 @@ void StyleEvalJob::run(engine::JobContext& ctx)
                 row.referenceImage = loadImage(cached, &error).convertToFormat(QImage::Format_RGB888);
                 row.referenceCached = !row.referenceImage.isNull() && row.referenceImage.size() == picture.size();
             }
-            if (!row.referenceCached && style.architecture == QLatin1String("gatys")) {
+            if (!row.referenceCached && style.architecture == QLatin1String("gatys") && !m_request.own) {
                 // A picture-only style runs this very optimisation as its own method: the result
                 // is the reference (a second run would repeat it exactly).
                 row.referenceImage = row.resultImage;
             } else if (!row.referenceCached) {
                 StyleRequest reference = own;
                 reference.method = StyleMethod::Optimisation;
+                reference.optimisation = m_request.reference;
+                reference.optimisation.styleScale = own.optimisation.styleScale;
                 row.referenceImage = runStyle(reference, ctx, done + 1, total, label + " (optimisation)");
                 if (!cached.isEmpty() && !saveImage(row.referenceImage, cached, &error))
                     ctx.log(engine::LogLevel::Warning, error.toStdString());
@@ -312,6 +317,9 @@ nlohmann::json StyleEvalJob::toJson() const
         skipped.push_back(s.toStdString());
     return {{"side", m_request.side},
             {"reference", {{"method", "optimisation"}, {"iterations", m_request.reference.iterations}}},
+            {"own_pass_iterations", m_request.own ? std::vector<int>(m_request.own->passIterations.begin(),
+                                                                     m_request.own->passIterations.end())
+                                                  : std::vector<int>{}},
             {"measure", "texture: SWD of 7x7 Laplacian-band patches + centred covariance in random network seed 7; "
                         "content: SSIM and edge correlation of the luminance at 64 px"},
             {"styles", styles},

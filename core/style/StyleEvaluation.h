@@ -21,6 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 namespace ganvas::core {
 
 struct StyleEvalRequest {
@@ -31,6 +33,10 @@ struct StyleEvalRequest {
     /// setting); empty = not cached.
     QString cacheDir;
     OptimisationSettings reference; ///< iterations etc. of the reference (styleScale is set per style)
+    /// Settings of a style's own run where its method is optimisation, when they differ from the
+    /// reference's (a quick schedule measured against the full one); unset = the reference's, and
+    /// a picture style's own run is then its reference.
+    std::optional<OptimisationSettings> own;
     QString device = QStringLiteral("cpu");
     QString precision = QStringLiteral("fp32");
 };

@@ -165,6 +165,7 @@ void StyleJob::run(engine::JobContext& ctx)
         engine::GatysOptions options;
         options.optimiser = g.adam ? engine::StyleOptimiser::Adam : engine::StyleOptimiser::LBFGS;
         options.iterations = g.iterations;
+        options.passIterations.assign(g.passIterations.begin(), g.passIterations.end());
         options.learningRate = g.learningRate;
         options.styleWeight = g.styleWeight;
         options.styleScale = g.styleScale;

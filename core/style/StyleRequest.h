@@ -36,6 +36,7 @@ StyleMethod defaultMethod(const ModelEntry& style);
 struct OptimisationSettings {
     bool adam = false;          ///< Adam instead of L-BFGS
     int iterations = 100;
+    QVector<int> passIterations;  ///< per whole-image pass, coarsest first (see GatysOptions)
     double learningRate = 0.03;
     double styleWeight = 20.0;
     double styleScale = 1.0;

@@ -279,6 +279,33 @@ GANVAS_TEST(style, gatys_moves_statistics_towards_the_style_with_previews)
     REQUIRE(measureStyle(input.content, lb, input.styles[0]).styleGapClosed > 0.3);
 }
 
+GANVAS_TEST(style, gatys_runs_a_schedule_of_iterations_per_pass)
+{
+    auto net = makeRandomLossNetwork(smallNet());
+    GatysInput input;
+    input.content = contentImage(40, 80);
+    input.styles = {styleImage(40)};
+    GatysOptions o;
+    o.optimiser = StyleOptimiser::Adam;
+    o.iterations = 99; // not used: the schedule says each pass's count
+    o.passIterations = {12, 6};
+    o.startSide = 20;
+    o.previewEvery = 3;
+    CancelToken token;
+    Recorder rec;
+    JobContext ctx(token, &rec);
+    GatysReport report;
+    runGatys(*net, input, o, torch::kCPU, &ctx, &report);
+    // Passes at 20, 40 and 80 px: 12, 6 and (the last entry repeats) 6 iterations.
+    REQUIRE_EQ(report.sides.size(), size_t(3));
+    REQUIRE_EQ(gatysPassIterations(o, 0), 12);
+    REQUIRE_EQ(gatysPassIterations(o, 2), 6);
+    REQUIRE_EQ(rec.done.back(), int64_t(24));
+    REQUIRE_EQ(rec.previews, 4 + 2 + 2);
+    o.passIterations = {4, 0};
+    REQUIRE_THROWS_WITH(runGatys(*net, input, o, torch::kCPU), std::invalid_argument, "at least one iteration");
+}
+
 GANVAS_TEST(style, gatys_accept_now_mask_and_cancel)
 {
     auto net = makeRandomLossNetwork(smallNet());

@@ -146,6 +146,13 @@ std::vector<int64_t> gatysPassSides(int64_t side, const GatysOptions& o)
     return sides;
 }
 
+int gatysPassIterations(const GatysOptions& o, size_t pass)
+{
+    if (o.passIterations.empty())
+        return o.iterations;
+    return o.passIterations[std::min(pass, o.passIterations.size() - 1)];
+}
+
 torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOptions& o, const torch::Device& device,
                        JobContext* ctx, GatysReport* report)
 {
@@ -159,6 +166,9 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
     if (o.iterations < 1 || o.startSide < 16 || o.maxWholeSide < o.startSide || o.tileSize < 64 ||
         o.tileOverlap < 0 || o.tileOverlap * 2 > o.tileSize || !(o.styleScale > 0.05 && o.styleScale <= 8))
         throw std::invalid_argument("style transfer: options out of range");
+    for (int n : o.passIterations)
+        if (n < 1)
+            throw std::invalid_argument("style transfer: every pass needs at least one iteration");
     const std::vector<double> weights =
         input.styleWeights.empty() ? std::vector<double>(input.styles.size(), 1.0) : input.styleWeights;
     if (weights.size() != input.styles.size())
@@ -192,9 +202,10 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
     std::vector<TileRect> tiles;
     if (tiled)
         tiles = planTiles(W, H, {o.tileSize, o.tileOverlap, 16, 1});
-    Progress progress{ctx, 0,
-                      static_cast<int64_t>(sides.size()) * o.iterations +
-                          static_cast<int64_t>(tiles.size()) * o.tileIterations};
+    int64_t totalIterations = static_cast<int64_t>(tiles.size()) * o.tileIterations;
+    for (size_t pass = 0; pass < sides.size(); ++pass)
+        totalIterations += gatysPassIterations(o, pass);
+    Progress progress{ctx, 0, totalIterations};
     GatysReport local;
     GatysReport& rep = report ? *report : local;
     rep = {};
@@ -209,7 +220,7 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
                                   std::to_string(sides.size() + (tiled ? 1 : 0)) + " (" + std::to_string(c.size(3)) +
                                   "x" + std::to_string(c.size(2)) + ")";
         const int previewPass = static_cast<int>(pass);
-        const double loss = optimise(net, x, c, grams, o, o.iterations, progress, label, [&] {
+        const double loss = optimise(net, x, c, grams, o, gatysPassIterations(o, pass), progress, label, [&] {
             if (ctx)
                 ctx->preview(finish(x.detach(), c, m), previewPass);
         });

@@ -24,7 +24,13 @@ enum class StyleOptimiser { LBFGS, Adam };
 
 struct GatysOptions {
     StyleOptimiser optimiser = StyleOptimiser::LBFGS;
-    int iterations = 100;          ///< per pass (L-BFGS: function evaluations; Adam: steps)
+    int iterations = 100;          ///< per pass (L-BFGS: iterations; Adam: steps)
+    /// Iterations of each whole-image pass, coarsest first, when they should differ (the last
+    /// entry repeats for further passes); empty = @ref iterations for every pass. A pass costs
+    /// about 4x the one before it, so a schedule that spends its iterations where they are cheap
+    /// reaches most of the quality in a fraction of the time (docs/PERFORMANCE.md, "Any picture
+    /// as a style").
+    std::vector<int> passIterations;
     double learningRate = 0.03;    ///< Adam only
     double contentWeight = 1.0;
     double styleWeight = 20.0;
@@ -64,6 +70,9 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
 
 /// Longest sides of the whole-image passes for an image whose longest side is @p side.
 std::vector<int64_t> gatysPassSides(int64_t side, const GatysOptions& options);
+
+/// Iterations of whole-image pass @p pass (0 = coarsest) under @p options.
+int gatysPassIterations(const GatysOptions& options, size_t pass);
 
 /// Resizes [N,C,H,W] so that its longest side is @p side (bilinear with antialiasing when
 /// shrinking, at least 1 px per axis).
