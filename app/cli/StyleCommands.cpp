@@ -107,6 +107,11 @@ public:
         sub->add_option("--blend", m_blend, "more styles for optimisation, as ID_OR_PATH:WEIGHT");
         sub->add_option("--iterations", m_iterations, "optimisation: iterations per pass (default 100)")
             ->check(CLI::Range(1, 100000));
+        sub->add_option("--quality", m_quality,
+                        "optimisation: quick (default: most iterations on the small passes, seconds) or full "
+                        "(--iterations on every pass, minutes)")
+            ->check(CLI::IsMember({"quick", "full"}));
+        m_iterationsOption = sub->get_option("--iterations");
         sub->add_option("--pass-iterations", m_passIterations,
                         "optimisation: iterations of each pass, coarsest first (e.g. 60,30,8; the last repeats)")
             ->delimiter(',')
@@ -171,8 +176,12 @@ public:
         if (!request.blendWith.isEmpty())
             request.method = core::StyleMethod::Optimisation;
         request.maxSide = m_maxSide;
+        // Quick unless told otherwise: full quality, or iterations of one's own.
+        if (m_quality == "quick" && m_passIterations.empty() && m_iterationsOption->count() == 0)
+            request.optimisation = core::quickOptimisation();
         request.optimisation.iterations = m_iterations;
-        request.optimisation.passIterations = QVector<int>(m_passIterations.begin(), m_passIterations.end());
+        if (!m_passIterations.empty())
+            request.optimisation.passIterations = QVector<int>(m_passIterations.begin(), m_passIterations.end());
         request.optimisation.adam = m_optimiser == "adam";
         request.optimisation.styleScale = m_styleScale;
         request.optimisation.styleWeight = m_styleWeight;
@@ -248,6 +257,8 @@ private:
     double m_strength = 1.0, m_styleScale = 1.0, m_styleWeight = 20.0;
     int m_iterations = 100, m_maxSide = 0, m_tile = 1536;
     std::vector<int> m_passIterations;
+    std::string m_quality = "quick";
+    CLI::Option* m_iterationsOption = nullptr;
     bool m_metrics = false;
 };
 
@@ -499,10 +510,20 @@ public:
         }
         std::printf("%-18s %8s %8s %8s %10s %10s %10s %8s\n", "style", "pictures", "texture", "(swd", "covariance)",
                     "structure", "edges", "s/run");
-        for (const auto& s : job->summaries())
+        bool anyFirst = false;
+        for (const auto& s : job->summaries()) {
             std::printf("%-18s %8d %7.0f%% %7.0f%% %10.0f%% %5.2f/%4.2f %5.2f/%4.2f %8.2f\n", s.style.toUtf8().constData(),
                         s.pictures, 100 * s.textureShare, 100 * s.swdShare, 100 * s.covarianceShare, s.structure,
                         s.referenceStructure, s.edges, s.referenceEdges, s.seconds);
+            anyFirst = anyFirst || s.firstPictures > 0;
+        }
+        if (anyFirst) {
+            std::printf("first preview (what the studio shows first):\n");
+            for (const auto& s : job->summaries())
+                if (s.firstPictures > 0)
+                    std::printf("%-18s %8d %7.0f%% after %.2f s\n", s.style.toUtf8().constData(), s.firstPictures,
+                                100 * s.firstShare, s.firstSeconds);
+        }
         std::printf("texture: share of what optimisation reaches on the same picture (100%% = as close to the style);\n"
                     "structure, edges: content kept by the style / by optimisation (1 = the picture's own); pictures at %d px\n",
                     m_side);

@@ -34,7 +34,8 @@ QString tr(const char* text)
 class NestedProgress final : public engine::JobObserver {
 public:
     NestedProgress(engine::JobContext& outer, int64_t index, int64_t count, std::string label)
-        : m_outer(outer), m_index(index), m_count(count), m_label(std::move(label)) {}
+        : m_outer(outer), m_index(index), m_count(count), m_label(std::move(label)),
+          m_start(std::chrono::steady_clock::now()) {}
     void onProgress(int64_t done, int64_t total, const std::string& message) override
     {
         constexpr int64_t kScale = 1000;
@@ -42,22 +43,46 @@ public:
         m_outer.progress(m_index * kScale + inner, m_count * kScale, m_label + (message.empty() ? "" : ": " + message));
     }
     void onLog(engine::LogLevel level, const std::string& message) override { m_outer.log(level, message); }
+    /// The first preview the run streamed (what the studio shows first) and when it came.
+    void onPreview(const torch::Tensor& image, int) override
+    {
+        if (!m_first.isNull())
+            return;
+        m_firstSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+        m_first = tensorToImage(image.detach().cpu());
+    }
+    const QImage& firstPreview() const { return m_first; }
+    double firstSeconds() const { return m_firstSeconds; }
 
 private:
     engine::JobContext& m_outer;
     int64_t m_index, m_count;
     std::string m_label;
+    std::chrono::steady_clock::time_point m_start;
+    QImage m_first;
+    double m_firstSeconds = 0;
+};
+
+struct StyleRun {
+    QImage result;
+    QImage firstPreview; ///< null when the run streamed none
+    double firstSeconds = 0;
 };
 
 /// Runs one style inside the evaluation: same cancellation, progress folded into the outer one.
-QImage runStyle(const StyleRequest& request, engine::JobContext& ctx, int64_t index, int64_t count,
-                const std::string& label)
+StyleRun runStyle(const StyleRequest& request, engine::JobContext& ctx, int64_t index, int64_t count,
+                  const std::string& label)
 {
     StyleJob job(request);
     NestedProgress progress(ctx, index, count, label);
     engine::JobContext inner(ctx.token(), &progress);
     job.run(inner);
-    return job.result().convertToFormat(QImage::Format_RGB888);
+    StyleRun run{job.result().convertToFormat(QImage::Format_RGB888), {}, progress.firstSeconds()};
+    if (!progress.firstPreview().isNull())
+        run.firstPreview = progress.firstPreview()
+                               .scaled(run.result.size(), Qt::IgnoreAspectRatio, Qt::SmoothTransformation)
+                               .convertToFormat(QImage::Format_RGB888);
+    return run;
 }
 
 QImage fitLongestSide(const QImage& image, int side)
@@ -198,8 +223,11 @@ void StyleEvalJob::run(engine::JobContext& ctx)
             own.optimisation = m_request.own.value_or(m_request.reference);
             own.optimisation.styleScale = static_cast<double>(markSide) / side;
             const auto t0 = std::chrono::steady_clock::now();
-            row.resultImage = runStyle(own, ctx, done, total, label);
+            const StyleRun ownRun = runStyle(own, ctx, done, total, label);
+            row.resultImage = ownRun.result;
             row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            row.firstImage = ownRun.firstPreview;
+            row.firstSeconds = ownRun.firstSeconds;
 
             // The reference: optimisation at the same mark size, from the cache when it is there.
             const QString cached = m_request.cacheDir.isEmpty()
@@ -220,7 +248,7 @@ void StyleEvalJob::run(engine::JobContext& ctx)
                 reference.method = StyleMethod::Optimisation;
                 reference.optimisation = m_request.reference;
                 reference.optimisation.styleScale = own.optimisation.styleScale;
-                row.referenceImage = runStyle(reference, ctx, done + 1, total, label + " (optimisation)");
+                row.referenceImage = runStyle(reference, ctx, done + 1, total, label + " (optimisation)").result;
                 if (!cached.isEmpty() && !saveImage(row.referenceImage, cached, &error))
                     ctx.log(engine::LogLevel::Warning, error.toStdString());
             }
@@ -235,6 +263,10 @@ void StyleEvalJob::run(engine::JobContext& ctx)
             row.resultKept = engine::contentKept(content, result);
             row.referenceKept = engine::contentKept(content, reference);
             row.textureShare = engine::textureShare(row.content, row.result, row.reference);
+            if (!row.firstImage.isNull()) {
+                row.first = meter.texture(rgbTensor(row.firstImage));
+                row.firstShare = engine::textureShare(row.content, row.first, row.reference);
+            }
             m_rows.push_back(row);
             done += 2;
         }
@@ -249,8 +281,8 @@ QVector<StyleEvalSummary> StyleEvalJob::summaries() const
     // divides by almost nothing (the first full run had means of -1177 %).
     QVector<StyleEvalSummary> out;
     for (const ModelEntry& style : m_request.styles) {
-        engine::TextureDistance content, result, reference;
-        QVector<double> structure, edges, refStructure, refEdges, seconds;
+        engine::TextureDistance content, result, reference, first, firstContent, firstReference;
+        QVector<double> structure, edges, refStructure, refEdges, seconds, firstSeconds;
         for (const auto& r : m_rows) {
             if (r.style != style.id)
                 continue;
@@ -265,6 +297,14 @@ QVector<StyleEvalSummary> StyleEvalJob::summaries() const
             refStructure << r.referenceKept.structure;
             refEdges << r.referenceKept.edges;
             seconds << r.seconds;
+            if (!r.firstImage.isNull()) {
+                for (const auto& [sum, add] : {std::pair{&first, &r.first}, std::pair{&firstContent, &r.content},
+                                         std::pair{&firstReference, &r.reference}}) {
+                    sum->swd += add->swd;
+                    sum->covariance += add->covariance;
+                }
+                firstSeconds << r.firstSeconds;
+            }
         }
         if (structure.isEmpty())
             continue;
@@ -279,6 +319,11 @@ QVector<StyleEvalSummary> StyleEvalJob::summaries() const
         s.referenceStructure = mean(refStructure);
         s.referenceEdges = mean(refEdges);
         s.seconds = mean(seconds);
+        s.firstPictures = static_cast<int>(firstSeconds.size());
+        if (s.firstPictures > 0) {
+            s.firstShare = engine::textureShare(firstContent, first, firstReference);
+            s.firstSeconds = mean(firstSeconds);
+        }
         out.push_back(s);
     }
     return out;
@@ -299,6 +344,10 @@ nlohmann::json StyleEvalJob::toJson() const
                         {"reference_structure", r.referenceKept.structure},
                         {"reference_edges", r.referenceKept.edges},
                         {"seconds", r.seconds},
+                        {"first_preview", r.firstImage.isNull() ? nlohmann::json(nullptr)
+                                                                : nlohmann::json{{"seconds", r.firstSeconds},
+                                                                                 {"texture_share", r.firstShare},
+                                                                                 {"distance", textureJson(r.first)}}},
                         {"reference_cached", r.referenceCached}});
     nlohmann::json styles = nlohmann::json::array();
     for (const auto& s : summaries())
@@ -311,6 +360,10 @@ nlohmann::json StyleEvalJob::toJson() const
                           {"edges", s.edges},
                           {"reference_structure", s.referenceStructure},
                           {"reference_edges", s.referenceEdges},
+                          {"first_preview", s.firstPictures == 0 ? nlohmann::json(nullptr)
+                                                                 : nlohmann::json{{"pictures", s.firstPictures},
+                                                                                  {"seconds", s.firstSeconds},
+                                                                                  {"texture_share", s.firstShare}}},
                           {"seconds", s.seconds}});
     nlohmann::json skipped = nlohmann::json::array();
     for (const auto& s : m_skipped)

@@ -47,6 +47,12 @@ struct StyleEvalRow {
     engine::ContentKept resultKept, referenceKept;
     double textureShare = 0; ///< result's share of what the reference reaches (1 = as close)
     double seconds = 0;      ///< the style's own run (not the reference's)
+    /// The first preview the own run streamed (optimisation: its first pass, enlarged to the
+    /// picture as the studio shows it), when it arrived and its share; null/0 when none came.
+    QImage firstImage;
+    double firstSeconds = 0;
+    engine::TextureDistance first;
+    double firstShare = 0;
     bool referenceCached = false;
     QImage resultImage, referenceImage, contentImage; ///< at the measured size
 };
@@ -61,6 +67,8 @@ struct StyleEvalSummary {
     double structure = 0, edges = 0;      ///< result's content kept, mean
     double referenceStructure = 0, referenceEdges = 0;
     double seconds = 0;                   ///< mean time of the style's own run
+    int firstPictures = 0;                ///< pictures whose own run streamed a preview
+    double firstShare = 0, firstSeconds = 0; ///< that first preview's texture share and mean time
 };
 
 /// The pixel size a style's marks have: its training crop size times its style scale (from

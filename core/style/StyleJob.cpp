@@ -62,6 +62,13 @@ bool parseStyleMethod(const QString& text, StyleMethod* method)
     return true;
 }
 
+OptimisationSettings quickOptimisation()
+{
+    OptimisationSettings o;
+    o.passIterations = {30, 10, 20};
+    return o;
+}
+
 StyleMethod defaultMethod(const ModelEntry& style)
 {
     if (style.architecture == QLatin1String("opencv"))

@@ -46,6 +46,12 @@ struct OptimisationSettings {
     int previewEvery = 10;
 };
 
+/// The quick schedule for optimisation (issue #13: any picture as a style in seconds): most
+/// iterations on the small passes, a few at full size. Apply and `ganvas-cli style` use it unless
+/// full quality is asked for; docs/PERFORMANCE.md ("Any picture as a style") has what it reaches
+/// against the full optimisation and in how long.
+OptimisationSettings quickOptimisation();
+
 struct StyleRequest {
     ModelEntry style;
     /// More styles blended with the first (optimisation only): entry and weight.

@@ -929,6 +929,10 @@ private Q_SLOTS:
         const QString id = gallery->importStyle(dir.filePath(QStringLiteral("stripes.png")), QStringLiteral("Test Stripes"));
         QVERIFY(!id.isEmpty());
         QCOMPARE(gallery->selectedId(), id);
+        // Quick optimisation unless Full is chosen (the setting is remembered).
+        auto* refine = gallery->findChild<QComboBox*>(QStringLiteral("styleRefinement"));
+        QVERIFY(refine && refine->isEnabled());
+        QCOMPARE(refine->currentData().toString(), QStringLiteral("quick"));
         doc->selectRectangle(QRect(320, 220, 64, 64));
         QSignalSpy overlay(gallery, &ui::StyleGalleryPanel::applyPreview);
         QSignalSpy failed(gallery, &ui::StyleGalleryPanel::applyFailed);
@@ -943,6 +947,17 @@ private Q_SLOTS:
         QCOMPARE(overlay.first().at(1).toRect(), QRect(320, 220, 64, 64));
         QVERIFY(overlay.last().at(0).value<QImage>().isNull());
         QVERIFY(c->overlay().isNull());
+        QVERIFY2(gallery->findChild<QLabel*>(QStringLiteral("styleStatus"))->text().contains(QStringLiteral("quick optimisation")),
+                 qPrintable(gallery->findChild<QLabel*>(QStringLiteral("styleStatus"))->text()));
+        // A network preset is not optimised unless asked: the choice is off for it until
+        // Method: Optimise is picked.
+        gallery->selectStyle(QStringLiteral("cubist"));
+        QCOMPARE(gallery->selectedId(), QStringLiteral("cubist"));
+        QVERIFY(!refine->isEnabled());
+        auto* method = gallery->findChild<QComboBox*>(QStringLiteral("styleMethod"));
+        method->setCurrentIndex(method->findData(QStringLiteral("optimisation")));
+        QVERIFY(refine->isEnabled());
+        method->setCurrentIndex(method->findData(QStringLiteral("auto")));
         QString error;
         QVERIFY(core::StyleLibrary::deleteUserStyle(
             core::ModelCatalogue::readEntry(core::ModelCatalogue::userModelRoot() + QStringLiteral("/styles/") + id), &error));

@@ -164,8 +164,15 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     m_method = new QComboBox(this);
     m_method->setObjectName(QStringLiteral("styleMethod"));
     m_method->addItem(tr("Automatic"), QStringLiteral("auto"));
-    m_method->addItem(tr("Optimise (slow, best)"), QStringLiteral("optimisation"));
+    m_method->addItem(tr("Optimise"), QStringLiteral("optimisation"));
     form->addRow(tr("Method"), m_method);
+    m_refine = new QComboBox(this);
+    m_refine->setObjectName(QStringLiteral("styleRefinement"));
+    m_refine->addItem(tr("Quick (seconds)"), QStringLiteral("quick"));
+    m_refine->addItem(tr("Full (minutes, best)"), QStringLiteral("full"));
+    m_refine->setToolTip(tr("Optimisation only. Quick spends its passes where they are cheap and reaches most of "
+                            "the full result in a fraction of the time; both stream their passes onto the canvas."));
+    form->addRow(tr("Optimisation"), m_refine);
     layout->addLayout(form);
 
     m_brush = new QCheckBox(tr("Style brush: start hidden, paint where it shows"), this);
@@ -233,6 +240,10 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
         if (isLive() && m_document)
             markLiveDirty(m_document->rect());
     });
+    connect(m_method, &QComboBox::currentIndexChanged, this, &StyleGalleryPanel::updateButtons);
+    m_refine->setCurrentIndex(std::max(0, m_refine->findData(QSettings().value(QStringLiteral("styles/refinement")).toString())));
+    connect(m_refine, &QComboBox::currentIndexChanged, this,
+            [this] { QSettings().setValue(QStringLiteral("styles/refinement"), m_refine->currentData()); });
     connect(m_apply, &QPushButton::clicked, this, &StyleGalleryPanel::applySelected);
     connect(m_accept, &QPushButton::clicked, this, [this] {
         if (m_applyTask)
@@ -386,6 +397,8 @@ void StyleGalleryPanel::updateButtons()
     m_train->setEnabled(style && !style->styleImage.isEmpty() && core::StyleLibrary::isUserStyle(*style) &&
                         core::defaultMethod(*style) == core::StyleMethod::Optimisation);
     m_method->setEnabled(usable && !style->styleImage.isEmpty() && core::defaultMethod(*style) != core::StyleMethod::Optimisation);
+    m_refine->setEnabled(usable && (core::defaultMethod(*style) == core::StyleMethod::Optimisation ||
+                                    (m_method->isEnabled() && m_method->currentData().toString() == QLatin1String("optimisation"))));
     m_live->setEnabled(liveUsable() || isLive());
 }
 
@@ -524,6 +537,10 @@ bool StyleGalleryPanel::applySelected()
     request.layer = layer;
     request.area = area;
     request.mask = selectionMask(*m_document, area);
+    const bool optimising = (request.method == core::StyleMethod::Auto ? core::defaultMethod(*style) : request.method) ==
+                            core::StyleMethod::Optimisation;
+    if (optimising && m_refine->currentData().toString() == QLatin1String("quick"))
+        request.optimisation = core::quickOptimisation();
     if (!preflight(&request))
         return false;
     try {
@@ -599,10 +616,16 @@ void StyleGalleryPanel::onFinished(core::JobId id)
                                           : job->method() == core::StyleMethod::Classic      ? "classic"
                                                                                              : "optimisation"},
                                {"source_layer", m_applyLayer}};
+        if (job->method() == core::StyleMethod::Optimisation)
+            provenance[QStringLiteral("refinement")] = r.optimisation.passIterations.isEmpty() ? QStringLiteral("full")
+                                                                                               : QStringLiteral("quick");
         m_document->setCurrentLayer(m_applyLayer);
         m_document->addResultLayer(name, full, mask, tr("Apply style %1").arg(r.style.name), provenance);
-        setStatus(m_applyBrush ? tr("%1 added, hidden: paint on its mask to bring the style in").arg(name)
-                               : tr("%1 added").arg(name));
+        QString added = m_applyBrush ? tr("%1 added, hidden: paint on its mask to bring the style in").arg(name)
+                                     : tr("%1 added").arg(name);
+        if (job->method() == core::StyleMethod::Optimisation)
+            added += r.optimisation.passIterations.isEmpty() ? tr(" (full optimisation)") : tr(" (quick optimisation)");
+        setStatus(added);
         Q_EMIT applied(r.style.id, m_applyBrush);
         return;
     }

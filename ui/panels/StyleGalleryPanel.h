@@ -116,6 +116,7 @@ private:
     QLabel* m_strengthLabel;
     QComboBox* m_colour;
     QComboBox* m_method;
+    QComboBox* m_refine; ///< optimisation: quick schedule or full (core::quickOptimisation)
     QCheckBox* m_brush;
     QCheckBox* m_live;
     QPushButton* m_apply;
