@@ -175,18 +175,34 @@ GANVAS_TEST(device, precision_names)
 // core/engine/nn/ProcessExit.h: every Ganvas program ends through exitProcess, which must keep the
 // exit code, flush what the streams still hold, and skip the libraries' finalisers (where Debian's
 // OpenBLAS can hang after a BLAS call: seen in CI). The engine test binary runs itself as the probe.
-GANVAS_TEST(device, programs_end_without_library_finalisers)
+namespace {
+
+/// Runs this test binary as `[PREFIX] SELF --tool TOOL` and returns its standard output only
+/// (libraries may warn on stderr: OpenCV does at a capped CPU level); @p status receives
+/// pclose's status, -1 when the command could not be started.
+std::string runSelfTool(const std::string& prefix, const std::string& tool, int* status)
 {
     const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    // Standard output only: libraries may warn on stderr (OpenCV does at a capped CPU level).
-    const std::string command = "'" + self + "' --tool exit-process 2>/dev/null";
+    const std::string command = prefix + "'" + self + "' --tool " + tool + " 2>/dev/null";
     FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
+    *status = -1;
+    if (pipe == nullptr)
+        return {};
     std::string output;
     char buffer[256];
     while (const size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
         output.append(buffer, n);
-    const int status = pclose(pipe);
+    *status = pclose(pipe);
+    return output;
+}
+
+} // namespace
+
+GANVAS_TEST(device, programs_end_without_library_finalisers)
+{
+    int status = -1;
+    const std::string output = runSelfTool("", "exit-process", &status);
+    REQUIRE(status != -1);
     REQUIRE(WIFEXITED(status));
     REQUIRE_EQ(WEXITSTATUS(status), 7);
     REQUIRE_EQ(output, std::string("sum positive | printf"));
@@ -208,16 +224,9 @@ GANVAS_TEST(device, blas_kernels_match_the_cpu)
 
     // A fresh process with no OPENBLAS_CORETYPE of its own (the engine test binary as the probe):
     // whatever OpenBLAS picked, the family it runs is no fallback where the CPU has AVX2 and FMA.
-    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-    const std::string command =
-        "env -u OPENBLAS_CORETYPE -u GANVAS_BLAS_CHOSEN '" + self + "' --tool blas-core 2>/dev/null";
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string output;
-    char buffer[256];
-    while (const size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
-        output.append(buffer, n);
-    REQUIRE_EQ(pclose(pipe), 0);
+    int status = -1;
+    const std::string output = runSelfTool("env -u OPENBLAS_CORETYPE -u GANVAS_BLAS_CHOSEN ", "blas-core", &status);
+    REQUIRE_EQ(status, 0);
     std::printf("blas kernels of a fresh process: %s\n", output.c_str());
     if (blasCoreName().empty()) {
         REQUIRE(output.empty());
