@@ -9,6 +9,7 @@
 #include <QBuffer>
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QImageReader>
@@ -295,8 +296,16 @@ std::unique_ptr<Document> loadOra(const QString& path, QString* error, const Ora
     return doc;
 }
 
-bool saveOra(const Document& document, const QString& path, QString* error, const std::function<void(int, int)>& progress)
+bool saveOra(const Document& document, const QString& path, QString* error, const std::function<void(int, int)>& progress,
+             OraSaveTimes* times)
 {
+    QElapsedTimer clock;
+    clock.start();
+    const auto lap = [&](double OraSaveTimes::*field) {
+        if (times)
+            times->*field = clock.nsecsElapsed() / 1e9;
+        clock.restart();
+    };
     const int parts = document.layerCount() + 1; // each layer, then the merged image
     const auto step = [&](int done) {
         if (progress)
@@ -374,6 +383,7 @@ bool saveOra(const Document& document, const QString& path, QString* error, cons
             step(static_cast<int>(k) + 1 == parts ? parts - 1 : static_cast<int>(k) + 1);
         }
     }
+    lap(&OraSaveTimes::encodeSeconds);
     QVector<QPair<QString, QByteArray*>> entries;
     for (int k = 0; k < names.size(); ++k) {
         buffers.push_back(std::move(encoded[static_cast<size_t>(k)].image));
@@ -426,12 +436,14 @@ bool saveOra(const Document& document, const QString& path, QString* error, cons
     if (zip_close(zip.z) != 0)
         return fail(QString::fromUtf8(zip_strerror(zip.z)));
     zip.z = nullptr;
+    lap(&OraSaveTimes::archiveSeconds);
     if (!syncFile(temporary) || ::rename(QFile::encodeName(temporary).constData(), QFile::encodeName(path).constData()) != 0) {
         const QString why = QString::fromLocal8Bit(std::strerror(errno));
         QFile::remove(temporary);
         return fail(why);
     }
     syncFile(QFileInfo(path).absolutePath()); // the rename itself
+    lap(&OraSaveTimes::syncSeconds);
     step(parts);
     return true;
 }

@@ -42,11 +42,19 @@ struct OraLimits {
 std::unique_ptr<Document> loadOra(const QString& path, QString* error, const OraLimits& limits = {},
                                   const std::function<void(int, int)>& progress = {});
 
+/// Where one save's wall time went (ganvas-cli bench ora-save-load reports it, issue #18).
+struct OraSaveTimes {
+    double encodeSeconds = 0;  ///< every layer's and the merged image's PNG, encoded on every core
+    double archiveSeconds = 0; ///< the zip written to the temporary file (PNGs stored, not deflated)
+    double syncSeconds = 0;    ///< the temporary file flushed to disk, renamed, the folder flushed
+};
+
 /// Writes @p document to @p path. Returns false and sets @p error on failure; an existing file
 /// is then untouched. @p progress (optional) is called with (parts done, parts in all) between
-/// the layers it encodes; it may throw to abandon the save (nothing is written then).
+/// the layers it encodes; it may throw to abandon the save (nothing is written then). @p times
+/// (optional) receives where the time went.
 bool saveOra(const Document& document, const QString& path, QString* error,
-             const std::function<void(int, int)>& progress = {});
+             const std::function<void(int, int)>& progress = {}, OraSaveTimes* times = nullptr);
 
 /// A background job that saves a snapshot of @p document (taken now, on the calling thread:
 /// tile handles, no pixel copies) to @p path, with progress and cancellation. After it finished,

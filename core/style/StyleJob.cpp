@@ -8,10 +8,10 @@
 #include "core/engine/style/TransformerNet.h"
 #include "core/image/ImageBridge.h"
 #include "core/io/ImageIO.h"
+#include "core/models/ModelCatalogue.h"
 #include "core/settings/ComputeSettings.h"
 #include "core/style/ClassicStyles.h"
 #include "core/style/ContentImages.h"
-#include "core/models/ModelCatalogue.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

@@ -184,6 +184,34 @@ private Q_SLOTS:
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 5);
     }
 
+    // encodePng writes layers through OpenCV's libpng (Sub filter, zlib level 1) and images with
+    // text through Qt's writer: both must give back every pixel, alpha included, and the text.
+    void pngEncodingKeepsEveryPixelAndTheText()
+    {
+        QImage image(301, 117, QImage::Format_ARGB32_Premultiplied);
+        image.fill(Qt::transparent);
+        {
+            QPainter p(&image);
+            p.fillRect(QRect(10, 10, 200, 60), QColor(200, 40, 90, 120));
+            p.setPen(QPen(QColor(20, 180, 240, 230), 5));
+            p.drawLine(0, 116, 300, 0);
+        }
+        const QImage straight = image.convertToFormat(QImage::Format_ARGB32);
+        const QByteArray plain = core::encodePng(image);
+        QVERIFY(plain.startsWith("\x89PNG"));
+        QCOMPARE(QImage::fromData(plain, "png").convertToFormat(QImage::Format_ARGB32), straight);
+        QImage withText = straight;
+        withText.setText(QStringLiteral("Software"), QStringLiteral("Ganvas test"));
+        const QImage back = QImage::fromData(core::encodePng(withText), "png");
+        QCOMPARE(back.text(QStringLiteral("Software")), QStringLiteral("Ganvas test"));
+        QCOMPARE(back.convertToFormat(QImage::Format_ARGB32), straight);
+        // An opaque grey mask and a null image: the first round-trips, the second gives nothing.
+        QImage mask(64, 32, QImage::Format_Grayscale8);
+        mask.fill(77);
+        QCOMPARE(QImage::fromData(core::encodePng(mask), "png").pixelColor(63, 31), QColor(77, 77, 77));
+        QVERIFY(core::encodePng(QImage()).isEmpty());
+    }
+
     void brokenAndHugeImagesAreRefused()
     {
         QTemporaryDir dir;
