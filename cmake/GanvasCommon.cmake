@@ -87,6 +87,18 @@ function(ganvas_torch_pch target)
     endif()
 endfunction()
 
+# Reuse another target's precompiled header. GCC skips a PCH whose definitions differ from the
+# target's (QT_NO_KEYWORDS missing, say) with a mere warning and compiles every file from scratch,
+# tens of seconds each: here that is a build error. A target's own PCH always matches it.
+function(ganvas_reuse_pch target from)
+    if(GANVAS_USE_PCH)
+        target_precompile_headers(${target} REUSE_FROM ${from})
+        if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+            target_compile_options(${target} PRIVATE -Werror=invalid-pch)
+        endif()
+    endif()
+endfunction()
+
 # ganvas_add_test(NAME name COMMAND exe args... [LABELS l...] [TIMEOUT s])
 # GUI tests run offscreen; every test runs with a private HOME/XDG tree so it never touches the
 # user's settings or model folders.

@@ -35,6 +35,7 @@ public:
     }
     std::string title() const override { return m_options.name.empty() ? "Train generator" : "Train generator: " + m_options.name; }
     torch::Device device() const override { return m_options.device; }
+    engine::JobPriority priority() const override { return engine::JobPriority::Background; }
 
     void run(engine::JobContext& ctx) override
     {

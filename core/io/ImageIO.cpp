@@ -141,8 +141,8 @@ QByteArray encodePng(const QImage& image)
     // Written with libpng itself, every row with the Up filter and zlib level 1. Qt's writer
     // lets libpng try all five filters on every row at level 2; on a 4096² layer that took 2.7x
     // (a mostly transparent layer: 0.56 vs 0.19 s; a photo: 0.66 vs 0.24 s) and 1.8x (one drawn
-    // over with lines: 1.10 vs 0.60 s) as long, for files 2-7 % smaller (the first two) or 9 %
-    // larger (the lines); reading them back took 22 % longer (the transparent layer) to 22 % less
+    // over with lines: 1.10 vs 0.60 s) as long, for files 2-7 % larger (the first two) or 9 %
+    // smaller (the lines); reading them back took 22 % longer (the transparent layer) to 22 % less
     // (the lines). Issue #18: the .ora save was almost all PNG encoding. Text entries are kept
     // (iTXt, UTF-8).
     const QStringList keys = straight.textKeys();

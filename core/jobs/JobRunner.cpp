@@ -9,6 +9,9 @@
 #include <QRunnable>
 #include <QThreadPool>
 
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 
 // ThreadSanitizer cannot see the hand-offs inside Debian's uninstrumented Qt (QThreadPool's
@@ -32,10 +35,47 @@
 
 namespace ganvas::core {
 
+/// Counts the Normal-priority jobs queued or running on one device; Background jobs on that
+/// device wait at their next step while the count is above zero.
+class JobRunner::DeviceGate final : public engine::YieldGate {
+public:
+    void enter()
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_foreground;
+    }
+    void leave()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            --m_foreground;
+        }
+        m_changed.notify_all();
+    }
+    double waitWhileOutranked(const engine::CancelToken& token) override
+    {
+        std::unique_lock lock(m_mutex);
+        if (m_foreground == 0)
+            return 0.0;
+        const auto t0 = std::chrono::steady_clock::now();
+        // The token has no wake-up of its own: look at it every 20 ms.
+        while (m_foreground > 0 && !token.isCancelled())
+            m_changed.wait_for(lock, std::chrono::milliseconds(20));
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    int m_foreground = 0;
+};
+
 struct JobRunner::Entry {
     JobId id = 0;
     std::shared_ptr<engine::Job> job;
     engine::CancelToken token;
+    std::shared_ptr<DeviceGate> gate;
+    bool background = false;
 };
 
 namespace {
@@ -161,14 +201,14 @@ JobRunner::~JobRunner()
     qDeleteAll(pools);
 }
 
-QThreadPool* JobRunner::poolFor(const QString& device)
+QThreadPool* JobRunner::poolFor(const QString& lane)
 {
     // Called with m_mutex held.
-    QThreadPool*& pool = m_pools[device];
+    QThreadPool*& pool = m_pools[lane];
     if (!pool) {
         pool = new QThreadPool();
         pool->setMaxThreadCount(1); // one queue per device: jobs on a device run one after another
-        pool->setObjectName(QStringLiteral("ganvas-jobs-") + device);
+        pool->setObjectName(QStringLiteral("ganvas-jobs-") + lane);
     }
     return pool;
 }
@@ -178,14 +218,23 @@ JobId JobRunner::submit(std::shared_ptr<engine::Job> job)
     Q_ASSERT(job);
     auto entry = std::make_shared<Entry>();
     entry->job = std::move(job);
+    entry->background = entry->job->priority() == engine::JobPriority::Background;
     const QString device = QString::fromStdString(entry->job->queue());
+    const QString gateKey = QString::fromStdString(entry->job->device().str());
     QThreadPool* pool = nullptr;
     {
         QMutexLocker lock(&m_mutex);
         entry->id = m_nextId++;
         m_active.insert(entry->id, entry);
-        pool = poolFor(device);
+        // Background work waits in a lane of its own, so nothing queues behind a training run.
+        pool = poolFor(entry->background ? device + QStringLiteral("#background") : device);
+        std::shared_ptr<DeviceGate>& gate = m_gates[gateKey];
+        if (!gate)
+            gate = std::make_shared<DeviceGate>();
+        entry->gate = gate;
     }
+    if (!entry->background)
+        entry->gate->enter(); // from now until it ends, Background jobs on its device give way
     Q_EMIT queued(entry->id, QString::fromStdString(entry->job->title()), device);
     GANVAS_HAPPENS_BEFORE(entry.get());
     pool->start(QRunnable::create([this, entry] {
@@ -198,7 +247,7 @@ JobId JobRunner::submit(std::shared_ptr<engine::Job> job)
 void JobRunner::runEntry(const std::shared_ptr<Entry>& entry)
 {
     SignalObserver observer(this, entry->id, m_throttleMs);
-    engine::JobContext context(entry->token, &observer);
+    engine::JobContext context(entry->token, &observer, entry->background ? entry->gate.get() : nullptr);
     engine::JobResult result{engine::JobOutcome::Cancelled, {}};
     if (!entry->token.isCancelled()) {
         emitOnRunnerThread(this, [this, id = entry->id] { Q_EMIT started(id); });
@@ -211,6 +260,8 @@ void JobRunner::runEntry(const std::shared_ptr<Entry>& entry)
             }
         }
     }
+    if (!entry->background)
+        entry->gate->leave();
     bool nowIdle = false;
     {
         QMutexLocker lock(&m_mutex);

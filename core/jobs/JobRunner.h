@@ -2,7 +2,9 @@
 #pragma once
 /// @file JobRunner.h
 /// Runs engine Jobs on worker threads (one queue per device — Job::queue() — so a GPU is never oversubscribed
-/// and the CPU's intra-op threads are not fought over) and turns their reports into Qt signals
+/// and the CPU's intra-op threads are not fought over; Background jobs, training, wait in a lane of
+/// their own beside it and give way between steps while Normal work is queued or running on their
+/// device, see engine::JobPriority) and turns their reports into Qt signals
 /// emitted on the runner's own thread (the UI thread), so any connection, direct ones included,
 /// runs there. Previews and progress are throttled; the last of each is always
 /// delivered. Workers never touch the document: whoever submitted a job applies its result in a
@@ -35,7 +37,8 @@ public:
     /// Cancels every job and waits for the workers to stop.
     ~JobRunner() override;
 
-    /// Queues @p job on its device's queue. Returns its id (never 0). GUI thread.
+    /// Queues @p job on its device's queue (a Background job: on that queue's background lane).
+    /// Returns its id (never 0). GUI thread.
     JobId submit(std::shared_ptr<engine::Job> job);
     /// Requests cancellation; a queued job never starts, a running one stops at its next poll.
     /// Unknown or finished ids are ignored. Any thread.
@@ -67,12 +70,14 @@ Q_SIGNALS:
 
 private:
     struct Entry;
+    class DeviceGate;
     void runEntry(const std::shared_ptr<Entry>& entry);
-    QThreadPool* poolFor(const QString& device);
+    QThreadPool* poolFor(const QString& lane);
 
     mutable QMutex m_mutex;
     QHash<JobId, std::shared_ptr<Entry>> m_active;
-    QHash<QString, QThreadPool*> m_pools;
+    QHash<QString, QThreadPool*> m_pools;                  ///< by lane: Job::queue(), "#background" appended
+    QHash<QString, std::shared_ptr<DeviceGate>> m_gates;   ///< by Job::device()
     JobId m_nextId = 1;
     int m_throttleMs = 100;
 };

@@ -75,7 +75,7 @@ StyleRun runStyle(const StyleRequest& request, engine::JobContext& ctx, int64_t 
 {
     StyleJob job(request);
     NestedProgress progress(ctx, index, count, label);
-    engine::JobContext inner(ctx.token(), &progress);
+    engine::JobContext inner(ctx.token(), &progress, ctx.gate());
     job.run(inner);
     StyleRun run{job.result().convertToFormat(QImage::Format_RGB888), {}, progress.firstSeconds()};
     if (!progress.firstPreview().isNull())

@@ -46,6 +46,29 @@ std::shared_ptr<engine::Job> job(std::function<void(engine::JobContext&)> fn)
     return std::make_shared<FnJob>(std::move(fn));
 }
 
+/// Stands in for a training run: Background priority, steps of ~10 ms until cancelled, offering
+/// to give way before each step as GanTrainJob and StyleTrainJob do.
+class TrainingLikeJob : public engine::Job {
+public:
+    std::string title() const override { return "training"; }
+    engine::JobPriority priority() const override { return engine::JobPriority::Background; }
+    void run(engine::JobContext& ctx) override
+    {
+        for (;;) {
+            const double waited = ctx.yieldToForeground();
+            yielded = yielded.load() + waited;
+            ctx.throwIfCancelled();
+            if (foregroundRunning)
+                ++stepsDuringForeground;
+            ++steps;
+            QThread::msleep(10);
+        }
+    }
+    std::atomic<int> steps{0}, stepsDuringForeground{0};
+    std::atomic<bool> foregroundRunning{false};
+    std::atomic<double> yielded{0};
+};
+
 } // namespace
 
 class JobRunnerTest : public QObject {
@@ -191,6 +214,74 @@ private Q_SLOTS:
             }));
         QVERIFY(runner.waitForIdle(10000));
         QCOMPARE(maxRunning.load(), 1);
+    }
+
+    void previewDuringTrainingRunsAtOnceAndTrainingGivesWay()
+    {
+        // Issue #16, defect 1: a preview submitted while a training runs on the same device
+        // started only when the training ended (one FIFO queue per device). Bound stated here:
+        // it starts within 100 ms and finishes within 2 s of its own 0.3 s of work, and the
+        // training takes no step while it runs.
+        JobRunner runner;
+        QSignalSpy started(&runner, &JobRunner::started);
+        QSignalSpy finished(&runner, &JobRunner::finished);
+        QSignalSpy cancelled(&runner, &JobRunner::cancelled);
+        auto training = std::make_shared<TrainingLikeJob>();
+        const JobId trainingId = runner.submit(training);
+        QTRY_VERIFY_WITH_TIMEOUT(training->steps.load() >= 5, 10000);
+
+        QElapsedTimer clock;
+        clock.start();
+        std::atomic<qint64> startedAfterMs{-1};
+        const JobId previewId = runner.submit(job([&](engine::JobContext&) {
+            startedAfterMs = clock.elapsed();
+            QThread::msleep(50); // a training step begun before the submit ends meanwhile
+            training->foregroundRunning = true;
+            QThread::msleep(300);
+            training->foregroundRunning = false;
+        }));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        const qint64 totalMs = clock.elapsed();
+        QCOMPARE(finished.at(0).at(0).value<JobId>(), previewId);
+        QVERIFY2(startedAfterMs >= 0 && startedAfterMs < 100,
+                 qPrintable(QStringLiteral("the preview started after %1 ms").arg(startedAfterMs.load())));
+        QVERIFY2(totalMs < 2350, qPrintable(QStringLiteral("the preview took %1 ms").arg(totalMs)));
+        QCOMPARE(training->stepsDuringForeground.load(), 0);
+        QVERIFY2(training->yielded.load() > 0.25, qPrintable(QString::number(training->yielded.load())));
+
+        // Afterwards the training carries on, and still answers cancel.
+        const int stepsAfter = training->steps.load();
+        QTRY_VERIFY_WITH_TIMEOUT(training->steps.load() > stepsAfter + 3, 5000);
+        runner.cancel(trainingId);
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 5000);
+        QCOMPARE(cancelled.at(0).at(0).value<JobId>(), trainingId);
+    }
+
+    void trainingWaitingToGiveWayStillCancels()
+    {
+        // A foreground job that runs for long keeps the training waiting; cancelling the
+        // training while it waits ends it within the 100 ms of the job contract.
+        JobRunner runner;
+        QSignalSpy cancelled(&runner, &JobRunner::cancelled);
+        auto training = std::make_shared<TrainingLikeJob>();
+        const JobId trainingId = runner.submit(training);
+        QTRY_VERIFY_WITH_TIMEOUT(training->steps.load() >= 1, 10000);
+        const JobId longId = runner.submit(job([](engine::JobContext& ctx) {
+            while (!ctx.cancelled())
+                QThread::msleep(2);
+        }));
+        QTest::qWait(100); // the training reaches its gate and waits there
+        const int steps = training->steps.load();
+        QTest::qWait(100);
+        QCOMPARE(training->steps.load(), steps);
+        QElapsedTimer timer;
+        timer.start();
+        runner.cancel(trainingId);
+        QVERIFY(cancelled.wait(5000));
+        QVERIFY2(timer.elapsed() < 100, qPrintable(QStringLiteral("cancel took %1 ms").arg(timer.elapsed())));
+        QCOMPARE(cancelled.at(0).at(0).value<JobId>(), trainingId);
+        runner.cancel(longId);
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 2, 5000);
     }
 
     void manyJobsInARowLeakNothing()

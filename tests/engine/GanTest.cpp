@@ -66,6 +66,12 @@ GanTrainOptions tinyTraining(const fs::path& dir)
     return o;
 }
 
+/// A runner's gate as a Background job sees it, counting how often the job offered to give way.
+struct CountingGate : YieldGate {
+    int calls = 0;
+    double waitWhileOutranked(const CancelToken&) override { return ++calls, 0.0; }
+};
+
 struct Counter : JobObserver {
     int previews = 0;
     int64_t lastDone = 0;
@@ -248,11 +254,14 @@ GANVAS_TEST(gan, trainer_writes_a_generator_checkpoints_and_resumes)
     auto options = tinyTraining(base / "g");
     options.resume = true;
     GanTrainJob job(options, data);
+    REQUIRE(job.priority() == JobPriority::Background);
     CancelToken token;
     Counter c;
-    JobContext ctx(token, &c);
+    CountingGate gate;
+    JobContext ctx(token, &c, &gate);
     const auto result = runJob(job, ctx);
     REQUIRE(result.outcome == JobOutcome::Finished);
+    REQUIRE_EQ(gate.calls, 3); // it offers to give way before each of its 3 steps
     REQUIRE_EQ(job.firstStep(), int64_t(3));
     REQUIRE_EQ(job.history().back().step, int64_t(6));
     REQUIRE_EQ(job.history().size(), size_t(3));

@@ -414,15 +414,24 @@ torch::Tensor batchFor(int64_t step, int64_t batch, int64_t size)
 
 } // namespace
 
+/// A runner's gate as a Background job sees it, counting how often the job offered to give way.
+struct CountingGate : YieldGate {
+    int calls = 0;
+    double waitWhileOutranked(const CancelToken&) override { return ++calls, 0.0; }
+};
+
 GANVAS_TEST(style, trainer_writes_a_loadable_style_and_resumes_exactly)
 {
     const fs::path base = ganvas::test::tempDir();
     // Uninterrupted run.
     StyleTrainJob whole(tinyTraining(base / "whole"), batchFor);
+    REQUIRE(whole.priority() == JobPriority::Background);
     CancelToken token;
     Recorder rec;
-    JobContext ctx(token, &rec);
+    CountingGate gate;
+    JobContext ctx(token, &rec, &gate);
     REQUIRE(runJob(whole, ctx).outcome == JobOutcome::Finished);
+    REQUIRE_EQ(gate.calls, 6); // it offers to give way before each of its 6 steps
     REQUIRE(fs::exists(base / "whole" / "weights.safetensors"));
     REQUIRE(!fs::exists(base / "whole" / "checkpoint.safetensors"));
     REQUIRE_EQ(whole.stats().stepsDone, int64_t(6));

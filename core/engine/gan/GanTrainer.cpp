@@ -294,6 +294,8 @@ void GanTrainJob::run(JobContext& ctx)
     if (step == 0)
         preview();
     while (step < lastStep) {
+        // Work a user waits for on this device goes first; the wait counts as paused time.
+        pausedSeconds += ctx.yieldToForeground();
         if (m_paused) {
             const auto p0 = std::chrono::steady_clock::now();
             ctx.progress(step, o.steps, "paused at step " + std::to_string(step));

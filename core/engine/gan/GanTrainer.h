@@ -69,6 +69,8 @@ public:
     GanTrainJob(GanTrainOptions options, torch::Tensor data);
     std::string title() const override;
     torch::Device device() const override { return m_options.device; }
+    /// Background: gives way between steps to work a user waits for (its time is not counted).
+    JobPriority priority() const override { return JobPriority::Background; }
     void run(JobContext& ctx) override;
 
     /// Pauses / resumes training between steps (any thread). A paused job still answers cancel.

@@ -14,6 +14,14 @@
 
 namespace ganvas::engine {
 
+/// How a job ranks against other work on its device. Runners give Background jobs a lane of
+/// their own, so nothing queues behind them, and a Background job steps aside at
+/// JobContext::yieldToForeground() while Normal work is queued or running on its device.
+enum class JobPriority {
+    Background, ///< long work nobody waits for: training (style, generator)
+    Normal,     ///< work a user waits for: previews, Apply, upscaling, saving, evaluation
+};
+
 class Job {
 public:
     virtual ~Job() = default;
@@ -28,6 +36,9 @@ public:
     /// Which runner queue the job waits in: its device by default, so compute jobs on one device
     /// run one after another. File jobs return "io" so a save never waits behind a training run.
     virtual std::string queue() const { return device().str(); }
+
+    /// Normal unless the job is long work that should give way (JobPriority). Any thread.
+    virtual JobPriority priority() const { return JobPriority::Normal; }
 
     /// Does the work on the calling (worker) thread. Implementations construct their own
     /// torch::InferenceMode / NoGradGuard (thread-local), call ctx.throwIfCancelled() at least

@@ -27,11 +27,22 @@ public:
     virtual void onLog(LogLevel level, const std::string& message) {}
 };
 
+/// Lets a Background job (Job::priority()) give way to work a user waits for on its device.
+/// The runner provides it; jobs reach it through JobContext::yieldToForeground().
+class YieldGate {
+public:
+    virtual ~YieldGate() = default;
+    /// Blocks while Normal-priority work is queued or running on the job's device. Returns when
+    /// there is none, or within ~20 ms of @p token being cancelled: the seconds it waited.
+    virtual double waitWhileOutranked(const CancelToken& token) = 0;
+};
+
 /// Handed to Job::run() on the worker thread. Not copyable; lives as long as the run.
 class JobContext {
 public:
-    explicit JobContext(const CancelToken& token, JobObserver* observer = nullptr)
-        : m_token(token), m_observer(observer) {}
+    /// @p gate: given by runners to Background jobs; without one, yieldToForeground() is free.
+    explicit JobContext(const CancelToken& token, JobObserver* observer = nullptr, YieldGate* gate = nullptr)
+        : m_token(token), m_observer(observer), m_gate(gate) {}
     JobContext(const JobContext&) = delete;
     JobContext& operator=(const JobContext&) = delete;
 
@@ -50,14 +61,22 @@ public:
     /// Throws JobCancelled when cancellation was requested. Jobs call this between units of work.
     void throwIfCancelled() const;
 
+    /// Between steps of long work: waits while work a user waits for runs on this device (only
+    /// when the runner gave this run a YieldGate), and returns the seconds it waited, so a job
+    /// can leave them out of its own rates. Never throws: check cancelled() afterwards.
+    double yieldToForeground() { return m_gate ? m_gate->waitWhileOutranked(m_token) : 0.0; }
+
     int previewsSent() const { return m_previews; }
     /// The token this run is cancelled through: a job that runs other jobs inside it gives them
     /// a context of their own on the same token (their reports go where it chooses).
     const CancelToken& token() const noexcept { return m_token; }
+    /// The gate this run gives way through (may be null), for the contexts of jobs run inside it.
+    YieldGate* gate() const noexcept { return m_gate; }
 
 private:
     const CancelToken& m_token;
     JobObserver* m_observer;
+    YieldGate* m_gate;
     int m_previews = 0;
 };
 

@@ -156,7 +156,9 @@ void StyleTrainJob::run(JobContext& ctx)
 
     net->train();
     int64_t lastStep = o.steps;
+    double yieldedSeconds = 0;
     while (step < lastStep) {
+        yieldedSeconds += ctx.yieldToForeground(); // work a user waits for goes first
         if (ctx.cancelled()) {
             saveCheckpoint(net, adam, step);
             ctx.throwIfCancelled();
@@ -193,7 +195,8 @@ void StyleTrainJob::run(JobContext& ctx)
         m_stats.lastContentLoss = contentLoss.item<double>();
         m_stats.lastStyleLoss = sLoss.item<double>();
         m_stats.stepsDone = step;
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() - yieldedSeconds;
         m_stats.seconds = seconds;
         m_stats.imagesPerSecond = static_cast<double>((step - m_stats.firstStep) * o.batch) / std::max(seconds, 1e-9);
         const double eta = (o.steps - step) * o.batch / std::max(m_stats.imagesPerSecond, 1e-9);

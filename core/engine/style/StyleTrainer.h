@@ -67,6 +67,8 @@ public:
     StyleTrainJob(StyleTrainOptions options, BatchSource source);
     std::string title() const override;
     torch::Device device() const override { return m_options.device; }
+    /// Background: gives way between steps to work a user waits for (its time is not counted).
+    JobPriority priority() const override { return JobPriority::Background; }
     /// Trains; on cancel writes a checkpoint first (then throws JobCancelled). On finishing writes
     /// weights.safetensors (fp16) and config.json (kind "style") and removes the checkpoint.
     void run(JobContext& ctx) override;
