@@ -267,7 +267,12 @@ public:
     CLI::App* add(CLI::App& app) override
     {
         auto* sub = app.add_subcommand("style-train", "Train a fast (feed-forward) network for a style");
-        sub->add_option("--style", m_styles, "style picture(s)")->required()->check(CLI::ExistingFile);
+        sub->add_option("--style", m_styles, "style picture(s); several are blended into one style")->check(CLI::ExistingFile);
+        sub->add_option("--preset", m_presets,
+                        "style folder(s) (config.json + style.png): train one network for all of them at once "
+                        "(conditional instance normalisation) and write each to OUTPUT/<id>/ with its id, name, "
+                        "category and description")
+            ->check(CLI::ExistingDirectory);
         sub->add_option("--style-blend", m_styleWeights, "blend weight per --style");
         sub->add_option("--content", m_content, "folder of content photos (searched recursively)")->required()
             ->check(CLI::ExistingDirectory);
@@ -312,6 +317,34 @@ public:
         o.id = m_id.empty() ? core::StyleLibrary::freeStyleId(QFileInfo(output).fileName(), QStringLiteral("/nonexistent")).toStdString()
                             : m_id;
         QString error;
+        if (m_styles.empty() == m_presets.empty()) {
+            std::cerr << "ganvas-cli style-train: give --style (one style) or --preset (several), not both\n";
+            return kExitUsage;
+        }
+        for (const auto& folder : m_presets) {
+            const auto entry = core::ModelCatalogue::readEntry(QFileInfo(QString::fromStdString(folder)).absoluteFilePath());
+            if (entry.kind != QLatin1String("style") || entry.styleImage.isEmpty()) {
+                std::cerr << "ganvas-cli style-train: '" << folder << "' is not a style folder with a style picture"
+                          << (entry.error.isEmpty() ? std::string() : ": " + entry.error.toStdString()) << "\n";
+                return kExitFailure;
+            }
+            const QImage image = core::loadImage(entry.styleImage, &error);
+            if (image.isNull()) {
+                std::cerr << "ganvas-cli style-train: " << error.toStdString() << "\n";
+                return kExitFailure;
+            }
+            engine::StyleOutput out;
+            out.id = entry.id.toStdString();
+            out.name = entry.name.toStdString();
+            out.picture = core::imageToTensor(image, core::Alpha::Drop);
+            out.extraConfig = {{"style_image", "style.png"}, {"thumbnail", "thumbnail.png"}};
+            if (!entry.category.isEmpty())
+                out.extraConfig["category"] = entry.category.toStdString();
+            if (!entry.description.isEmpty())
+                out.extraConfig["description"] = entry.description.toStdString();
+            o.multiStyle.push_back(std::move(out));
+            m_presetEntries.push_back(entry);
+        }
         QImage firstStyle;
         for (const auto& path : m_styles) {
             const QImage image = core::loadImage(QString::fromStdString(path), &error);
@@ -328,7 +361,8 @@ public:
             return kExitUsage;
         }
         o.styleWeights = m_styleWeights;
-        o.name = m_name.empty() ? QFileInfo(QString::fromStdString(m_styles.front())).completeBaseName().toStdString() : m_name;
+        if (!m_styles.empty())
+            o.name = m_name.empty() ? QFileInfo(QString::fromStdString(m_styles.front())).completeBaseName().toStdString() : m_name;
         std::unique_ptr<core::ContentImages> content;
         try {
             content = std::make_unique<core::ContentImages>(QString::fromStdString(m_content), std::max(512, m_size * 2));
@@ -367,24 +401,33 @@ public:
 
         // The style picture and a thumbnail travel with the model (the gallery shows them, and
         // optimisation can use the picture).
-        QDir().mkpath(output);
-        QImage styleImage = firstStyle.convertToFormat(QImage::Format_RGB888);
-        if (std::max(styleImage.width(), styleImage.height()) > 1024)
-            styleImage = styleImage.scaled(1024, 1024, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-        const QImage thumb = styleImage.scaled(160, 160, Qt::KeepAspectRatioByExpanding, Qt::SmoothTransformation);
-        if (!core::saveImage(styleImage, output + QStringLiteral("/style.png"), &error) ||
-            !core::saveImage(thumb.copy((thumb.width() - 160) / 2, (thumb.height() - 160) / 2, 160, 160),
-                             output + QStringLiteral("/thumbnail.png"), &error)) {
-            std::cerr << "ganvas-cli style-train: " << error.toStdString() << "\n";
-            return kExitFailure;
+        const QString contentNote = QStringLiteral(" --content <%1 images>").arg(content->count());
+        if (!m_presets.empty()) {
+            QStringList ids;
+            for (const auto& entry : m_presetEntries)
+                ids << entry.id;
+            for (size_t i = 0; i < m_presetEntries.size(); ++i) {
+                const auto& entry = m_presetEntries[i];
+                const QString folder = output + QLatin1Char('/') + entry.id;
+                QDir().mkpath(folder);
+                if (!writePictures(core::loadImage(entry.styleImage, &error), folder, &error))
+                    return kExitFailure;
+                o.multiStyle[i].extraConfig["source"] =
+                    ("ganvas-cli style-train --preset " + ids.join(QStringLiteral(" --preset ")) + contentNote).toStdString();
+            }
+        } else {
+            QDir().mkpath(output);
+            if (!writePictures(firstStyle, output, &error))
+                return kExitFailure;
+            o.extraConfig = {{"style_image", "style.png"}, {"thumbnail", "thumbnail.png"}};
+            if (!m_category.empty())
+                o.extraConfig["category"] = m_category;
+            if (!m_description.empty())
+                o.extraConfig["description"] = m_description;
+            o.extraConfig["source"] = "ganvas-cli style-train --style " +
+                                      QFileInfo(QString::fromStdString(m_styles.front())).fileName().toStdString() +
+                                      contentNote.toStdString();
         }
-        o.extraConfig = {{"style_image", "style.png"}, {"thumbnail", "thumbnail.png"}};
-        if (!m_category.empty())
-            o.extraConfig["category"] = m_category;
-        if (!m_description.empty())
-            o.extraConfig["description"] = m_description;
-        o.extraConfig["source"] = "ganvas-cli style-train --style " + QFileInfo(QString::fromStdString(m_styles.front())).fileName().toStdString() +
-                                  " --content <" + std::to_string(content->count()) + " images>";
 
         const auto trainContent = std::shared_ptr<core::ContentImages>(std::move(content));
         engine::StyleTrainJob job(o, [trainContent](int64_t step, int64_t batch, int64_t size) {
@@ -399,13 +442,34 @@ public:
             return kExitFailure;
         const auto& s = job.stats();
         std::printf("trained '%s': %lld steps in %.1f s (%.2f images/s), final loss %.4f (content %.4f, style %.4f) -> %s\n",
-                    o.name.c_str(), static_cast<long long>(s.stepsDone), s.seconds, s.imagesPerSecond, s.lastLoss,
+                    m_presets.empty() ? o.name.c_str() : job.title().c_str(), static_cast<long long>(s.stepsDone), s.seconds, s.imagesPerSecond, s.lastLoss,
                     s.lastContentLoss, s.lastStyleLoss, m_output.c_str());
         return kExitOk;
     }
 
 private:
-    std::vector<std::string> m_styles;
+    /// style.png (at most 1024 px) and a 160 px thumbnail.png of @p picture into @p folder.
+    static bool writePictures(const QImage& picture, const QString& folder, QString* error)
+    {
+        if (picture.isNull()) {
+            std::cerr << "ganvas-cli style-train: " << error->toStdString() << "\n";
+            return false;
+        }
+        QImage styleImage = picture.convertToFormat(QImage::Format_RGB888);
+        if (std::max(styleImage.width(), styleImage.height()) > 1024)
+            styleImage = styleImage.scaled(1024, 1024, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        const QImage thumb = styleImage.scaled(160, 160, Qt::KeepAspectRatioByExpanding, Qt::SmoothTransformation);
+        if (!core::saveImage(styleImage, folder + QStringLiteral("/style.png"), error) ||
+            !core::saveImage(thumb.copy((thumb.width() - 160) / 2, (thumb.height() - 160) / 2, 160, 160),
+                             folder + QStringLiteral("/thumbnail.png"), error)) {
+            std::cerr << "ganvas-cli style-train: " << error->toStdString() << "\n";
+            return false;
+        }
+        return true;
+    }
+
+    std::vector<std::string> m_styles, m_presets;
+    std::vector<core::ModelEntry> m_presetEntries;
     std::vector<double> m_styleWeights;
     std::string m_content, m_output, m_name, m_id, m_category, m_description, m_lossNetwork, m_previews;
     std::string m_head = "sigmoid", m_statistic = "gram";

@@ -17,6 +17,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -619,4 +620,170 @@ GANVAS_TEST(style, trainer_refuses_a_resume_with_other_settings)
     StyleTrainJob fourth(other, batchFor);
     REQUIRE(runJob(fourth, ctx).outcome == JobOutcome::Finished);
     REQUIRE(fourth.stats().firstStep > 0);
+}
+
+GANVAS_TEST(style, several_style_network_exports_each_style_as_a_plain_network)
+{
+    torch::manual_seed(3);
+    TransformerOptions options{{4, 8, 8}, 1, "residual"};
+    options.styles = 3;
+    TransformerNet multi(options);
+    {
+        // Give each style its own scales and shifts (they start equal).
+        torch::NoGradGuard noGrad;
+        for (const auto& p : multi->named_parameters())
+            if (p.key().find("_") != std::string::npos)
+                p.value().add_(torch::randn_like(p.value()) * 0.5);
+    }
+    REQUIRE(multi->options.toJson()["styles"] == 3);
+    REQUIRE(TransformerOptions::fromJson(multi->options.toJson()).styles == 3);
+    const auto x = contentImage(24, 28);
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> outputs;
+    for (int64_t s = 0; s < 3; ++s) {
+        multi->selectStyle(s);
+        outputs.push_back(multi->forward(x));
+        TransformerNet plain(TransformerOptions{{4, 8, 8}, 1, "residual"});
+        REQUIRE(!plain->options.toJson().contains("styles"));
+        loadTransformerState(plain, styleState(multi, s));
+        REQUIRE((plain->forward(x) - outputs.back()).abs().max().item<double>() < 1e-5);
+    }
+    REQUIRE((outputs[0] - outputs[1]).abs().max().item<double>() > 1e-3);
+    REQUIRE((outputs[1] - outputs[2]).abs().max().item<double>() > 1e-3);
+    REQUIRE_THROWS_WITH(multi->selectStyle(3), std::out_of_range, "no style 3");
+    REQUIRE_THROWS_WITH(styleState(multi, -1), std::out_of_range, "no style -1");
+    auto bad = multi->options.toJson();
+    bad["styles"] = 0;
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson(bad), std::invalid_argument, "architecture.styles");
+}
+
+GANVAS_TEST(style, several_style_runs_train_every_style_once_per_round)
+{
+    for (const int64_t styles : {1, 2, 5, 12}) {
+        std::vector<int64_t> order;
+        for (int64_t round = 0; round < 4; ++round) {
+            std::vector<int64_t> seen;
+            for (int64_t i = 0; i < styles; ++i)
+                seen.push_back(styleForStep(round * styles + i, styles, 20161));
+            order.insert(order.end(), seen.begin(), seen.end());
+            std::sort(seen.begin(), seen.end());
+            for (int64_t i = 0; i < styles; ++i)
+                REQUIRE_EQ(seen[static_cast<size_t>(i)], i);
+        }
+        // The same sequence every time; rounds differ in their order (12! orders: equal by chance ~never).
+        for (size_t i = 0; i < order.size(); ++i)
+            REQUIRE_EQ(order[i], styleForStep(static_cast<int64_t>(i), styles, 20161));
+        if (styles == 12)
+            REQUIRE(!std::equal(order.begin(), order.begin() + 12, order.begin() + 12));
+    }
+}
+
+namespace {
+
+StyleTrainOptions tinySeveral(const fs::path& dir)
+{
+    auto o = tinyTraining(dir);
+    o.styles.clear();
+    StyleOutput a{"stripes", "Stripes", styleImage(32), {{"category", "Test"}}};
+    StyleOutput b{"flat", "Flat", torch::full({1, 3, 32, 32}, 0.8f), {{"description", "grey"}}};
+    o.multiStyle = {a, b};
+    return o;
+}
+
+} // namespace
+
+GANVAS_TEST(style, several_style_training_writes_one_preset_per_style_and_resumes_exactly)
+{
+    const fs::path base = ganvas::test::tempDir();
+    StyleTrainJob whole(tinySeveral(base / "whole"), batchFor);
+    REQUIRE(whole.title() == "Train 2 styles");
+    CancelToken token;
+    JobContext ctx(token);
+    REQUIRE(runJob(whole, ctx).outcome == JobOutcome::Finished);
+    REQUIRE(!fs::exists(base / "whole" / "checkpoint.safetensors"));
+    REQUIRE(!fs::exists(base / "whole" / "weights.safetensors"));
+    REQUIRE_EQ(whole.stats().styleLosses.size(), size_t(2));
+    for (const char* id : {"stripes", "flat"}) {
+        const auto config = nlohmann::json::parse(std::ifstream(base / "whole" / id / "config.json"));
+        REQUIRE(config["id"] == id);
+        REQUIRE(!config["architecture"].contains("styles"));
+        REQUIRE(config["training"]["steps_of_this_style"] == 3);
+        REQUIRE(config["training"]["styles_trained_together"].size() == 2);
+        auto net = loadStyleNet(base / "whole" / id);
+        REQUIRE_EQ(net->options.styles, int64_t(1));
+    }
+    REQUIRE(nlohmann::json::parse(std::ifstream(base / "whole" / "stripes" / "config.json"))["category"] == "Test");
+    REQUIRE(nlohmann::json::parse(std::ifstream(base / "whole" / "flat" / "config.json"))["name"] == "Flat");
+    // Shared convolutions, different normalisations: the two styles paint differently.
+    const auto a = loadSafeTensors(base / "whole" / "stripes" / "weights.safetensors").tensors;
+    const auto b = loadSafeTensors(base / "whole" / "flat" / "weights.safetensors").tensors;
+    REQUIRE(torch::equal(a.at("tail.weight"), b.at("tail.weight")));
+    REQUIRE(!torch::equal(a.at("head.1.weight"), b.at("head.1.weight")));
+
+    // Cancelled after step 3, resumed: the same networks as the uninterrupted run.
+    CancelToken stop;
+    JobContext stopCtx(stop);
+    StyleTrainJob first(tinySeveral(base / "split"), [&](int64_t step, int64_t n, int64_t s) {
+        if (step == 3)
+            stop.cancel();
+        return batchFor(step, n, s);
+    });
+    REQUIRE(runJob(first, stopCtx).outcome == JobOutcome::Cancelled);
+    auto resumed = tinySeveral(base / "split");
+    resumed.resume = true;
+    StyleTrainJob second(resumed, batchFor);
+    REQUIRE(runJob(second, ctx).outcome == JobOutcome::Finished);
+    for (const char* id : {"stripes", "flat"}) {
+        const auto x = loadSafeTensors(base / "whole" / id / "weights.safetensors").tensors;
+        const auto y = loadSafeTensors(base / "split" / id / "weights.safetensors").tensors;
+        for (const auto& [name, t] : x)
+            REQUIRE((t.to(torch::kFloat32) - y.at(name).to(torch::kFloat32)).abs().max().item<double>() < 2e-3);
+    }
+
+    // A resume with another list of styles is refused and changes nothing.
+    CancelToken stop2;
+    JobContext stopCtx2(stop2);
+    StyleTrainJob third(tinySeveral(base / "other"), [&](int64_t step, int64_t n, int64_t s) {
+        if (step == 2)
+            stop2.cancel();
+        return batchFor(step, n, s);
+    });
+    REQUIRE(runJob(third, stopCtx2).outcome == JobOutcome::Cancelled);
+    auto swapped = tinySeveral(base / "other");
+    swapped.multiStyle[1].id = "grey";
+    swapped.resume = true;
+    StyleTrainJob fourth(swapped, batchFor);
+    const auto refused = runJob(fourth, ctx);
+    REQUIRE(refused.outcome == JobOutcome::Failed);
+    REQUIRE(refused.error.find("style_ids") != std::string::npos);
+    REQUIRE(!fs::exists(base / "other" / "grey"));
+
+    // Ids that cannot name a folder, or name one twice, are refused before anything runs.
+    auto bad = tinySeveral(base / "bad");
+    bad.multiStyle[1].id = "../escape";
+    REQUIRE_THROWS_WITH(StyleTrainJob(bad, batchFor), std::invalid_argument, "cannot name a folder");
+    bad = tinySeveral(base / "bad");
+    bad.multiStyle[1].id = "stripes";
+    REQUIRE_THROWS_WITH(StyleTrainJob(bad, batchFor), std::invalid_argument, "given twice");
+}
+
+GANVAS_TEST(style, a_time_limited_run_writes_its_networks_and_keeps_its_checkpoint)
+{
+    const fs::path dir = fs::path(ganvas::test::tempDir()) / "timed";
+    auto o = tinyTraining(dir);
+    o.maxSeconds = 1e-9; // stops after its first step
+    StyleTrainJob first(o, batchFor);
+    CancelToken token;
+    JobContext ctx(token);
+    REQUIRE(runJob(first, ctx).outcome == JobOutcome::Finished);
+    REQUIRE_EQ(first.stats().stepsDone, int64_t(1));
+    REQUIRE(fs::exists(dir / "weights.safetensors"));
+    REQUIRE(fs::exists(dir / "checkpoint.safetensors")); // --resume goes on from here
+    o.maxSeconds = 0;
+    o.resume = true;
+    StyleTrainJob second(o, batchFor);
+    REQUIRE(runJob(second, ctx).outcome == JobOutcome::Finished);
+    REQUIRE_EQ(second.stats().firstStep, int64_t(1));
+    REQUIRE_EQ(second.stats().stepsDone, int64_t(6));
+    REQUIRE(!fs::exists(dir / "checkpoint.safetensors"));
 }

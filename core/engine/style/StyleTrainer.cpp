@@ -7,6 +7,7 @@
 #include "core/engine/nn/SafeTensors.h"
 #include "core/engine/style/Gatys.h"
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 #include <cmath>
@@ -30,14 +31,25 @@ std::unique_ptr<LossNetwork> makeLossNetwork(const StyleTrainOptions& o)
 /// ones is refused (issue #13, "an interrupted training resumed with different settings").
 nlohmann::json resumeSettings(const StyleTrainOptions& o)
 {
-    return {{"architecture", o.network.toJson()}, {"batch", o.batch},
+    nlohmann::json styleIds = nlohmann::json::array();
+    for (const auto& s : o.multiStyle)
+        styleIds.push_back(s.id);
+    nlohmann::json settings = {{"architecture", o.network.toJson()}, {"batch", o.batch},
             {"image_size", o.imageSize},          {"learning_rate", o.learningRate},
             {"content_weight", o.contentWeight},  {"style_weight", o.styleWeight},
             {"tv_weight", o.tvWeight},            {"style_scale", o.styleScale},
             {"statistic", styleStatisticName(o.statistic)},
             {"loss_network", o.torchScriptLossNetwork.empty() ? "random seed " + std::to_string(o.lossNetwork.seed)
                                                               : o.torchScriptLossNetwork.string()},
-            {"styles", o.styles.size()}};
+            {"styles", o.multiStyle.empty() ? o.styles.size() : o.multiStyle.size()}};
+    if (!o.multiStyle.empty())
+        settings["style_ids"] = styleIds;
+    return settings;
+}
+
+bool isMulti(const StyleTrainOptions& o)
+{
+    return !o.multiStyle.empty();
 }
 
 } // namespace
@@ -45,9 +57,24 @@ nlohmann::json resumeSettings(const StyleTrainOptions& o)
 StyleTrainJob::StyleTrainJob(StyleTrainOptions options, BatchSource source)
     : m_options(std::move(options)), m_source(std::move(source))
 {
-    const auto& o = m_options;
-    if (o.styles.empty())
+    auto& o = m_options;
+    if (isMulti(o)) {
+        if (o.multiStyle.size() > 256)
+            throw std::invalid_argument("style training: at most 256 styles in one run");
+        std::vector<std::string> ids;
+        for (const auto& s : o.multiStyle) {
+            if (s.id.empty() || s.id.find_first_of("/\\") != std::string::npos || s.id == "." || s.id == "..")
+                throw std::invalid_argument("style training: style id '" + s.id + "' cannot name a folder");
+            if (std::find(ids.begin(), ids.end(), s.id) != ids.end())
+                throw std::invalid_argument("style training: style id '" + s.id + "' is given twice");
+            if (!s.picture.defined() || s.picture.dim() != 4 || s.picture.size(1) != 3)
+                throw std::invalid_argument("style training: style '" + s.id + "' has no [1,3,h,w] picture");
+            ids.push_back(s.id);
+        }
+        o.network.styles = static_cast<int64_t>(o.multiStyle.size());
+    } else if (o.styles.empty()) {
         throw std::invalid_argument("style training needs a style image");
+    }
     if (o.steps < 1 || o.steps > 10'000'000 || o.batch < 1 || o.batch > 256 || o.imageSize < 32 || o.imageSize > 2048)
         throw std::invalid_argument("style training: steps, batch or image size out of range");
     if (!(o.learningRate > 0 && o.learningRate < 1))
@@ -60,7 +87,31 @@ StyleTrainJob::StyleTrainJob(StyleTrainOptions options, BatchSource source)
 
 std::string StyleTrainJob::title() const
 {
+    if (isMulti(m_options))
+        return "Train " + std::to_string(m_options.multiStyle.size()) + " styles";
     return "Train style: " + m_options.name;
+}
+
+int64_t styleForStep(int64_t step, int64_t styles, uint64_t seed)
+{
+    if (styles <= 1)
+        return 0;
+    // A Fisher-Yates shuffle of 0..styles-1 driven by a splitmix64 stream of (seed, round): the
+    // same order on every platform (std::shuffle's is the library's own).
+    const int64_t round = step / styles;
+    uint64_t x = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(round);
+    auto next = [&x] {
+        uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    };
+    std::vector<int64_t> order(static_cast<size_t>(styles));
+    for (int64_t i = 0; i < styles; ++i)
+        order[static_cast<size_t>(i)] = i;
+    for (int64_t i = styles - 1; i > 0; --i)
+        std::swap(order[static_cast<size_t>(i)], order[next() % static_cast<uint64_t>(i + 1)]);
+    return order[static_cast<size_t>(step % styles)];
 }
 
 void StyleTrainJob::saveCheckpoint(TransformerNet& net, torch::optim::Adam& adam, int64_t step) const
@@ -127,14 +178,25 @@ void StyleTrainJob::run(JobContext& ctx)
     auto lossNet = makeLossNetwork(o);
     lossNet->to(o.device);
 
-    // Style statistics once, at the training resolution scaled by styleScale.
-    std::vector<std::vector<torch::Tensor>> all;
-    for (const auto& s : o.styles) {
-        const auto side = std::clamp<int64_t>(std::llround(o.imageSize * o.styleScale), 32, 2048);
-        all.push_back(styleGrams(*lossNet, resizeLongestSide(s.to(o.device, torch::kFloat32), side), o.statistic));
+    // Style statistics once, at the training resolution scaled by styleScale: one blended target
+    // for a single-style run, one per style for a several-style run.
+    const auto side = std::clamp<int64_t>(std::llround(o.imageSize * o.styleScale), 32, 2048);
+    auto statistics = [&](const torch::Tensor& picture) {
+        return styleGrams(*lossNet, resizeLongestSide(picture.to(o.device, torch::kFloat32), side), o.statistic);
+    };
+    std::vector<std::vector<torch::Tensor>> targets;
+    if (isMulti(o)) {
+        for (const auto& s : o.multiStyle)
+            targets.push_back(statistics(s.picture));
+    } else {
+        std::vector<std::vector<torch::Tensor>> all;
+        for (const auto& s : o.styles)
+            all.push_back(statistics(s));
+        targets.push_back(
+            blendGrams(all, o.styleWeights.empty() ? std::vector<double>(o.styles.size(), 1.0) : o.styleWeights));
     }
-    const auto grams =
-        blendGrams(all, o.styleWeights.empty() ? std::vector<double>(o.styles.size(), 1.0) : o.styleWeights);
+    const auto styleCount = static_cast<int64_t>(targets.size());
+    m_stats.styleLosses.assign(isMulti(o) ? targets.size() : 0, 0.0);
 
     torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(o.learningRate));
     int64_t step = 0;
@@ -167,8 +229,13 @@ void StyleTrainJob::run(JobContext& ctx)
         const auto batch = m_source(step, o.batch, o.imageSize).to(o.device, torch::kFloat32);
         if (batch.dim() != 4 || batch.size(1) != 3)
             throw std::runtime_error("content batch must be [N,3,H,W]");
-        // One optimisation step.
-        adam.zero_grad();
+        const int64_t style = styleForStep(step, styleCount, o.lossNetwork.seed);
+        net->selectStyle(style);
+        const auto& grams = targets[static_cast<size_t>(style)];
+        // One optimisation step. Gradients are dropped rather than zeroed: the other styles'
+        // scales and shifts then have none, and Adam leaves them (and their moments) alone.
+        for (auto& p : net->parameters())
+            p.mutable_grad() = torch::Tensor();
         torch::Tensor contentLoss, sLoss, tv;
         {
             AutocastGuard autocast(o.device, o.precision);
@@ -194,15 +261,18 @@ void StyleTrainJob::run(JobContext& ctx)
                                      " (loss is not finite); lower the learning rate");
         m_stats.lastContentLoss = contentLoss.item<double>();
         m_stats.lastStyleLoss = sLoss.item<double>();
+        if (isMulti(o))
+            m_stats.styleLosses[static_cast<size_t>(style)] = m_stats.lastStyleLoss;
         m_stats.stepsDone = step;
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() - yieldedSeconds;
         m_stats.seconds = seconds;
         m_stats.imagesPerSecond = static_cast<double>((step - m_stats.firstStep) * o.batch) / std::max(seconds, 1e-9);
         const double eta = (o.steps - step) * o.batch / std::max(m_stats.imagesPerSecond, 1e-9);
-        char message[160];
-        std::snprintf(message, sizeof message, "step %lld/%lld  loss %.4f (content %.4f, style %.4f)  %.1f img/s  ETA %.0f s",
-                      static_cast<long long>(step), static_cast<long long>(o.steps), m_stats.lastLoss,
+        char message[240];
+        std::snprintf(message, sizeof message, "step %lld/%lld%s%s  loss %.4f (content %.4f, style %.4f)  %.1f img/s  ETA %.0f s",
+                      static_cast<long long>(step), static_cast<long long>(o.steps), isMulti(o) ? "  " : "",
+                      isMulti(o) ? o.multiStyle[static_cast<size_t>(style)].id.c_str() : "", m_stats.lastLoss,
                       m_stats.lastContentLoss, m_stats.lastStyleLoss, m_stats.imagesPerSecond, eta);
         ctx.progress(step, o.steps, message);
         // Checkpoints and previews, apart from the step.
@@ -215,31 +285,60 @@ void StyleTrainJob::run(JobContext& ctx)
     }
 
     // Final weights in fp16 (half the size; widened on load) and the config beside them.
+    const nlohmann::json training = {{"steps", step},           {"batch", o.batch},
+                                     {"image_size", o.imageSize},  {"learning_rate", o.learningRate},
+                                     {"content_weight", o.contentWeight}, {"style_weight", o.styleWeight},
+                                     {"tv_weight", o.tvWeight},    {"style_scale", o.styleScale},
+                                     {"statistic", styleStatisticName(o.statistic)},
+                                     {"loss_network", lossNet->describe()}, {"precision", precisionName(o.precision)},
+                                     {"seconds", m_stats.seconds}, {"final_loss", m_stats.lastLoss}};
+    if (isMulti(o)) {
+        nlohmann::json ids = nlohmann::json::array();
+        for (const auto& s : o.multiStyle)
+            ids.push_back(s.id);
+        for (size_t s = 0; s < o.multiStyle.size(); ++s) {
+            auto t = training;
+            t["styles_trained_together"] = ids;
+            t["steps_of_this_style"] = (step / styleCount) + (static_cast<int64_t>(s) < step % styleCount ? 1 : 0);
+            t["final_style_loss"] = m_stats.styleLosses[s];
+            auto single = o.network;
+            single.styles = 1;
+            nlohmann::json config = o.multiStyle[s].extraConfig;
+            config["id"] = o.multiStyle[s].id;
+            config["name"] = o.multiStyle[s].name;
+            config["architecture"] = single.toJson();
+            writeModel(o.outputDir / o.multiStyle[s].id, styleState(net, static_cast<int64_t>(s)), config, t);
+        }
+    } else {
+        nlohmann::json config = o.extraConfig;
+        config["id"] = o.id;
+        config["name"] = o.name;
+        config["architecture"] = o.network.toJson();
+        writeModel(o.outputDir, transformerState(net), config, training);
+    }
+    if (step < o.steps)
+        saveCheckpoint(net, adam, step); // stopped by maxSeconds: --resume goes on from here
+    else
+        std::filesystem::remove(o.outputDir / kCheckpoint);
+    preview();
+}
+
+void StyleTrainJob::writeModel(const std::filesystem::path& folder, const std::map<std::string, torch::Tensor>& state,
+                               nlohmann::json config, const nlohmann::json& training) const
+{
     std::map<std::string, torch::Tensor> weights;
-    for (const auto& [name, t] : transformerState(net))
+    for (const auto& [name, t] : state)
         weights[name] = t.cpu().to(torch::kFloat16);
-    std::filesystem::create_directories(o.outputDir);
-    saveSafeTensors(o.outputDir / kWeights, weights, {{"format", "ganvas-style-1"}});
-    nlohmann::json config = o.extraConfig;
+    std::filesystem::create_directories(folder);
+    saveSafeTensors(folder / kWeights, weights, {{"format", "ganvas-style-1"}});
     config["format"] = ModelConfig::kFormatVersion;
-    config["id"] = o.id;
-    config["name"] = o.name;
     config["kind"] = "style";
     config["weights"] = kWeights;
-    config["architecture"] = o.network.toJson();
     if (!config.contains("license"))
         config["license"] = "GPL-3.0-or-later";
-    config["training"] = {{"steps", step},           {"batch", o.batch},
-                          {"image_size", o.imageSize},  {"learning_rate", o.learningRate},
-                          {"content_weight", o.contentWeight}, {"style_weight", o.styleWeight},
-                          {"tv_weight", o.tvWeight},    {"style_scale", o.styleScale},
-                          {"statistic", styleStatisticName(o.statistic)},
-                          {"loss_network", lossNet->describe()}, {"precision", precisionName(o.precision)},
-                          {"seconds", m_stats.seconds}, {"final_loss", m_stats.lastLoss}};
+    config["training"] = training;
     const std::string text = config.dump(2) + "\n";
-    writeFileAtomically(o.outputDir / "config.json", text.data(), text.size());
-    std::filesystem::remove(o.outputDir / kCheckpoint);
-    preview();
+    writeFileAtomically(folder / "config.json", text.data(), text.size());
 }
 
 TransformerNet loadStyleNet(const std::filesystem::path& folder)

@@ -17,6 +17,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,13 @@ namespace ganvas::engine {
 /// Returns a [batch,3,size,size] float batch in [0,1] for @p step. Must be deterministic in
 /// @p step so a resumed run sees the same data as an uninterrupted one.
 using BatchSource = std::function<torch::Tensor(int64_t step, int64_t batch, int64_t size)>;
+
+/// One style of a several-style run: its picture and what its exported network is called.
+struct StyleOutput {
+    std::string id, name;
+    torch::Tensor picture;                                   ///< [1,3,h,w]
+    nlohmann::json extraConfig = nlohmann::json::object();   ///< merged into its config.json
+};
 
 struct StyleTrainOptions {
     std::string id = "my-style";       ///< model id written to config.json
@@ -35,6 +43,14 @@ struct StyleTrainOptions {
     std::filesystem::path torchScriptLossNetwork; ///< optional user-imported VGG (else random network)
     std::vector<torch::Tensor> styles; ///< [1,3,h,w] each
     std::vector<double> styleWeights;  ///< empty = equal
+    /// Several presets in one run (conditional instance normalisation, Dumoulin et al., ICLR
+    /// 2017): the convolutions are shared, each style has its own normalisation scales and shifts,
+    /// and each step trains one style (every style once per round of styles.size() steps, in an
+    /// order drawn per round), so a new style costs a share of one run instead of a run of its
+    /// own. Each style is written to outputDir/<id>/ as an ordinary preset (weights.safetensors,
+    /// config.json); the run's checkpoint stays in outputDir. When set, `styles`, `styleWeights`,
+    /// `id`, `name` and `extraConfig` are not used; network.styles is set to its size.
+    std::vector<StyleOutput> multiStyle;
     int64_t steps = 1000;
     int64_t batch = 4;
     int64_t imageSize = 256;
@@ -45,7 +61,9 @@ struct StyleTrainOptions {
     double styleScale = 1.0;           ///< style image side relative to imageSize
     StyleStatistic statistic = StyleStatistic::Gram; ///< what the style loss matches
     Precision precision = Precision::Float32;
-    double maxSeconds = 0;             ///< > 0: stop (and finish normally) after this much training time
+    /// > 0: stop after this much training time, write the network(s) as on finishing, and keep
+    /// a checkpoint so that a resumed run with the same settings goes on towards `steps`.
+    double maxSeconds = 0;
     int64_t checkpointEvery = 100;
     int64_t previewEvery = 25;
     torch::Tensor previewContent;      ///< [1,3,h,w]; previews stylise it (none when undefined)
@@ -60,6 +78,7 @@ struct StyleTrainStats {
     double lastLoss = 0, lastContentLoss = 0, lastStyleLoss = 0;
     double seconds = 0;
     double imagesPerSecond = 0;
+    std::vector<double> styleLosses; ///< several-style runs: each style's last style loss
 };
 
 class StyleTrainJob : public Job {
@@ -70,18 +89,27 @@ public:
     /// Background: gives way between steps to work a user waits for (its time is not counted).
     JobPriority priority() const override { return JobPriority::Background; }
     /// Trains; on cancel writes a checkpoint first (then throws JobCancelled). On finishing writes
-    /// weights.safetensors (fp16) and config.json (kind "style") and removes the checkpoint.
+    /// weights.safetensors (fp16) and config.json (kind "style") and removes the checkpoint
+    /// (keeps it when maxSeconds ended the run early).
     void run(JobContext& ctx) override;
     const StyleTrainStats& stats() const { return m_stats; }
 
 private:
     void saveCheckpoint(TransformerNet& net, torch::optim::Adam& adam, int64_t step) const;
     int64_t loadCheckpoint(TransformerNet& net, torch::optim::Adam& adam) const;
+    /// Writes weights.safetensors (fp16) and config.json for @p state into @p folder.
+    void writeModel(const std::filesystem::path& folder, const std::map<std::string, torch::Tensor>& state,
+                    nlohmann::json config, const nlohmann::json& training) const;
 
     StyleTrainOptions m_options;
     BatchSource m_source;
     StyleTrainStats m_stats;
 };
+
+/// The style a several-style run trains at @p step: every style once per round of @p styles
+/// steps, in an order drawn from @p seed and the round (the same on every run, so a resumed run
+/// continues the same sequence).
+int64_t styleForStep(int64_t step, int64_t styles, uint64_t seed);
 
 /// Loads a trained style: parses @p folder's config.json (kind must be "style", architecture
 /// "johnson") and its weights. Throws std::runtime_error / ModelConfigError with a clear message.

@@ -2,6 +2,7 @@
 #include "core/engine/style/TransformerNet.h"
 
 #include <stdexcept>
+#include <utility>
 
 namespace ganvas::engine {
 
@@ -17,17 +18,45 @@ torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride)
     return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k).stride(stride).padding(k / 2));
 }
 
-StyleNorm norm(int64_t c)
+/// "weight_3" -> ("weight", 3); anything else -> ("", -1).
+std::pair<std::string, int64_t> styleParameter(const std::string& leaf)
 {
-    return StyleNorm(c);
+    for (const char* base : {"weight_", "bias_"}) {
+        const std::string b = base;
+        if (leaf.size() > b.size() && leaf.compare(0, b.size(), b) == 0 &&
+            leaf.find_first_not_of("0123456789", b.size()) == std::string::npos)
+            return {b.substr(0, b.size() - 1), std::stoll(leaf.substr(b.size()))};
+    }
+    return {"", -1};
 }
 
 } // namespace
 
-StyleNormImpl::StyleNormImpl(int64_t channels)
+StyleNormImpl::StyleNormImpl(int64_t channels, int64_t styles)
 {
-    weight = register_parameter("weight", torch::ones({channels}));
-    bias = register_parameter("bias", torch::zeros({channels}));
+    if (styles <= 1) {
+        weight = register_parameter("weight", torch::ones({channels}));
+        bias = register_parameter("bias", torch::zeros({channels}));
+        return;
+    }
+    for (int64_t s = 0; s < styles; ++s) {
+        styleWeights.push_back(register_parameter("weight_" + std::to_string(s), torch::ones({channels})));
+        styleBiases.push_back(register_parameter("bias_" + std::to_string(s), torch::zeros({channels})));
+    }
+    selectStyle(0);
+}
+
+void StyleNormImpl::selectStyle(int64_t style)
+{
+    if (styleWeights.empty()) {
+        if (style != 0)
+            throw std::out_of_range("a 1-style network has no style " + std::to_string(style));
+        return;
+    }
+    if (style < 0 || style >= static_cast<int64_t>(styleWeights.size()))
+        throw std::out_of_range("the network has no style " + std::to_string(style));
+    weight = styleWeights[static_cast<size_t>(style)];
+    bias = styleBiases[static_cast<size_t>(style)];
 }
 
 torch::Tensor StyleNormImpl::forward(const torch::Tensor& x)
@@ -84,17 +113,27 @@ TransformerOptions TransformerOptions::fromJson(const nlohmann::json& a)
             throw std::invalid_argument("architecture.output must be \"residual\" or \"sigmoid\"");
         o.output = a["output"].get<std::string>();
     }
+    if (a.contains("styles")) {
+        const auto& n = a["styles"];
+        if (!n.is_number_integer() || n.get<int64_t>() < 1 || n.get<int64_t>() > 256)
+            throw std::invalid_argument("architecture.styles must be an integer in 1..256");
+        o.styles = n.get<int64_t>();
+    }
     return o;
 }
 
 nlohmann::json TransformerOptions::toJson() const
 {
-    return {{"type", "johnson"}, {"channels", channels}, {"residual_blocks", residualBlocks}, {"output", output}};
+    nlohmann::json j = {{"type", "johnson"}, {"channels", channels}, {"residual_blocks", residualBlocks}, {"output", output}};
+    if (styles > 1)
+        j["styles"] = styles;
+    return j;
 }
 
 TransformerNetImpl::TransformerNetImpl(const TransformerOptions& o) : options(o)
 {
     const auto c1 = o.channels.at(0), c2 = o.channels.at(1), c3 = o.channels.at(2);
+    const auto norm = [&o](int64_t c) { return StyleNorm(c, o.styles); };
     head = register_module("head", torch::nn::Sequential(conv(3, c1, 9, 1), norm(c1), torch::nn::ReLU(),
                                                           conv(c1, c2, 3, 2), norm(c2), torch::nn::ReLU(),
                                                           conv(c2, c3, 3, 2), norm(c3), torch::nn::ReLU()));
@@ -144,6 +183,31 @@ void TransformerNetImpl::setNormMode(StyleNormImpl::Mode mode)
                 n->var = torch::Tensor();
             }
         }
+}
+
+void TransformerNetImpl::selectStyle(int64_t style)
+{
+    if (style < 0 || style >= options.styles)
+        throw std::out_of_range("the network has no style " + std::to_string(style));
+    for (auto& m : modules(false))
+        if (auto* n = m->as<StyleNormImpl>())
+            n->selectStyle(style);
+}
+
+std::map<std::string, torch::Tensor> styleState(TransformerNet& net, int64_t style)
+{
+    if (style < 0 || style >= net->options.styles)
+        throw std::out_of_range("the network has no style " + std::to_string(style));
+    std::map<std::string, torch::Tensor> out;
+    for (const auto& [name, t] : transformerState(net)) {
+        const auto dot = name.rfind('.');
+        const auto [base, s] = styleParameter(dot == std::string::npos ? name : name.substr(dot + 1));
+        if (s < 0)
+            out[name] = t;
+        else if (s == style)
+            out[name.substr(0, dot + 1) + base] = t;
+    }
+    return out;
 }
 
 std::map<std::string, torch::Tensor> transformerState(TransformerNet& net)

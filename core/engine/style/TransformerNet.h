@@ -27,9 +27,15 @@ struct TransformerOptions {
     /// the style within a few hundred steps); "residual": output = input + network (starts as
     /// the identity; in our measurements it stayed too close to the content in short training).
     std::string output = "sigmoid";
+    /// Styles one network holds (conditional instance normalisation, Dumoulin, Shlens & Kudlur,
+    /// ICLR 2017): the convolutions are shared and every normalisation layer has a scale and shift
+    /// per style. 1 for a preset; several only while training many presets in one run
+    /// (styleState() then takes one style out as an ordinary 1-style network).
+    int64_t styles = 1;
 
-    /// Reads {"type":"johnson","channels":[a,b,c],"residual_blocks":n,"output":"residual"}.
-    /// Throws std::invalid_argument naming the bad key (limits: channels 1..512, blocks 0..16).
+    /// Reads {"type":"johnson","channels":[a,b,c],"residual_blocks":n,"output":"residual"} and an
+    /// optional "styles":n. Throws std::invalid_argument naming the bad key (limits: channels
+    /// 1..512, blocks 0..16, styles 1..256).
     static TransformerOptions fromJson(const nlohmann::json& architecture);
     nlohmann::json toJson() const;
 };
@@ -37,11 +43,16 @@ struct TransformerOptions {
 /// Instance normalisation whose statistics can be recorded once and reused: tiles of a large
 /// image are normalised with the whole image's statistics (measured on a downscaled copy), so
 /// they agree and no seam shows. Parameters are named like torch::nn::InstanceNorm2d's.
+/// With several styles it holds a scale and shift per style ("weight_<s>", "bias_<s>") and
+/// normalises with the one selectStyle() picked.
 struct StyleNormImpl : torch::nn::Module {
     enum class Mode { Own, Record, Fixed };
-    explicit StyleNormImpl(int64_t channels);
+    explicit StyleNormImpl(int64_t channels, int64_t styles = 1);
     torch::Tensor forward(const torch::Tensor& x);
-    torch::Tensor weight, bias;
+    /// Makes @p style's scale and shift the ones forward() uses (0 <= style < styles).
+    void selectStyle(int64_t style);
+    torch::Tensor weight, bias; ///< the scale and shift in use
+    std::vector<torch::Tensor> styleWeights, styleBiases; ///< one per style when there are several
     Mode mode = Mode::Own;
     torch::Tensor mean, var; ///< recorded statistics [N,C,1,1]
 };
@@ -55,6 +66,8 @@ struct TransformerNetImpl : torch::nn::Module {
     /// Sets every normalisation layer's mode (Record: the next forward stores its statistics;
     /// Fixed: later forwards use them; Own: per-image statistics, the default).
     void setNormMode(StyleNormImpl::Mode mode);
+    /// Which of options.styles the next forward passes draw (std::out_of_range when there is no such style).
+    void selectStyle(int64_t style);
 
     TransformerOptions options;
     torch::nn::Sequential head{nullptr}, up1{nullptr}, up2{nullptr};
@@ -65,6 +78,10 @@ TORCH_MODULE(TransformerNet);
 
 /// Parameters and buffers by their stable names ("head.0.weight", ...), as saved in safetensors.
 std::map<std::string, torch::Tensor> transformerState(TransformerNet& net);
+
+/// One style of a several-style network as the state of an ordinary 1-style network (the shared
+/// convolutions and that style's scales and shifts under the plain names "head.1.weight", ...).
+std::map<std::string, torch::Tensor> styleState(TransformerNet& net, int64_t style);
 
 /// Copies @p tensors into @p net. Every parameter must be present with the right shape (any
 /// float dtype: fp16 storage is widened); extra or missing names throw std::runtime_error naming
