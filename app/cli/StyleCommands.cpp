@@ -300,6 +300,13 @@ public:
         sub->add_option("--statistic", m_statistic,
                         "what the style loss matches: gram (default) or mean-covariance (texture weighs as much as colour)")
             ->check(CLI::IsMember({"gram", "mean-covariance"}));
+        sub->add_option("--mean-weight", m_meanWeight,
+                        "mean-covariance: weight of the channel means (palette) against the covariance (marks), default 1")
+            ->check(CLI::Range(0.0, 100.0));
+        sub->add_option("--style-detail", m_styleDetail,
+                        "compare only the detail (picture minus its blur of this sigma, px) in the style loss, so marks "
+                        "count and colour does not (default 0: the whole picture)")
+            ->check(CLI::Range(0.0, 64.0));
         sub->add_option("--loss-network", m_lossNetwork, "a VGG-19 you exported to TorchScript (its code runs: only files you made or trust)")->check(CLI::ExistingFile);
         sub->add_option("--checkpoint-every", m_checkpointEvery, "steps between checkpoints (default 100)")
             ->check(CLI::Range(1, 10000000));
@@ -390,6 +397,8 @@ public:
         o.network.output = m_head;
         o.lossNetwork.seed = m_seed;
         engine::parseStyleStatistic(m_statistic, &o.statistic);
+        o.meanWeight = m_meanWeight;
+        o.styleDetailSigma = m_styleDetail;
         o.torchScriptLossNetwork = m_lossNetwork;
         o.checkpointEvery = m_checkpointEvery;
         o.previewEvery = m_previewEvery;
@@ -476,7 +485,7 @@ private:
     int64_t m_steps = 1000;
     double m_minutes = 0;
     int m_batch = 4, m_size = 256;
-    double m_lr = 2e-3, m_styleWeight = 20, m_contentWeight = 1, m_tvWeight = 0.5, m_styleScale = 1;
+    double m_lr = 2e-3, m_styleWeight = 20, m_contentWeight = 1, m_tvWeight = 0.5, m_styleScale = 1, m_meanWeight = 1, m_styleDetail = 0;
     std::vector<int64_t> m_channels;
     int64_t m_blocks = 3;
     uint64_t m_seed = 20161;

@@ -288,6 +288,39 @@ private Q_SLOTS:
             QVERIFY2(QFileInfo::exists(model + "/" + file), file);
         QVERIFY(!QFileInfo::exists(model + "/checkpoint.safetensors"));
 
+        // Several presets in one run: each written as an ordinary preset named by its folder's config.
+        const QString several = dir.filePath("several");
+        const QString grey = dir.filePath("grey-style");
+        QVERIFY(QDir().mkpath(grey));
+        QImage greyPicture(48, 48, QImage::Format_RGB888);
+        greyPicture.fill(QColor(90, 90, 90));
+        QVERIFY(greyPicture.save(grey + "/style.png"));
+        QFile greyConfig(grey + "/config.json");
+        QVERIFY(greyConfig.open(QIODevice::WriteOnly));
+        greyConfig.write(R"({"format": 1, "id": "grey", "name": "Grey", "kind": "style", "license": "GPL-3.0-or-later",
+                            "architecture": {"type": "gatys"}, "style_image": "style.png"})");
+        greyConfig.close();
+        r = run(kCli, {"style-train", "--preset", model, "--preset", grey,
+                       "--content", dir.filePath("photos"), "--output", several, "--steps", "4", "--size", "32",
+                       "--batch", "2", "--channels", "4", "8", "8", "--blocks", "1", "--style-detail", "2"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains("trained 'Train 2 styles': 4 steps"));
+        for (const char* id : {"stripes", "grey"})
+            for (const char* file : {"config.json", "weights.safetensors", "style.png", "thumbnail.png"})
+                QVERIFY2(QFileInfo::exists(several + "/" + id + "/" + file), file);
+        QFile trainedGrey(several + "/grey/config.json");
+        QVERIFY(trainedGrey.open(QIODevice::ReadOnly));
+        const QByteArray greyText = trainedGrey.readAll();
+        QVERIFY(greyText.contains("\"name\": \"Grey\""));
+        QVERIFY(greyText.contains("\"steps_of_this_style\": 2"));
+        QVERIFY(greyText.contains("\"johnson\""));
+        QVERIFY(!QFileInfo::exists(several + "/checkpoint.safetensors"));
+        r = run(kCli, {"style-train", "--style", dir.filePath("style.png"), "--preset", model, "--content",
+                       dir.filePath("photos"), "--output", dir.filePath("both")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("not both"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("both")));
+
         // The gallery lists it; applying it writes an image of the input's size.
         auto env = QProcessEnvironment::systemEnvironment();
         env.insert("GANVAS_MODEL_PATH", dir.filePath("models"));

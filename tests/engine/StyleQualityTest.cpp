@@ -4,6 +4,7 @@
 // the content measures see the layout through a change of colours but not through a flat field.
 #include "EngineTest.h"
 
+#include "core/engine/image/Pyramid.h"
 #include "core/engine/style/StyleMetrics.h"
 #include "core/engine/style/StyleQuality.h"
 
@@ -156,4 +157,22 @@ GANVAS_TEST(style, share_of_reference_and_bad_input)
     REQUIRE_THROWS_WITH(meter.texture(torch::rand({1, 3, 20, 20})), std::invalid_argument, "smaller than 32");
     // A picture of another size and aspect than the style is fine.
     REQUIRE(meter.texture(torch::rand({1, 3, 48, 100})).swd > 0);
+}
+
+GANVAS_TEST(style, high_pass_keeps_marks_and_drops_flat_colour)
+{
+    // A flat colour has no detail: mid-grey everywhere, whatever the colour and channel count.
+    const auto flat = torch::full({1, 4, 40, 30}, 0.8f);
+    REQUIRE((highPass(flat, 4.0) - 0.5).abs().max().item<double>() < 1e-5);
+    // A vertical edge keeps its step next to the edge and fades to mid-grey far from it.
+    auto edge = torch::zeros({1, 3, 32, 64});
+    edge.narrow(3, 32, 32).fill_(1.0f);
+    const auto d = highPass(edge, 2.0);
+    REQUIRE_EQ(d.sizes(), edge.sizes());
+    REQUIRE(d[0][0][16][32].item<double>() > 0.8);
+    REQUIRE(d[0][0][16][31].item<double>() < 0.2);
+    REQUIRE_NEAR(d[0][0][16][2].item<double>(), 0.5, 1e-3);
+    // The mean is kept around 0.5 (the blur removes it), so colour shifts do not show.
+    REQUIRE_NEAR((highPass(edge * 0.5 + 0.2, 2.0) - 0.5).mean().item<double>(), 0.0, 0.02);
+    REQUIRE_THROWS_WITH(highPass(edge, 0.0), std::invalid_argument, "sigma");
 }

@@ -573,6 +573,13 @@ GANVAS_TEST(style, mean_covariance_statistic_matches_hand_computed_values)
     REQUIRE_NEAR(styleLoss(net->features(style).style, targets, StyleStatistic::MeanCovariance).item<double>(), 0.0, 1e-6);
     REQUIRE(styleLoss(net->features(contentImage(32, 32)).style, targets, StyleStatistic::MeanCovariance).item<double>() >
             0.05);
+    // The mean part is weighted on its own: loss(w) = covariance part + w * mean part.
+    const auto other = net->features(contentImage(32, 32)).style;
+    const double cov = styleLoss(other, targets, StyleStatistic::MeanCovariance, 0.0).item<double>();
+    const double one = styleLoss(other, targets, StyleStatistic::MeanCovariance, 1.0).item<double>();
+    const double three = styleLoss(other, targets, StyleStatistic::MeanCovariance, 3.0).item<double>();
+    REQUIRE(cov > 0 && one > cov);
+    REQUIRE_NEAR(three - cov, 3 * (one - cov), 1e-4 * three);
     // Gram targets under the other statistic are refused, not silently compared.
     REQUIRE_THROWS_WITH(styleLoss(net->features(style).style, styleGrams(*net, style), StyleStatistic::MeanCovariance),
                         std::invalid_argument, "mean-covariance");

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/engine/image/Pyramid.h"
 
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
 namespace ganvas::engine {
 
 namespace {
@@ -51,6 +55,26 @@ std::vector<torch::Tensor> laplacianPyramid(const torch::Tensor& images, int64_t
     }
     out.push_back(g);
     return out;
+}
+
+torch::Tensor highPass(const torch::Tensor& x, double sigma)
+{
+    if (!(sigma > 0) || x.dim() != 4)
+        throw std::invalid_argument("highPass: needs [N,C,H,W] and sigma > 0");
+    const int64_t radius = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(3 * sigma)));
+    const int64_t c = x.size(1);
+    auto t = torch::arange(-radius, radius + 1, x.options().dtype(torch::kFloat32));
+    auto g = torch::exp(-(t * t) / (2 * sigma * sigma));
+    g = (g / g.sum()).to(x.scalar_type());
+    const auto kx = g.view({1, 1, 1, 2 * radius + 1}).expand({c, 1, 1, 2 * radius + 1}).contiguous();
+    const auto ky = g.view({1, 1, 2 * radius + 1, 1}).expand({c, 1, 2 * radius + 1, 1}).contiguous();
+    const int64_t ph = std::min<int64_t>(radius, x.size(2) - 1), pw = std::min<int64_t>(radius, x.size(3) - 1);
+    auto blurred = torch::reflection_pad2d(x, {pw, pw, ph, ph});
+    blurred = torch::conv2d(blurred, kx, torch::Tensor(), torch::IntArrayRef{1}, torch::IntArrayRef{0}, torch::IntArrayRef{1}, c);
+    blurred = torch::conv2d(blurred, ky, torch::Tensor(), torch::IntArrayRef{1}, torch::IntArrayRef{0}, torch::IntArrayRef{1}, c);
+    // Reflection padding narrower than the kernel (tiny pictures) leaves the blur smaller: crop x.
+    const int64_t dh = (x.size(2) - blurred.size(2)) / 2, dw = (x.size(3) - blurred.size(3)) / 2;
+    return x.narrow(2, dh, blurred.size(2)).narrow(3, dw, blurred.size(3)) - blurred + 0.5;
 }
 
 } // namespace ganvas::engine

@@ -18,4 +18,8 @@ torch::Tensor pyramidDown(const torch::Tensor& images);
 /// (side >= @p minSide). Stops early at an odd side: crop to a multiple of 2^levels first.
 std::vector<torch::Tensor> laplacianPyramid(const torch::Tensor& images, int64_t minSide = 16);
 
+/// [N,C,H,W] minus its Gaussian blur (@p sigma px, kernel radius 3 sigma, mirrored borders),
+/// around mid-grey (+0.5): marks, strokes and edges without the smooth colour fields. Any C.
+torch::Tensor highPass(const torch::Tensor& images, double sigma);
+
 } // namespace ganvas::engine

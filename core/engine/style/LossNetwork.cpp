@@ -240,7 +240,7 @@ torch::Tensor styleStatistic(const torch::Tensor& features, StyleStatistic stati
 }
 
 torch::Tensor styleLoss(const std::vector<torch::Tensor>& features, const std::vector<torch::Tensor>& targets,
-                        StyleStatistic statistic)
+                        StyleStatistic statistic, double meanWeight)
 {
     if (features.size() != targets.size())
         throw std::invalid_argument("style loss: layer count mismatch");
@@ -257,7 +257,7 @@ torch::Tensor styleLoss(const std::vector<torch::Tensor>& features, const std::v
         torch::Tensor l;
         if (statistic == StyleStatistic::MeanCovariance) {
             const auto c = s.size(1);
-            l = relative(s.narrow(2, 0, c), t.narrow(2, 0, c)) + relative(s.narrow(2, c, 1), t.narrow(2, c, 1));
+            l = relative(s.narrow(2, 0, c), t.narrow(2, 0, c)) + meanWeight * relative(s.narrow(2, c, 1), t.narrow(2, c, 1));
         } else {
             l = relative(s, t);
         }

@@ -88,8 +88,9 @@ torch::Tensor styleStatistic(const torch::Tensor& features, StyleStatistic stati
 /// Sum over layers of ||S(a) - target||^2 / ||target||^2 (each layer weighs the same whatever the
 /// scale of its activations; for MeanCovariance the two parts are each relative to their own
 /// target). @p targets are [1,C,C] (Gram) or [1,C,C+1] statistics, broadcast over the batch.
+/// @p meanWeight scales the channel-mean part of MeanCovariance against the covariance part.
 torch::Tensor styleLoss(const std::vector<torch::Tensor>& features, const std::vector<torch::Tensor>& targets,
-                        StyleStatistic statistic = StyleStatistic::Gram);
+                        StyleStatistic statistic = StyleStatistic::Gram, double meanWeight = 1.0);
 
 /// ||a - b||^2 / ||b||^2 over the whole batch.
 torch::Tensor relativeMse(const torch::Tensor& a, const torch::Tensor& b);

@@ -75,20 +75,7 @@ torch::Tensor gradientMagnitude(const torch::Tensor& y)
 /// of issue #13): large flat areas of strong colour drive the deep layers' covariance.
 torch::Tensor detail(const torch::Tensor& x)
 {
-    constexpr double sigma = 4.0;
-    constexpr int64_t radius = 12;
-    auto t = torch::arange(-radius, radius + 1, torch::kFloat32);
-    auto g = torch::exp(-(t * t) / (2 * sigma * sigma));
-    g = g / g.sum();
-    const auto kx = g.view({1, 1, 1, 2 * radius + 1}).expand({3, 1, 1, 2 * radius + 1}).contiguous();
-    const auto ky = g.view({1, 1, 2 * radius + 1, 1}).expand({3, 1, 2 * radius + 1, 1}).contiguous();
-    const int64_t ph = std::min<int64_t>(radius, x.size(2) - 1), pw = std::min<int64_t>(radius, x.size(3) - 1);
-    auto blurred = torch::reflection_pad2d(x, {pw, pw, ph, ph});
-    blurred = torch::conv2d(blurred, kx, torch::Tensor(), torch::IntArrayRef{1}, torch::IntArrayRef{0}, torch::IntArrayRef{1}, 3);
-    blurred = torch::conv2d(blurred, ky, torch::Tensor(), torch::IntArrayRef{1}, torch::IntArrayRef{0}, torch::IntArrayRef{1}, 3);
-    // Reflection padding narrower than the kernel (tiny pictures) leaves the blur smaller: crop x.
-    const int64_t dh = (x.size(2) - blurred.size(2)) / 2, dw = (x.size(3) - blurred.size(3)) / 2;
-    return x.narrow(2, dh, blurred.size(2)).narrow(3, dw, blurred.size(3)) - blurred + 0.5;
+    return highPass(x, 4.0);
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/engine/style/StyleTrainer.h"
 
+#include "core/engine/image/Pyramid.h"
 #include "core/engine/models/ModelConfig.h"
 #include "core/engine/nn/FileIO.h"
 #include "core/engine/nn/OptimizerState.h"
@@ -44,6 +45,10 @@ nlohmann::json resumeSettings(const StyleTrainOptions& o)
             {"styles", o.multiStyle.empty() ? o.styles.size() : o.multiStyle.size()}};
     if (!o.multiStyle.empty())
         settings["style_ids"] = styleIds;
+    if (o.meanWeight != 1.0) // absent when 1, so checkpoints from before the setting still resume
+        settings["mean_weight"] = o.meanWeight;
+    if (o.styleDetailSigma > 0)
+        settings["style_detail_sigma"] = o.styleDetailSigma;
     return settings;
 }
 
@@ -182,7 +187,8 @@ void StyleTrainJob::run(JobContext& ctx)
     // for a single-style run, one per style for a several-style run.
     const auto side = std::clamp<int64_t>(std::llround(o.imageSize * o.styleScale), 32, 2048);
     auto statistics = [&](const torch::Tensor& picture) {
-        return styleGrams(*lossNet, resizeLongestSide(picture.to(o.device, torch::kFloat32), side), o.statistic);
+        auto p = resizeLongestSide(picture.to(o.device, torch::kFloat32), side);
+        return styleGrams(*lossNet, o.styleDetailSigma > 0 ? highPass(p, o.styleDetailSigma) : p, o.statistic);
     };
     std::vector<std::vector<torch::Tensor>> targets;
     if (isMulti(o)) {
@@ -247,7 +253,9 @@ void StyleTrainJob::run(JobContext& ctx)
                 target = lossNet->features(batch).content.detach();
             }
             contentLoss = relativeMse(fy.content, target);
-            sLoss = styleLoss(fy.style, grams, o.statistic);
+            const auto styleFeatures =
+                o.styleDetailSigma > 0 ? lossNet->features(highPass(y, o.styleDetailSigma)).style : fy.style;
+            sLoss = styleLoss(styleFeatures, grams, o.statistic, o.meanWeight);
             tv = totalVariation(y.to(torch::kFloat32));
         }
         const auto loss = o.contentWeight * contentLoss + o.styleWeight * sLoss + o.tvWeight * tv;
@@ -289,7 +297,8 @@ void StyleTrainJob::run(JobContext& ctx)
                                      {"image_size", o.imageSize},  {"learning_rate", o.learningRate},
                                      {"content_weight", o.contentWeight}, {"style_weight", o.styleWeight},
                                      {"tv_weight", o.tvWeight},    {"style_scale", o.styleScale},
-                                     {"statistic", styleStatisticName(o.statistic)},
+                                     {"statistic", styleStatisticName(o.statistic)}, {"mean_weight", o.meanWeight},
+                                     {"style_detail_sigma", o.styleDetailSigma},
                                      {"loss_network", lossNet->describe()}, {"precision", precisionName(o.precision)},
                                      {"seconds", m_stats.seconds}, {"final_loss", m_stats.lastLoss}};
     if (isMulti(o)) {

@@ -60,6 +60,13 @@ struct StyleTrainOptions {
     double tvWeight = 0.5;
     double styleScale = 1.0;           ///< style image side relative to imageSize
     StyleStatistic statistic = StyleStatistic::Gram; ///< what the style loss matches
+    /// MeanCovariance: weight of the channel means (mostly the palette) against the covariance
+    /// (the marks); below 1 the loss cannot be lowered much by a colour shift alone.
+    double meanWeight = 1.0;
+    /// > 0: the style loss compares the high-pass detail (picture minus its Gaussian blur of this
+    /// sigma, in px) of the result and of the style picture, so marks count and colour does not;
+    /// the content loss still sees the whole picture. 0: the whole picture (the default).
+    double styleDetailSigma = 0;
     Precision precision = Precision::Float32;
     /// > 0: stop after this much training time, write the network(s) as on finishing, and keep
     /// a checkpoint so that a resumed run with the same settings goes on towards `steps`.
