@@ -33,13 +33,11 @@ set +e
 # Its own session, whose scheduler group is niced too: with autogroup scheduling (Debian's
 # default) `nice` alone only ranks a process within its session, and a build or test run in
 # another session then gets no more of the CPU than this training does (measured: both ~100 %).
-setsid nice -n 19 "$cli" --threads "${GANVAS_TRAIN_THREADS:-2}" style-train "${presets[@]}" --content "$work/photos/train" \
+setsid -w bash -c 'echo 19 > /proc/self/autogroup 2>/dev/null; exec nice -n 19 "$@"' train \
+    "$cli" --threads "${GANVAS_TRAIN_THREADS:-2}" style-train "${presets[@]}" --content "$work/photos/train" \
     --output "$out" --steps "$steps" --minutes "$minutes" --size 128 --batch 4 --blocks 5 --lr 0.002 --style-weight 10 \
     --tv-weight 0 --style-scale 3.75 --statistic mean-covariance --head residual --checkpoint-every 25 \
-    --preview-every 1000000 "${resume[@]}" >> "$out/train.log" 2>&1 &
-pid=$!
-echo 19 2>/dev/null > "/proc/$pid/autogroup" || true
-wait "$pid"
+    --preview-every 1000000 "${resume[@]}" >> "$out/train.log" 2>&1
 rc=$?
 set -e
 [[ $rc -eq 0 ]] || { echo "train_multistyle: ganvas-cli failed (rc $rc), see $out/train.log" >&2; exit $rc; }
