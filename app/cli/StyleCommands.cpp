@@ -117,6 +117,9 @@ public:
             ->delimiter(',')
             ->check(CLI::Range(1, 100000));
         sub->add_option("--optimiser", m_optimiser, "optimisation: lbfgs or adam")->check(CLI::IsMember({"lbfgs", "adam"}));
+        sub->add_flag("--plain", m_plain,
+                      "optimisation: classic Gatys passes, each from the enlarged previous one only (default: the "
+                      "style's marks are laid in first)");
         sub->add_option("--style-scale", m_styleScale, "optimisation: style size relative to the output (default 1)")
             ->check(CLI::Range(0.1, 8.0));
         sub->add_option("--style-weight", m_styleWeight, "optimisation: style loss weight (default 20)")
@@ -183,6 +186,7 @@ public:
         if (!m_passIterations.empty())
             request.optimisation.passIterations = QVector<int>(m_passIterations.begin(), m_passIterations.end());
         request.optimisation.adam = m_optimiser == "adam";
+        request.optimisation.marks = !m_plain;
         request.optimisation.styleScale = m_styleScale;
         request.optimisation.styleWeight = m_styleWeight;
         request.lossNetwork = QString::fromStdString(m_lossNetwork);
@@ -259,7 +263,7 @@ private:
     std::vector<int> m_passIterations;
     std::string m_quality = "quick";
     CLI::Option* m_iterationsOption = nullptr;
-    bool m_metrics = false;
+    bool m_metrics = false, m_plain = false;
 };
 
 class StyleTrainCommand final : public Command {
@@ -512,6 +516,7 @@ public:
                         " measured against the full reference")
             ->delimiter(',')
             ->check(CLI::Range(1, 100000));
+        sub->add_flag("--own-plain", m_ownPlain, "with --own-iterations: classic Gatys passes (no marks laid in), like the reference");
         sub->add_option("--cache", m_cache, "keep optimisation references here between runs (default: the user cache)");
         sub->add_option("--sheet", m_sheet, "write a contact sheet PNG (every style x the first 4 pictures)");
         sub->add_flag("--json", m_json, "print the figures as JSON");
@@ -551,6 +556,7 @@ public:
         if (!m_ownIterations.empty()) {
             request.own = request.reference;
             request.own->passIterations = QVector<int>(m_ownIterations.begin(), m_ownIterations.end());
+            request.own->marks = !m_ownPlain;
         }
         request.cacheDir = m_cache.empty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                                                  QStringLiteral("/style-eval")
@@ -608,6 +614,7 @@ private:
     std::string m_images, m_cache, m_sheet;
     int m_limit = 0, m_side = 256, m_iterations = 100;
     std::vector<int> m_ownIterations;
+    bool m_ownPlain = false;
     bool m_json = false;
 };
 

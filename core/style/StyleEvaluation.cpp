@@ -159,6 +159,9 @@ StyleEvalJob::StyleEvalJob(StyleEvalRequest request) : m_request(std::move(reque
         if (s.styleImage.isEmpty() || !QFileInfo(s.styleImage).isFile())
             throw std::invalid_argument(
                 tr("style '%1' ships no style picture to measure against").arg(s.id).toStdString());
+    // The yardstick is classic Gatys (no marks laid in), in fp32 on every machine: the cached
+    // references stay comparable across versions and CPUs.
+    m_request.reference.marks = false;
 }
 
 std::string StyleEvalJob::title() const
@@ -248,6 +251,9 @@ void StyleEvalJob::run(engine::JobContext& ctx)
                 reference.method = StyleMethod::Optimisation;
                 reference.optimisation = m_request.reference;
                 reference.optimisation.styleScale = own.optimisation.styleScale;
+                // The yardstick stays full optimisation in fp32 on every machine (and so does the
+                // cache, whose key has no precision): a bf16 own run is measured against it.
+                reference.precision = QStringLiteral("fp32");
                 row.referenceImage = runStyle(reference, ctx, done + 1, total, label + " (optimisation)").result;
                 if (!cached.isEmpty() && !saveImage(row.referenceImage, cached, &error))
                     ctx.log(engine::LogLevel::Warning, error.toStdString());

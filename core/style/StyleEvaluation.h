@@ -32,13 +32,15 @@ struct StyleEvalRequest {
     /// Optimisation references are kept here between runs (one PNG per style, picture and
     /// setting); empty = not cached.
     QString cacheDir;
-    OptimisationSettings reference; ///< iterations etc. of the reference (styleScale is set per style)
+    /// Iterations etc. of the reference (styleScale is set per style); it always runs as classic
+    /// Gatys (marks = false) in fp32.
+    OptimisationSettings reference;
     /// Settings of a style's own run where its method is optimisation, when they differ from the
     /// reference's (a quick schedule measured against the full one); unset = the reference's, and
     /// a picture style's own run is then its reference.
     std::optional<OptimisationSettings> own;
     QString device = QStringLiteral("cpu");
-    QString precision = QStringLiteral("fp32");
+    QString precision = QStringLiteral("fp32"); ///< the styles' own runs (references always run in fp32)
 };
 
 struct StyleEvalRow {

@@ -65,7 +65,7 @@ bool parseStyleMethod(const QString& text, StyleMethod* method)
 OptimisationSettings quickOptimisation()
 {
     OptimisationSettings o;
-    o.passIterations = {30, 10, 20};
+    o.passIterations = {40, 20, 14};
     return o;
 }
 
@@ -182,6 +182,8 @@ void StyleJob::run(engine::JobContext& ctx)
         options.previewEvery = g.previewEvery;
         options.acceptNow = &m_accept;
         options.colour = engine::ColourMode::Style; // applied below with the strength
+        options.precision = engine::parsePrecision(r.precision.toStdString());
+        options.seedMarks = options.previewMarks = g.marks;
         auto net = r.lossNetwork.isEmpty() ? engine::makeRandomLossNetwork()
                                            : engine::loadTorchScriptLossNetwork(r.lossNetwork.toStdString());
         styled = engine::runGatys(*net, input, options, m_device, &ctx, &m_report);

@@ -44,6 +44,9 @@ struct OptimisationSettings {
     int maxWholeSide = 1024;
     int tileIterations = 40;
     int previewEvery = 10;
+    /// Each pass starts from the style's marks laid over the enlarged previous pass (see
+    /// GatysOptions::seedMarks); false = classic Gatys, the yardstick style-eval measures against.
+    bool marks = true;
 };
 
 /// The quick schedule for optimisation (issue #13: any picture as a style in seconds): most

@@ -359,6 +359,23 @@ private Q_SLOTS:
                        dir.filePath("previews")});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(!QDir(dir.filePath("previews")).entryList({"*.png"}).isEmpty());
+        // Passes that start from the style's marks (the default) show them from the first preview,
+        // at the picture's size; --plain runs classic passes, whose first preview is the small pass.
+        QVERIFY(photo.scaled(300, 225).save(dir.filePath("big.png")));
+        for (const char* mode : {"marks", "plain"}) {
+            QStringList args{"style", "--style", dir.filePath("style.png"), "--input", dir.filePath("big.png"),
+                             "--output", dir.filePath(QStringLiteral("%1.png").arg(mode)), "--pass-iterations", "2",
+                             "--optimiser", "adam", "--previews", dir.filePath(QStringLiteral("previews-%1").arg(mode))};
+            if (QLatin1String(mode) == QLatin1String("plain"))
+                args << "--plain";
+            r = run(kCli, args);
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+        }
+        const QImage firstMarks(dir.filePath("previews-marks/preview-0000-pass0.png"));
+        const QImage firstPlain(dir.filePath("previews-plain/preview-0000-pass0.png"));
+        QCOMPARE(firstMarks.size(), QSize(300, 225));
+        QCOMPARE(firstPlain.size(), QSize(128, 96));
+        QVERIFY(QImage(dir.filePath("marks.png")) != QImage(dir.filePath("plain.png")));
         // Bad input: clear messages, exit codes, no output written.
         r = run(kCli, {"style", "--style", "no-such-style", "--input", dir.filePath("photos/a.png"), "--output",
                        dir.filePath("x.png")}, env);

@@ -4,8 +4,10 @@
 // (previews, accept-now, mask, tiling, cancel) and the trainer (checkpoint + resume == one run).
 #include "EngineTest.h"
 
+#include "core/engine/image/Pyramid.h"
 #include "core/engine/jobs/Job.h"
 #include "core/engine/models/ModelConfig.h"
+#include "core/engine/nn/Device.h"
 #include "core/engine/nn/SafeTensors.h"
 #include "core/engine/style/ColourTransfer.h"
 #include "core/engine/style/Gatys.h"
@@ -31,11 +33,13 @@ struct Recorder : JobObserver {
     int previews = 0;
     std::vector<int> passes;
     std::vector<int64_t> done;
+    std::vector<torch::Tensor> images;
     void onProgress(int64_t d, int64_t, const std::string&) override { done.push_back(d); }
-    void onPreview(const torch::Tensor&, int pass) override
+    void onPreview(const torch::Tensor& image, int pass) override
     {
         ++previews;
         passes.push_back(pass);
+        images.push_back(image.clone());
     }
 };
 
@@ -278,6 +282,17 @@ GANVAS_TEST(style, gatys_moves_statistics_towards_the_style_with_previews)
     o.iterations = 20;
     const auto lb = runGatys(*net, input, o, torch::kCPU, nullptr, &report);
     REQUIRE(measureStyle(input.content, lb, input.styles[0]).styleGapClosed > 0.3);
+
+    // bf16 convolutions (where this CPU runs them natively): the losses stay fp32 and the result
+    // moves towards the style as far.
+    if (cpuSupportsBf16() && !cpuBf16Blocked()) {
+        o.precision = Precision::BFloat16;
+        const auto half = runGatys(*net, input, o, torch::kCPU, nullptr, &report);
+        REQUIRE_EQ(half.scalar_type(), torch::kFloat32);
+        const double closed = measureStyle(input.content, half, input.styles[0]).styleGapClosed;
+        std::printf("bf16 L-BFGS: style gap closed %.3f\n", closed);
+        REQUIRE(closed > 0.3);
+    }
 }
 
 GANVAS_TEST(style, gatys_runs_a_schedule_of_iterations_per_pass)
@@ -305,6 +320,70 @@ GANVAS_TEST(style, gatys_runs_a_schedule_of_iterations_per_pass)
     REQUIRE_EQ(rec.previews, 4 + 2 + 2);
     o.passIterations = {4, 0};
     REQUIRE_THROWS_WITH(runGatys(*net, input, o, torch::kCPU), std::invalid_argument, "at least one iteration");
+}
+
+GANVAS_TEST(style, gatys_coarse_previews_are_full_size_and_carry_the_marks)
+{
+    // The style's fine detail, mirror-tiled: the requested size, zero where the style is flat.
+    const auto marks = styleMarksLayer({styleImage(32)}, {1.0}, 50, 70, 1.0, 12);
+    REQUIRE_EQ(marks.sizes(), (std::vector<int64_t>{1, 3, 50, 70}));
+    REQUIRE(marks.abs().mean().item<double>() > 0.1);
+    REQUIRE(std::abs(marks.mean().item<double>()) < 0.05);
+    const auto flat = styleMarksLayer({torch::full({1, 3, 16, 16}, 0.4)}, {1.0}, 20, 20, 1.0, 12);
+    REQUIRE(flat.abs().max().item<double>() < 1e-5);
+    // Two pictures: weighted like the blend; a zero weight leaves a picture out.
+    const auto only = styleMarksLayer({styleImage(32), torch::full({1, 3, 16, 16}, 0.4)}, {1.0, 0.0}, 50, 70, 1.0, 12);
+    REQUIRE(torch::allclose(only, marks, 1e-5, 1e-6));
+    REQUIRE_THROWS_WITH(styleMarksLayer({styleImage(16)}, {1.0, 2.0}, 20, 20, 1.0, 12), std::invalid_argument, "one weight");
+    // Patches from random places: another seed, another layout of the same marks.
+    const auto other = styleMarksLayer({styleImage(32)}, {1.0}, 50, 70, 1.0, 12, 99);
+    REQUIRE(!torch::allclose(other, marks, 1e-3, 1e-3));
+    REQUIRE(std::abs(other.abs().mean().item<double>() - marks.abs().mean().item<double>()) <
+            0.2 * marks.abs().mean().item<double>());
+
+    auto net = makeRandomLossNetwork(smallNet());
+    GatysInput input;
+    input.content = contentImage(40, 80);
+    input.styles = {styleImage(80)};
+    GatysOptions o;
+    o.optimiser = StyleOptimiser::Adam;
+    o.iterations = 4;
+    o.learningRate = 0.05;
+    o.startSide = 20;
+    o.previewEvery = 2;
+    CancelToken token;
+    Recorder rec;
+    JobContext ctx(token, &rec);
+    runGatys(*net, input, o, torch::kCPU, &ctx);
+    // Passes at 20, 40 and 80 px, previews every 2 iterations: all at the picture's size.
+    REQUIRE_EQ(rec.previews, 6);
+    for (const auto& image : rec.images) {
+        REQUIRE_EQ(image.size(-2), int64_t(40));
+        REQUIRE_EQ(image.size(-1), int64_t(80));
+    }
+    // The first preview holds the stripes' fine detail; without the marks it is the 20 px pass,
+    // which (enlarged) has far less.
+    auto detail = [](const torch::Tensor& image) {
+        const auto batch = image.dim() == 3 ? image.unsqueeze(0) : image;
+        return (highPass(resizeLongestSide(batch, 80), 1.0) - 0.5).abs().mean().item<double>();
+    };
+    Recorder plain;
+    JobContext plainCtx(token, &plain);
+    o.previewMarks = false;
+    runGatys(*net, input, o, torch::kCPU, &plainCtx);
+    REQUIRE_EQ(plain.images.front().size(-1), int64_t(20));
+    std::printf("first preview detail: with marks %.4f, without %.4f\n", detail(rec.images.front()),
+                detail(plain.images.front()));
+    REQUIRE(detail(rec.images.front()) > 3 * detail(plain.images.front()));
+
+    // Passes that start from the marks (the default) end with more of the style's fine detail
+    // than classic passes after the same iterations.
+    o.previewMarks = true;
+    const auto seeded = runGatys(*net, input, o, torch::kCPU);
+    o.seedMarks = false;
+    const auto classic = runGatys(*net, input, o, torch::kCPU);
+    std::printf("result detail: seeded %.4f, classic %.4f\n", detail(seeded), detail(classic));
+    REQUIRE(detail(seeded) > 1.5 * detail(classic));
 }
 
 GANVAS_TEST(style, gatys_accept_now_mask_and_cancel)

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/engine/style/Gatys.h"
 
+#include "core/engine/image/Pyramid.h"
 #include "core/engine/image/Tiling.h"
 #include "core/engine/jobs/CancelToken.h"
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <stdexcept>
 
 namespace ganvas::engine {
@@ -45,6 +47,23 @@ struct Progress {
     }
 };
 
+/// The loss network's features of @p image in @p o's precision, returned as fp32 (the statistics and
+/// losses built on them stay fp32 whatever the convolutions ran in).
+LossFeatures featuresIn(LossNetwork& net, const torch::Tensor& image, const GatysOptions& o)
+{
+    LossFeatures f;
+    {
+        AutocastGuard autocast(image.device(), o.precision);
+        f = net.features(image);
+    }
+    if (o.precision != Precision::Float32) {
+        for (auto& s : f.style)
+            s = s.to(torch::kFloat32);
+        f.content = f.content.to(torch::kFloat32);
+    }
+    return f;
+}
+
 /// Optimises @p x (leaf, [1,3,h,w]) against @p content's features and @p grams for @p iterations.
 /// Calls @p onPreview every previewEvery iterations. Returns the final loss.
 double optimise(LossNetwork& net, torch::Tensor& x, const torch::Tensor& content, const std::vector<torch::Tensor>& grams,
@@ -54,11 +73,11 @@ double optimise(LossNetwork& net, torch::Tensor& x, const torch::Tensor& content
     torch::Tensor contentTarget;
     {
         torch::NoGradGuard noGrad;
-        contentTarget = net.features(content).content.detach();
+        contentTarget = featuresIn(net, content, o).content.detach();
     }
     x.set_requires_grad(true);
     auto lossOf = [&]() {
-        const auto f = net.features(x);
+        const auto f = featuresIn(net, x, o);
         return o.contentWeight * relativeMse(f.content, contentTarget) + o.styleWeight * styleLoss(f.style, grams) +
                o.tvWeight * totalVariation(x);
     };
@@ -133,6 +152,44 @@ torch::Tensor resizeLongestSide(const torch::Tensor& image, int64_t side)
     return resizeTo(image, nh, nw);
 }
 
+torch::Tensor styleMarksLayer(const std::vector<torch::Tensor>& styles, const std::vector<double>& weights,
+                              int64_t h, int64_t w, double sigma, int64_t patch, uint64_t seed)
+{
+    if (styles.empty() || styles.size() != weights.size() || h < 1 || w < 1 || !(sigma > 0) || patch < 4)
+        throw std::invalid_argument("style marks: one weight per style picture, a positive size and sigma, patches of 4 px or more");
+    torch::NoGradGuard noGrad;
+    double sum = 0;
+    for (double v : weights)
+        sum += v;
+    std::mt19937_64 rng(seed);
+    torch::Tensor layer;
+    for (size_t i = 0; i < styles.size(); ++i) {
+        if (!(weights[i] > 0) || !(sum > 0))
+            continue;
+        const auto detail = highPass(styles[i].to(torch::kFloat32), sigma) - 0.5;
+        const auto hs = detail.size(2), ws = detail.size(3);
+        int64_t p = std::min({patch, hs, ws});
+        p -= p % 2;
+        const int64_t step = p / 2;
+        // Patches at random places of the style, on a grid of half-overlapping windows
+        // sin(pi (i + 1/2) / p) in each direction: their squares sum to one, so the blend keeps
+        // the detail's contrast where uncorrelated patches overlap, and no seam shows.
+        const auto line = torch::sin(M_PI * (torch::arange(p, torch::kFloat32) + 0.5) / static_cast<double>(p));
+        const auto window = (line.view({p, 1}) * line.view({1, p})).view({1, 1, p, p}).to(detail.device());
+        const int64_t ny = (h + step - 1) / step + 1, nx = (w + step - 1) / step + 1;
+        auto canvas = torch::zeros({1, detail.size(1), (ny + 1) * step, (nx + 1) * step}, detail.options());
+        for (int64_t iy = 0; iy < ny; ++iy)
+            for (int64_t ix = 0; ix < nx; ++ix) {
+                const auto y0 = static_cast<int64_t>(rng() % static_cast<uint64_t>(hs - p + 1));
+                const auto x0 = static_cast<int64_t>(rng() % static_cast<uint64_t>(ws - p + 1));
+                canvas.narrow(2, iy * step, p).narrow(3, ix * step, p).add_(detail.narrow(2, y0, p).narrow(3, x0, p) * window);
+            }
+        const auto part = canvas.narrow(2, step, h).narrow(3, step, w) * (weights[i] / sum);
+        layer = layer.defined() ? layer + part : part;
+    }
+    return layer.defined() ? layer.contiguous() : torch::zeros({1, 3, h, w});
+}
+
 std::vector<int64_t> gatysPassSides(int64_t side, const GatysOptions& o)
 {
     std::vector<int64_t> sides;
@@ -188,7 +245,12 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
         std::vector<std::vector<torch::Tensor>> all;
         for (const auto& s : input.styles) {
             const auto styleSide = std::clamp<int64_t>(std::llround(outputSide * o.styleScale), 16, 2048);
-            all.push_back(styleGrams(net, resizeLongestSide(s.to(device, torch::kFloat32), styleSide)));
+            torch::NoGradGuard noGrad;
+            const auto f = featuresIn(net, resizeLongestSide(s.to(device, torch::kFloat32), styleSide), o);
+            std::vector<torch::Tensor> grams;
+            for (const auto& layer : f.style)
+                grams.push_back(gramMatrix(layer).detach());
+            all.push_back(std::move(grams));
         }
         return blendGrams(all, weights);
     };
@@ -210,19 +272,53 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
     GatysReport& rep = report ? *report : local;
     rep = {};
 
+    // Previews of the passes below the last whole-image size: enlarged to it, with the style
+    // pictures' fine detail laid over them (GatysOptions::previewMarks).
+    const auto topContent = resizeLongestSide(content, sides.back());
+    const auto topMask = mask.defined() ? resizeTo(mask, topContent.size(2), topContent.size(3)) : torch::Tensor();
+    // The style's marks for an image of longest side @p side (h x w) enlarged from @p from px: the
+    // enlargement keeps what the smaller image could hold, up to its Nyquist frequency; the detail
+    // above that comes from the style pictures at this size, blurred at half the enlargement.
+    auto marksFor = [&](int64_t side, int64_t from, int64_t h, int64_t w) {
+        std::vector<torch::Tensor> styles;
+        const auto styleSide = std::clamp<int64_t>(std::llround(side * o.styleScale), 16, 2048);
+        for (const auto& s : input.styles)
+            styles.push_back(resizeLongestSide(s.to(device, torch::kFloat32), styleSide));
+        const double factor = static_cast<double>(side) / static_cast<double>(from);
+        // Patches of a tenth of the style picture: a few marks each, none of its larger shapes.
+        const int64_t patch = std::max<int64_t>(16, styleSide / 10);
+        return styleMarksLayer(styles, weights, h, w, factor / 2, patch);
+    };
+
     torch::Tensor x;
     for (size_t pass = 0; pass < sides.size(); ++pass) {
         const auto c = resizeLongestSide(content, sides[pass]);
         const auto m = mask.defined() ? resizeTo(mask, c.size(2), c.size(3)) : torch::Tensor();
-        x = pass == 0 ? c.clone() : resizeTo(x, c.size(2), c.size(3)).clone();
+        if (pass == 0) {
+            x = c.clone();
+        } else {
+            x = resizeTo(x, c.size(2), c.size(3)).clone();
+            if (o.seedMarks)
+                x = (x + marksFor(sides[pass], sides[pass - 1], c.size(2), c.size(3))).clamp(0, 1);
+        }
         const auto grams = gramsAt(sides[pass]);
         const std::string label = "Pass " + std::to_string(pass + 1) + " of " +
                                   std::to_string(sides.size() + (tiled ? 1 : 0)) + " (" + std::to_string(c.size(3)) +
                                   "x" + std::to_string(c.size(2)) + ")";
         const int previewPass = static_cast<int>(pass);
+        const bool withMarks = o.previewMarks && ctx && pass + 1 < sides.size();
+        const auto marks = withMarks ? marksFor(sides.back(), sides[pass], topContent.size(2), topContent.size(3))
+                                     : torch::Tensor();
         const double loss = optimise(net, x, c, grams, o, gatysPassIterations(o, pass), progress, label, [&] {
-            if (ctx)
+            if (!ctx)
+                return;
+            if (withMarks) {
+                torch::NoGradGuard noGrad;
+                const auto enlarged = resizeTo(x.detach(), topContent.size(2), topContent.size(3));
+                ctx->preview(finish((enlarged + marks).clamp(0, 1), topContent, topMask), previewPass);
+            } else {
                 ctx->preview(finish(x.detach(), c, m), previewPass);
+            }
         });
         rep.finalLoss.push_back(loss);
         rep.sides.push_back(sides[pass]);
@@ -237,7 +333,9 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
         // Full size, tile by tile: the start image is the upsampled whole-image result, the style
         // statistics are those of the full-size output, computed once.
         const auto grams = gramsAt(side);
-        const auto start = resizeTo(x.detach(), H, W);
+        auto start = resizeTo(x.detach(), H, W);
+        if (o.seedMarks)
+            start = (start + marksFor(side, sides.back(), H, W)).clamp(0, 1);
         const auto stacked = torch::cat({start, content}, 1).cpu();
         rep.tiles = static_cast<int>(tiles.size());
         int tileIndex = 0;

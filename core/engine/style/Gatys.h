@@ -10,6 +10,7 @@
 /// memory stays bounded.
 
 #include "core/engine/jobs/JobContext.h"
+#include "core/engine/nn/TorchCompat.h"
 #include "core/engine/style/ColourTransfer.h"
 #include "core/engine/style/LossNetwork.h"
 
@@ -43,6 +44,21 @@ struct GatysOptions {
     int tileIterations = 40;       ///< per tile in the tiled pass
     int previewEvery = 10;         ///< iterations between previews
     ColourMode colour = ColourMode::Style;
+    /// Precision of the loss network's convolutions (its targets and the image's features alike);
+    /// the statistics, losses and the image stay fp32. bf16 only where resolvePrecision() chose it:
+    /// native bf16 runs the passes about twice as fast, emulated bf16 is much slower than fp32.
+    Precision precision = Precision::Float32;
+    /// Previews of the passes below the last whole-image size are shown at that size with the style
+    /// pictures' fine detail (what the enlargement cannot hold: the marks) laid over the enlarged
+    /// pass, so the first preview, after a fraction of a second, already carries the style's
+    /// marks, not a blur. Only the previews: every pass still starts from the previous pass.
+    bool previewMarks = true;
+    /// Every pass after the first starts from the enlarged previous pass with the style's marks at
+    /// the detail the enlargement lacks laid over it (styleMarksLayer): the optimisation then
+    /// refines marks that are already there instead of growing them out of a blur, and reaches
+    /// more of the full optimisation's texture in fewer full-size iterations (docs/PERFORMANCE.md,
+    /// "Any picture as a style"). false = classic Gatys: the enlarged previous pass alone.
+    bool seedMarks = true;
     /// Set to true from any thread to stop early and keep the current image ("accept now").
     const std::atomic<bool>* acceptNow = nullptr;
 };
@@ -73,6 +89,14 @@ std::vector<int64_t> gatysPassSides(int64_t side, const GatysOptions& options);
 
 /// Iterations of whole-image pass @p pass (0 = coarsest) under @p options.
 int gatysPassIterations(const GatysOptions& options, size_t pass);
+
+/// The style pictures' marks laid over an [1,3,@p h,@p w] image: each picture in @p styles (already
+/// at its mark size) minus its Gaussian blur of @p sigma px, cut into @p patch px squares taken at
+/// random places (seeded by @p seed) and blended on a half-overlapping grid, so the marks come
+/// without the picture's larger shapes; the pictures blended by @p weights (normalised).
+/// Zero-mean: add it to an enlarged coarse result.
+torch::Tensor styleMarksLayer(const std::vector<torch::Tensor>& styles, const std::vector<double>& weights,
+                              int64_t h, int64_t w, double sigma, int64_t patch, uint64_t seed = 20161);
 
 /// Resizes [N,C,H,W] so that its longest side is @p side (bilinear with antialiasing when
 /// shrinking, at least 1 px per axis).
