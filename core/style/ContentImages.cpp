@@ -23,7 +23,7 @@ QString tr(const char* text)
 
 } // namespace
 
-ContentImages::ContentImages(const QString& folder, int maxSide)
+ContentImages::ContentImages(const QString& folder, int maxSide, engine::JobContext* ctx)
 {
     if (!QFileInfo(folder).isDir())
         throw std::runtime_error(tr("content folder '%1' does not exist").arg(folder).toStdString());
@@ -33,7 +33,12 @@ ContentImages::ContentImages(const QString& folder, int maxSide)
         files << it.next();
     files.sort();
     ImageLoadLimits limits;
-    for (const QString& file : files) {
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const QString& file = files[i];
+        if (ctx) {
+            ctx->progress(i, files.size(), tr("Reading the photos (%1 of %2)").arg(i + 1).arg(files.size()).toStdString());
+            ctx->throwIfCancelled();
+        }
         QString error;
         QImage image = loadImage(file, &error, limits);
         if (image.isNull()) {

@@ -4,6 +4,8 @@
 /// The pictures a style network is trained on: any folder, nested, mixed formats; broken or
 /// tiny files are reported and skipped.
 
+#include "core/engine/jobs/JobContext.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -19,8 +21,9 @@ namespace ganvas::core {
 class ContentImages {
 public:
     /// Reads @p folder recursively. Broken or unreadable files are listed in skipped().
-    /// Throws std::runtime_error when no usable image is found.
-    ContentImages(const QString& folder, int maxSide = 512);
+    /// Throws std::runtime_error when no usable image is found. With @p ctx (a job's worker
+    /// thread) it reports each picture read and throws JobCancelled when cancelled between two.
+    ContentImages(const QString& folder, int maxSide = 512, engine::JobContext* ctx = nullptr);
     int count() const { return static_cast<int>(m_images.size()); }
     const QStringList& skipped() const { return m_skipped; }
     torch::Tensor batch(int64_t step, int64_t batch, int64_t size) const;

@@ -305,12 +305,49 @@ void StyleTask::acceptNow()
     m_job->acceptNow();
 }
 
-std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const QString& contentFolder, int steps,
-                                                   QString* summary)
+namespace {
+
+/// Style ▸ Train…: the photo folder is read and decoded on the worker (a folder of a few hundred
+/// photos takes seconds: never on the UI thread, issue #16), then the network trains in the
+/// background lane.
+class FolderStyleTrainingJob final : public engine::Job {
+public:
+    FolderStyleTrainingJob(engine::StyleTrainOptions options, QString folder, QString name)
+        : m_options(std::move(options)), m_folder(std::move(folder)), m_name(std::move(name))
+    {
+    }
+    std::string title() const override { return tr("Train style “%1”").arg(m_name).toStdString(); }
+    torch::Device device() const override { return m_options.device; }
+    engine::JobPriority priority() const override { return engine::JobPriority::Background; }
+    void run(engine::JobContext& ctx) override
+    {
+        auto content = std::make_shared<ContentImages>(m_folder, 512, &ctx);
+        ctx.log(engine::LogLevel::Info, tr("Training “%1” on %2 pictures (%3 skipped)")
+                                            .arg(m_name)
+                                            .arg(content->count())
+                                            .arg(content->skipped().size())
+                                            .toStdString());
+        auto o = m_options;
+        o.previewContent = content->previewImage(192);
+        o.extraConfig["source"] = "trained in Ganvas on " + std::to_string(content->count()) + " pictures";
+        engine::StyleTrainJob training(
+            o, [content](int64_t step, int64_t batch, int64_t size) { return content->batch(step, batch, size); });
+        training.run(ctx);
+    }
+
+private:
+    engine::StyleTrainOptions m_options;
+    QString m_folder, m_name;
+};
+
+} // namespace
+
+std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const QString& contentFolder, int steps)
 {
     if (style.styleImage.isEmpty())
         throw std::runtime_error(tr("style '%1' has no style picture to train on").arg(style.name).toStdString());
-    auto content = std::make_shared<ContentImages>(contentFolder, 512);
+    if (!QFileInfo(contentFolder).isDir())
+        throw std::runtime_error(tr("content folder '%1' does not exist").arg(contentFolder).toStdString());
     engine::StyleTrainOptions o;
     o.id = style.id.toStdString();
     o.name = style.name.toStdString();
@@ -320,11 +357,9 @@ std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const
     o.imageSize = 160;
     o.learningRate = 0.01;
     o.resume = true;
-    o.previewContent = content->previewImage(192);
     o.extraConfig = {{"style_image", QFileInfo(style.styleImage).fileName().toStdString()},
                      {"category", style.category.toStdString()},
-                     {"license", style.license.toStdString()},
-                     {"source", "trained in Ganvas on " + std::to_string(content->count()) + " pictures"}};
+                     {"license", style.license.toStdString()}};
     if (!style.thumbnail.isEmpty())
         o.extraConfig["thumbnail"] = QFileInfo(style.thumbnail).fileName().toStdString();
     if (!style.description.isEmpty())
@@ -332,13 +367,7 @@ std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const
     const auto compute = currentCompute();
     o.device = engine::resolveDevice(compute.device.toStdString());
     o.precision = engine::parsePrecision(compute.precision.toStdString());
-    if (summary)
-        *summary = tr("Training “%1” on %2 pictures (%3 skipped)")
-                       .arg(style.name)
-                       .arg(content->count())
-                       .arg(content->skipped().size());
-    return std::make_shared<engine::StyleTrainJob>(
-        o, [content](int64_t step, int64_t batch, int64_t size) { return content->batch(step, batch, size); });
+    return std::make_shared<FolderStyleTrainingJob>(std::move(o), contentFolder, style.name);
 }
 
 } // namespace ganvas::core

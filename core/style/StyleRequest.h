@@ -112,9 +112,10 @@ private:
 
 /// A background job that trains a fast network for @p style (which must ship its style picture)
 /// on the pictures in @p contentFolder, writing into the style's own folder (resumes a
-/// checkpoint there). @p summary receives a one-line description. Throws std::runtime_error
-/// with a user-facing message (no pictures, unreadable style picture...).
-std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const QString& contentFolder, int steps,
-                                                   QString* summary);
+/// checkpoint there). The folder is read on the job's worker, not here: the job reports each
+/// picture read, logs "Training … on N pictures (M skipped)" and fails with a clear message when
+/// none is usable. Throws std::runtime_error with a user-facing message when the folder does not
+/// exist or the style picture cannot be read.
+std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const QString& contentFolder, int steps);
 
 } // namespace ganvas::core

@@ -65,12 +65,22 @@ int maxDiff(const QImage& a, const QImage& b)
     return m;
 }
 
-engine::JobResult run(engine::Job& job)
+engine::JobResult run(engine::Job& job, engine::JobObserver* observer = nullptr)
 {
     engine::CancelToken token;
-    engine::JobContext ctx(token);
+    engine::JobContext ctx(token, observer);
     return engine::runJob(job, ctx);
 }
+
+/// What a job said: its progress messages and log lines.
+struct Messages : engine::JobObserver {
+    QStringList progress, log;
+    void onProgress(int64_t, int64_t, const std::string& message) override
+    {
+        progress << QString::fromStdString(message);
+    }
+    void onLog(engine::LogLevel, const std::string& message) override { log << QString::fromStdString(message); }
+};
 
 } // namespace
 
@@ -467,11 +477,22 @@ private Q_SLOTS:
         request.colour = QStringLiteral("sepia");
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleTask{request});
         // Train it: the folder becomes a fast style, keeping its picture and thumbnail.
-        QString summary;
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, core::makeStyleTrainingJob(style, dir.filePath(QStringLiteral("none")), 2, &summary));
-        auto job = core::makeStyleTrainingJob(style, dir.filePath(QStringLiteral("photos")), 2, &summary);
-        QVERIFY(summary.contains(QLatin1String("1 pictures")));
-        QCOMPARE(run(*job).outcome, engine::JobOutcome::Finished);
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, core::makeStyleTrainingJob(style, dir.filePath(QStringLiteral("none")), 2));
+        // The folder is read by the job on its worker (not when it is made): a folder without a
+        // usable picture fails the job with a clear message, and the style is left as it was.
+        QDir().mkpath(dir.filePath(QStringLiteral("empty")));
+        QVERIFY(QFile(dir.filePath(QStringLiteral("empty/broken.png"))).open(QIODevice::WriteOnly));
+        auto empty = core::makeStyleTrainingJob(style, dir.filePath(QStringLiteral("empty")), 2);
+        QCOMPARE(empty->priority(), engine::JobPriority::Background);
+        const auto failed = run(*empty);
+        QCOMPARE(failed.outcome, engine::JobOutcome::Failed);
+        QVERIFY2(QString::fromStdString(failed.error).contains(QLatin1String("no usable images")), failed.error.c_str());
+        QCOMPARE(core::ModelCatalogue::readEntry(folder).architecture, QStringLiteral("gatys"));
+        auto job = core::makeStyleTrainingJob(style, dir.filePath(QStringLiteral("photos")), 2);
+        Messages said;
+        QCOMPARE(run(*job, &said).outcome, engine::JobOutcome::Finished);
+        QVERIFY2(said.progress.contains(QStringLiteral("Reading the photos (1 of 1)")), qPrintable(said.progress.join('|')));
+        QVERIFY2(!said.log.filter(QStringLiteral("on 1 pictures (0 skipped)")).isEmpty(), qPrintable(said.log.join('|')));
         style = core::ModelCatalogue::readEntry(folder);
         QVERIFY2(style.isValid(), qPrintable(style.error));
         QCOMPARE(style.architecture, QStringLiteral("johnson"));

@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -760,10 +761,10 @@ void StyleGalleryPanel::trainDialog()
     settings.setValue(QStringLiteral("styles/contentFolder"), dir);
     const QString folder = style->folder;
     try {
-        QString summary;
-        auto job = core::makeStyleTrainingJob(*style, dir, 600, &summary);
+        auto job = core::makeStyleTrainingJob(*style, dir, 600);
         m_training.insert(m_runner->submit(job), folder);
-        setStatus(summary + tr(" in the background (see Jobs)."));
+        setStatus(tr("Training “%1” in the background on the pictures in %2 (see Jobs).")
+                      .arg(style->name, QDir::toNativeSeparators(dir)));
     } catch (const std::exception& e) {
         setStatus(tr("Cannot train: %1").arg(QString::fromStdString(e.what())));
     }
