@@ -209,15 +209,13 @@ void MainWindow::createDocks()
     addDock(QStringLiteral("layersDock"), tr("Layers"), m_layers, Qt::LeftDockWidgetArea);
     addDock(QStringLiteral("jobsDock"), tr("Jobs"), m_jobs, Qt::LeftDockWidgetArea);
     auto* brushDock = addDock(QStringLiteral("brushesDock"), tr("Brushes"), scrolling(m_brushes), Qt::RightDockWidgetArea);
-    auto* colourDock = addDock(QStringLiteral("colourDock"), tr("Colour"), m_colours, Qt::RightDockWidgetArea);
+    auto* colourDock = addDock(QStringLiteral("colourDock"), tr("Colour"), scrolling(m_colours), Qt::RightDockWidgetArea);
     auto* historyDock = addDock(QStringLiteral("historyDock"), tr("History"), m_history, Qt::RightDockWidgetArea);
     tabifyDockWidget(brushDock, colourDock);
     tabifyDockWidget(colourDock, historyDock);
     brushDock->raise();
     tabifyDockWidget(styleDock, latentDock);
     styleDock->raise();
-    // The gallery is what the right-hand column is for: give it most of the height.
-    resizeDocks({styleDock, brushDock}, {620, 280}, Qt::Vertical);
 }
 
 QAction* MainWindow::addNamedAction(QMenu* menu, const QString& name, const QString& text, const QKeySequence& key)
@@ -1034,9 +1032,19 @@ void MainWindow::restoreWindowState()
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1400, 900);
-    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
-        resizeDocks({dock(QStringLiteral("layersDock")), dock(QStringLiteral("styleGalleryDock"))}, {320, 300},
-                    Qt::Horizontal);
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray())) {
+        // The first start: the gallery is what the right-hand column is for. It gets most of the
+        // height (measured at the default 1400 x 900: a preview large enough to judge and the
+        // Apply controls without scrolling, ui.main_window checks it) and a width that shows four
+        // thumbnails a row; the window has its size by now, so the proportions hold.
+        // Once shown: before that the dock layout has no height to divide.
+        QTimer::singleShot(0, this, [this] {
+            resizeDocks({dock(QStringLiteral("layersDock")), dock(QStringLiteral("styleGalleryDock"))}, {300, 520},
+                        Qt::Horizontal);
+            resizeDocks({dock(QStringLiteral("styleGalleryDock")), dock(QStringLiteral("brushesDock"))}, {680, 170},
+                        Qt::Vertical);
+        });
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

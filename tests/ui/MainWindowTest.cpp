@@ -131,6 +131,21 @@ private Q_SLOTS:
         QCOMPARE(findAction(&w, "Export…")->shortcut(), QKeySequence("Ctrl+Shift+E"));
         QVERIFY(w.canvas()->document());
         QCOMPARE(w.document()->size(), QSize(1024, 768));
+        // At the default window size (first start, no saved layout) the gallery shows a preview
+        // large enough to judge and its Apply button without scrolling (issue #13).
+        QCOMPARE(w.size(), QSize(1400, 900));
+        auto* preview = w.dock("styleGalleryDock")->findChild<QLabel*>(QStringLiteral("stylePreview"));
+        auto* apply = w.dock("styleGalleryDock")->findChild<QPushButton*>(QStringLiteral("styleApply"));
+        auto* scroll = qobject_cast<QScrollArea*>(w.dock("styleGalleryDock")->widget());
+        QVERIFY(preview && apply && scroll);
+        QTRY_VERIFY2_WITH_TIMEOUT(preview->height() >= 180, qPrintable(QString::number(preview->height())), 5000);
+        QVERIFY2(preview->width() >= 360, qPrintable(QString::number(preview->width())));
+        const auto applyInView = [&] { return QRect(apply->mapTo(scroll->viewport(), QPoint(0, 0)), apply->size()); };
+        QTRY_VERIFY_WITH_TIMEOUT(scroll->viewport()->rect().contains(applyInView()), 5000);
+        QVERIFY2(scroll->viewport()->rect().contains(applyInView()),
+                 qPrintable(QStringLiteral("%1,%2 %3x%4 in %5x%6")
+                                .arg(applyInView().x()).arg(applyInView().y()).arg(applyInView().width())
+                                .arg(applyInView().height()).arg(scroll->viewport()->width()).arg(scroll->viewport()->height())));
     }
 
     void jobsDockShowsProgressPreviewAndCancels()

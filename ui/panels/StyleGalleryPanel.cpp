@@ -111,7 +111,7 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     m_list->setWordWrap(true);
     m_list->setMouseTracking(true);
     m_list->setUniformItemSizes(true);
-    m_list->setMinimumHeight(2 * (kThumb + 34) + 8);
+    m_list->setMinimumHeight(kThumb + 34 + 8);
     layout->addWidget(m_list, 2);
     m_empty = new QLabel(tr("No styles match."), this);
     m_empty->setAlignment(Qt::AlignCenter);
@@ -143,7 +143,7 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     m_preview->setFrameShape(QFrame::StyledPanel);
     m_preview->setText(tr("Select a style to preview your canvas in it"));
     m_preview->setWordWrap(true);
-    layout->addWidget(m_preview, 1);
+    layout->addWidget(m_preview, 3);
 
     auto* form = new QFormLayout;
     auto* strengthRow = new QHBoxLayout;
