@@ -1039,7 +1039,7 @@ void MainWindow::restoreWindowState()
         // thumbnails a row; the window has its size by now, so the proportions hold.
         // Once shown: before that the dock layout has no height to divide.
         QTimer::singleShot(0, this, [this] {
-            resizeDocks({dock(QStringLiteral("layersDock")), dock(QStringLiteral("styleGalleryDock"))}, {300, 520},
+            resizeDocks({dock(QStringLiteral("layersDock")), dock(QStringLiteral("styleGalleryDock"))}, {290, 470},
                         Qt::Horizontal);
             resizeDocks({dock(QStringLiteral("styleGalleryDock")), dock(QStringLiteral("brushesDock"))}, {680, 170},
                         Qt::Vertical);
