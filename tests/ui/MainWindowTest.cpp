@@ -868,6 +868,19 @@ private Q_SLOTS:
         QVERIFY(std::max(shown.width(), shown.height()) <= 256);
         QCOMPARE(doc->undoStack()->count(), commands); // previews change nothing
 
+        // Each fast style on the canvas as its thumbnail (all styles here are fast), one small job
+        // each; the pencil look turns the blue square grey there too. Off: the styles' pictures.
+        gallery->setCanvasThumbnails(true);
+        QTRY_COMPARE_WITH_TIMEOUT(gallery->canvasThumbnailCount(), gallery->styleCount(), 60000);
+        const QImage thumb = gallery->canvasThumbnail(QStringLiteral("test-look"));
+        QVERIFY(!thumb.isNull());
+        QVERIFY(std::max(thumb.width(), thumb.height()) <= 176);
+        const QColor square = thumb.pixelColor(thumb.width() * 450 / 1024, thumb.height() * 350 / 768);
+        QVERIFY2(std::abs(square.red() - square.blue()) < 40, qPrintable(square.name()));
+        QCOMPARE(doc->undoStack()->count(), commands);
+        gallery->setCanvasThumbnails(false);
+        QCOMPARE(gallery->canvasThumbnailCount(), 0);
+
         // Apply: a new layer above, one undo step; the pencil look turns the blue square grey.
         QSignalSpy applied(gallery, &ui::StyleGalleryPanel::applied);
         gallery->setStrength(100);

@@ -35,10 +35,11 @@ namespace {
 constexpr int kThumb = 88;
 constexpr int kPreviewSide = 256;
 
-QIcon thumbnailIcon(const core::ModelEntry& style)
+/// The style's own thumbnail (or picture), or @p shown when given (the canvas in that style).
+QIcon thumbnailIcon(const core::ModelEntry& style, const QImage& shown = {})
 {
-    QImage image;
-    if (!style.thumbnail.isEmpty())
+    QImage image = shown;
+    if (image.isNull() && !style.thumbnail.isEmpty())
         image.load(style.thumbnail);
     if (image.isNull() && !style.styleImage.isEmpty())
         image.load(style.styleImage);
@@ -133,6 +134,9 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     m_train = tool(QStringLiteral("styleTrain"), tr("Train…"),
                    tr("Train a fast network for the selected picture style (runs in the background)"));
     m_delete = tool(QStringLiteral("styleDelete"), tr("Delete"), tr("Delete the selected user style"));
+    m_onCanvas = tool(QStringLiteral("styleOnCanvas"), tr("On my canvas"),
+                      tr("Show each fast style on your canvas as its thumbnail (picture styles keep their picture)"));
+    m_onCanvas->setCheckable(true);
     tools->addStretch(1);
     layout->addLayout(tools);
 
@@ -253,6 +257,7 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     connect(m_favourite, &QToolButton::clicked, this, &StyleGalleryPanel::toggleFavourite);
     connect(m_import, &QToolButton::clicked, this, &StyleGalleryPanel::importDialog);
     connect(m_train, &QToolButton::clicked, this, &StyleGalleryPanel::trainDialog);
+    connect(m_onCanvas, &QToolButton::toggled, this, &StyleGalleryPanel::setCanvasThumbnails);
     connect(m_delete, &QToolButton::clicked, this, &StyleGalleryPanel::deleteSelected);
 
     connect(runner, &core::JobRunner::finished, this, &StyleGalleryPanel::onFinished);
@@ -285,6 +290,8 @@ void StyleGalleryPanel::setDocument(core::Document* document)
     }
     m_live->setChecked(false);
     m_document = document;
+    if (m_onCanvas->isChecked())
+        renderCanvasThumbnails();
     if (m_document)
         connect(m_document, &core::Document::pixelsChanged, this, [this](const QRect& area) {
             if (!m_previewImage.isNull() || m_previewJob)
@@ -322,8 +329,8 @@ void StyleGalleryPanel::rebuildList()
     const QSignalBlocker block(m_list);
     m_list->clear();
     for (const auto& s : styles) {
-        auto* item = new QListWidgetItem(thumbnailIcon(s), (favs.contains(s.id) ? QStringLiteral("★ ") : QString()) + s.name,
-                                         m_list);
+        auto* item = new QListWidgetItem(thumbnailIcon(s, m_canvasThumbs.value(s.id)),
+                                         (favs.contains(s.id) ? QStringLiteral("★ ") : QString()) + s.name, m_list);
         item->setData(Qt::UserRole, s.id);
         QString tip = QStringLiteral("<b>%1</b><br>%2<br><i>%3</i>").arg(s.name.toHtmlEscaped(), methodText(s),
                                                                          s.category.toHtmlEscaped());
@@ -341,6 +348,57 @@ void StyleGalleryPanel::rebuildList()
                                .arg(core::ModelCatalogue::userModelRoot())
                          : tr("No styles match."));
     updateButtons();
+}
+
+void StyleGalleryPanel::setCanvasThumbnails(bool on)
+{
+    if (m_onCanvas->isChecked() != on) {
+        m_onCanvas->setChecked(on); // comes back here through toggled()
+        return;
+    }
+    if (on) {
+        renderCanvasThumbnails();
+        return;
+    }
+    cancelCanvasThumbnails();
+    m_canvasThumbs.clear();
+    rebuildList();
+}
+
+void StyleGalleryPanel::cancelCanvasThumbnails()
+{
+    if (m_runner)
+        for (auto it = m_thumbJobs.cbegin(); it != m_thumbJobs.cend(); ++it)
+            m_runner->cancel(it.key());
+    m_thumbJobs.clear();
+}
+
+void StyleGalleryPanel::renderCanvasThumbnails()
+{
+    cancelCanvasThumbnails();
+    m_canvasThumbs.clear();
+    rebuildList();
+    if (!m_document || !m_runner)
+        return;
+    // One small job per fast style over a snapshot of the layers (tile handles: cheap here; the
+    // compositing and scaling run on the worker). Picture styles would each need an optimisation.
+    const auto layers = m_document->layers();
+    for (const auto& style : m_library.styles()) {
+        if (!style.isValid() || core::defaultMethod(style) == core::StyleMethod::Optimisation)
+            continue;
+        auto request = baseRequest(style);
+        request.layers = layers;
+        request.area = m_document->rect();
+        request.maxSide = 2 * kThumb;
+        request.strength = 1.0;
+        request.colour = QStringLiteral("style");
+        try {
+            auto task = std::make_shared<core::StyleTask>(request);
+            m_thumbJobs.insert(m_runner->submit(task->job()), task);
+        } catch (const std::exception& e) {
+            setStatus(QString::fromStdString(e.what()));
+        }
+    }
 }
 
 int StyleGalleryPanel::styleCount() const
@@ -572,6 +630,14 @@ void StyleGalleryPanel::onPreview(core::JobId id, const QImage& image, int pass)
 
 void StyleGalleryPanel::onFinished(core::JobId id)
 {
+    if (const auto task = m_thumbJobs.take(id)) {
+        const QString styleId = task->request().style.id;
+        m_canvasThumbs.insert(styleId, task->result());
+        for (int i = 0; i < m_list->count(); ++i)
+            if (auto* item = m_list->item(i); item->data(Qt::UserRole).toString() == styleId)
+                item->setIcon(thumbnailIcon(task->request().style, task->result()));
+        return;
+    }
     if (id == m_previewJob) {
         m_previewImage = m_previewTask->result();
         m_preview->setPixmap(QPixmap::fromImage(m_previewImage.scaled(
@@ -659,6 +725,8 @@ void StyleGalleryPanel::onFinished(core::JobId id)
 
 void StyleGalleryPanel::onFailed(core::JobId id, const QString& message)
 {
+    if (m_thumbJobs.remove(id))
+        return; // that style keeps its own picture
     if (id == m_previewJob) {
         m_previewJob = 0;
         m_previewTask.reset();
@@ -683,6 +751,8 @@ void StyleGalleryPanel::onFailed(core::JobId id, const QString& message)
 
 void StyleGalleryPanel::onCancelled(core::JobId id)
 {
+    if (m_thumbJobs.remove(id))
+        return;
     if (id == m_previewJob) {
         m_previewJob = 0;
         m_previewTask.reset();

@@ -47,6 +47,13 @@ public:
 
     int styleCount() const;
     int visibleCount() const;
+    /// Shows each fast style (network or classic) on the canvas as its thumbnail instead of its
+    /// own picture: one small job per style, icons replaced as they finish. Off: the pictures.
+    void setCanvasThumbnails(bool on);
+    /// Styles whose thumbnail shows the canvas now.
+    int canvasThumbnailCount() const { return static_cast<int>(m_canvasThumbs.size()); }
+    /// The canvas in style @p id as its thumbnail shows it (null when it does not).
+    QImage canvasThumbnail(const QString& id) const { return m_canvasThumbs.value(id); }
     QString selectedId() const;
     void selectStyle(const QString& id);
     void setSearchText(const QString& text);
@@ -125,6 +132,7 @@ private:
     QToolButton* m_import;
     QToolButton* m_train;
     QToolButton* m_delete;
+    QToolButton* m_onCanvas;
 
     QTimer m_previewTimer;
     QString m_hoverId;
@@ -137,6 +145,10 @@ private:
     bool m_applyBrush = false;
     QImage m_previewImage;
     QHash<core::JobId, QString> m_training; ///< training jobs -> style folder
+    QHash<core::JobId, std::shared_ptr<core::StyleTask>> m_thumbJobs; ///< canvas thumbnails being made
+    QHash<QString, QImage> m_canvasThumbs; ///< style id -> the canvas in that style, thumbnail-sized
+    void renderCanvasThumbnails();
+    void cancelCanvasThumbnails();
     QTimer m_liveTimer;
     QRect m_liveDirty;              ///< changed since the last live job started
     QRect m_liveRect;               ///< what the running live job covers
