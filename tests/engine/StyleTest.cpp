@@ -384,6 +384,20 @@ GANVAS_TEST(style, gatys_coarse_previews_are_full_size_and_carry_the_marks)
     const auto classic = runGatys(*net, input, o, torch::kCPU);
     std::printf("result detail: seeded %.4f, classic %.4f\n", detail(seeded), detail(classic));
     REQUIRE(detail(seeded) > 1.5 * detail(classic));
+
+    // Accept now during a coarse pass keeps what its preview shows (the marks), not the blur under
+    // them; at the picture's size either way.
+    std::atomic<bool> accept{true};
+    o.acceptNow = &accept;
+    o.seedMarks = true;
+    o.previewMarks = true;
+    const auto acceptedMarks = runGatys(*net, input, o, torch::kCPU, &ctx);
+    o.previewMarks = false;
+    const auto acceptedBlur = runGatys(*net, input, o, torch::kCPU, &ctx);
+    REQUIRE_EQ(acceptedMarks.sizes(), input.content.sizes());
+    REQUIRE_EQ(acceptedBlur.sizes(), input.content.sizes());
+    std::printf("accepted at once: detail with marks %.4f, without %.4f\n", detail(acceptedMarks), detail(acceptedBlur));
+    REQUIRE(detail(acceptedMarks) > 3 * detail(acceptedBlur));
 }
 
 GANVAS_TEST(style, gatys_accept_now_mask_and_cancel)

@@ -323,7 +323,12 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
         rep.finalLoss.push_back(loss);
         rep.sides.push_back(sides[pass]);
         if (acceptRequested(o)) {
+            // What the last preview showed: a coarse pass with the marks over it (at the last
+            // whole-image size), not the blur under them.
             rep.acceptedEarly = true;
+            torch::NoGradGuard noGrad;
+            if (withMarks)
+                x = (resizeTo(x.detach(), topContent.size(2), topContent.size(3)) + marks).clamp(0, 1);
             x = resizeTo(x.detach(), H, W);
             return finish(x, content, mask).cpu().clamp(0, 1);
         }
