@@ -52,6 +52,8 @@ public:
     void setCanvasThumbnails(bool on);
     /// Styles whose thumbnail shows the canvas now.
     int canvasThumbnailCount() const { return static_cast<int>(m_canvasThumbs.size()); }
+    /// Canvas thumbnails still being made.
+    int pendingCanvasThumbnails() const { return static_cast<int>(m_thumbJobs.size()); }
     /// The canvas in style @p id as its thumbnail shows it (null when it does not).
     QImage canvasThumbnail(const QString& id) const { return m_canvasThumbs.value(id); }
     QString selectedId() const;
