@@ -100,8 +100,10 @@ public:
         sub->add_option("--strength", m_strength, "0..1 (default 1)")->check(CLI::Range(0.0, 1.0));
         sub->add_option("--colour", m_colour, "style, luminance or histogram (keep the content's colours)")
             ->check(CLI::IsMember({"style", "luminance", "histogram"}));
-        sub->add_option("--method", m_method, "auto, network, optimisation or classic")
-            ->check(CLI::IsMember({"auto", "network", "optimisation", "gatys", "classic"}));
+        sub->add_option("--method", m_method,
+                        "auto, network, refine (the network's result refined by optimisation, as the studio's "
+                        "Fast, then refine; --quality etc. set the optimisation), optimisation or classic")
+            ->check(CLI::IsMember({"auto", "network", "refine", "optimisation", "gatys", "classic"}));
         sub->add_option("--mask", m_mask, "grey image: where the style goes (white) and where not (black)")
             ->check(CLI::ExistingFile);
         sub->add_option("--blend", m_blend, "more styles for optimisation, as ID_OR_PATH:WEIGHT");
@@ -175,7 +177,11 @@ public:
         }
         request.strength = m_strength;
         request.colour = QString::fromStdString(m_colour);
-        core::parseStyleMethod(QString::fromStdString(m_method), &request.method);
+        request.refine = m_method == "refine";
+        if (!request.refine)
+            core::parseStyleMethod(QString::fromStdString(m_method), &request.method);
+        else
+            request.method = core::StyleMethod::Network;
         if (!request.blendWith.isEmpty())
             request.method = core::StyleMethod::Optimisation;
         request.maxSide = m_maxSide;
@@ -221,7 +227,14 @@ public:
             return kExitFailure;
         }
 
-        core::StyleJob job(request);
+        std::unique_ptr<core::StyleJob> made;
+        try {
+            made = std::make_unique<core::StyleJob>(request);
+        } catch (const std::invalid_argument& e) {
+            std::cerr << "ganvas-cli style: " << e.what() << "\n";
+            return kExitUsage;
+        }
+        core::StyleJob& job = *made;
         const auto t0 = std::chrono::steady_clock::now();
         const auto result = runCliJob(job, "style", {m_previews, false});
         if (result.outcome != engine::JobOutcome::Finished)
@@ -517,6 +530,9 @@ public:
             ->delimiter(',')
             ->check(CLI::Range(1, 100000));
         sub->add_flag("--own-plain", m_ownPlain, "with --own-iterations: classic Gatys passes (no marks laid in), like the reference");
+        sub->add_flag("--refine", m_refine,
+                      "fast styles: their network's result refined by optimisation (as Apply does; --own-iterations "
+                      "sets its passes, default the quick schedule); the first preview is the network's result");
         sub->add_option("--cache", m_cache, "keep optimisation references here between runs (default: the user cache)");
         sub->add_option("--sheet", m_sheet, "write a contact sheet PNG (every style x the first 4 pictures)");
         sub->add_flag("--json", m_json, "print the figures as JSON");
@@ -557,6 +573,13 @@ public:
             request.own = request.reference;
             request.own->passIterations = QVector<int>(m_ownIterations.begin(), m_ownIterations.end());
             request.own->marks = !m_ownPlain;
+        }
+        if (m_refine) {
+            request.refine = true;
+            if (!request.own) {
+                request.own = core::quickOptimisation();
+                request.own->iterations = m_iterations;
+            }
         }
         request.cacheDir = m_cache.empty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                                                  QStringLiteral("/style-eval")
@@ -615,6 +638,7 @@ private:
     int m_limit = 0, m_side = 256, m_iterations = 100;
     std::vector<int> m_ownIterations;
     bool m_ownPlain = false;
+    bool m_refine = false;
     bool m_json = false;
 };
 

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <optional>
 
@@ -178,7 +179,7 @@ private:
     std::optional<Progress> m_pendingProgress;
     torch::Tensor m_pendingPreview;
     int m_pendingPass = 0;
-    int m_lastPass = -1;
+    int m_lastPass = std::numeric_limits<int>::min(); // the first preview always goes out
 };
 
 } // namespace

@@ -134,19 +134,6 @@ nlohmann::json textureJson(const engine::TextureDistance& t)
 
 } // namespace
 
-int styleMarkSide(const ModelEntry& style, int side)
-{
-    QFile file(style.folder + QStringLiteral("/config.json"));
-    if (file.open(QIODevice::ReadOnly)) {
-        const auto training = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("training")).toObject();
-        const double size = training.value(QStringLiteral("image_size")).toDouble(0);
-        const double scale = training.value(QStringLiteral("style_scale")).toDouble(1.0);
-        if (size > 0 && scale > 0)
-            return std::clamp(static_cast<int>(std::lround(size * scale)), 32, 2048);
-    }
-    return side;
-}
-
 StyleEvalJob::StyleEvalJob(StyleEvalRequest request) : m_request(std::move(request))
 {
     if (m_request.styles.isEmpty())
@@ -225,6 +212,7 @@ void StyleEvalJob::run(engine::JobContext& ctx)
             own.precision = m_request.precision;
             own.optimisation = m_request.own.value_or(m_request.reference);
             own.optimisation.styleScale = static_cast<double>(markSide) / side;
+            own.refine = m_request.refine && defaultMethod(style) == StyleMethod::Network;
             const auto t0 = std::chrono::steady_clock::now();
             const StyleRun ownRun = runStyle(own, ctx, done, total, label);
             row.resultImage = ownRun.result;
@@ -249,6 +237,7 @@ void StyleEvalJob::run(engine::JobContext& ctx)
             } else if (!row.referenceCached) {
                 StyleRequest reference = own;
                 reference.method = StyleMethod::Optimisation;
+                reference.refine = false;
                 reference.optimisation = m_request.reference;
                 reference.optimisation.styleScale = own.optimisation.styleScale;
                 // The yardstick stays full optimisation in fp32 on every machine (and so does the
@@ -376,6 +365,7 @@ nlohmann::json StyleEvalJob::toJson() const
         skipped.push_back(s.toStdString());
     return {{"side", m_request.side},
             {"reference", {{"method", "optimisation"}, {"iterations", m_request.reference.iterations}}},
+            {"refine", m_request.refine},
             {"own_pass_iterations", m_request.own ? std::vector<int>(m_request.own->passIterations.begin(),
                                                                      m_request.own->passIterations.end())
                                                   : std::vector<int>{}},

@@ -39,6 +39,10 @@ struct StyleEvalRequest {
     /// reference's (a quick schedule measured against the full one); unset = the reference's, and
     /// a picture style's own run is then its reference.
     std::optional<OptimisationSettings> own;
+    /// Fast styles that ship their picture: the own run is the network's result refined by the
+    /// optimisation (StyleRequest::refine) with the @ref own settings (or the reference's); its
+    /// first preview is then the network's result.
+    bool refine = false;
     QString device = QStringLiteral("cpu");
     QString precision = QStringLiteral("fp32"); ///< the styles' own runs (references always run in fp32)
 };
@@ -73,9 +77,6 @@ struct StyleEvalSummary {
     double firstShare = 0, firstSeconds = 0; ///< that first preview's texture share and mean time
 };
 
-/// The pixel size a style's marks have: its training crop size times its style scale (from
-/// config.json "training"), or @p side when it was not trained (a picture style).
-int styleMarkSide(const ModelEntry& style, int side);
 
 class StyleEvalJob : public engine::Job {
 public:

@@ -14,7 +14,10 @@
 #include "core/style/ContentImages.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <algorithm>
 #include <stdexcept>
@@ -69,6 +72,19 @@ OptimisationSettings quickOptimisation()
     return o;
 }
 
+int styleMarkSide(const ModelEntry& style, int side)
+{
+    QFile file(style.folder + QStringLiteral("/config.json"));
+    if (file.open(QIODevice::ReadOnly)) {
+        const auto training = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("training")).toObject();
+        const double size = training.value(QStringLiteral("image_size")).toDouble(0);
+        const double scale = training.value(QStringLiteral("style_scale")).toDouble(1.0);
+        if (size > 0 && scale > 0)
+            return std::clamp(static_cast<int>(std::lround(size * scale)), 32, 2048);
+    }
+    return side;
+}
+
 StyleMethod defaultMethod(const ModelEntry& style)
 {
     if (style.architecture == QLatin1String("opencv"))
@@ -95,6 +111,10 @@ StyleJob::StyleJob(StyleRequest request)
         m_request.method = defaultMethod(m_request.style);
     if (m_request.tileSize < 128 || m_request.tileSize > 4096)
         throw std::invalid_argument(tr("the tile size must be between 128 and 4096 px").toStdString());
+    if (m_request.refine && (m_request.method != StyleMethod::Network || defaultMethod(m_request.style) != StyleMethod::Network ||
+                             m_request.style.styleImage.isEmpty()))
+        throw std::invalid_argument(
+            tr("only a fast style that ships its style picture can be refined by optimisation").toStdString());
     try {
         (void)engine::parseColourMode(m_request.colour.toStdString());
         (void)engine::parsePrecision(m_request.precision.toStdString());
@@ -145,50 +165,27 @@ void StyleJob::run(engine::JobContext& ctx)
         break;
     }
     case StyleMethod::Network: {
-        torch::InferenceMode guard;
-        ModelCatalogue::requireVerified(r.style);
-        auto net = engine::loadStyleNet(r.style.folder.toStdString());
-        net->to(m_device);
-        engine::StyliseOptions options;
-        options.precision = engine::parsePrecision(r.precision.toStdString());
-        // One tile up to 1536 px (a 1024² canvas plus its mirrored border runs in one pass);
-        // larger pictures in 1536 px tiles (measured peak memory in docs/PERFORMANCE.md).
-        // The tile size is the request's (smaller when the memory pre-flight asked for it).
-        options.tiling = {r.tileSize, 64, 32, 1};
-        styled = engine::styliseTiled(net, rgb, options, &ctx);
+        {
+            torch::InferenceMode guard;
+            ModelCatalogue::requireVerified(r.style);
+            auto net = engine::loadStyleNet(r.style.folder.toStdString());
+            net->to(m_device);
+            engine::StyliseOptions options;
+            options.precision = engine::parsePrecision(r.precision.toStdString());
+            // One tile up to 1536 px (a 1024² canvas plus its mirrored border runs in one pass);
+            // larger pictures in 1536 px tiles (measured peak memory in docs/PERFORMANCE.md).
+            // The tile size is the request's (smaller when the memory pre-flight asked for it).
+            options.tiling = {r.tileSize, 64, 32, 1};
+            styled = engine::styliseTiled(net, rgb, options, &ctx);
+        }
+        if (r.refine) // outside inference mode: the optimisation needs gradients
+            styled = refineNetworkResult(styled.clone(), rgb, maskT, ctx);
         break;
     }
     case StyleMethod::Optimisation:
-    case StyleMethod::Auto: {
-        engine::GatysInput input;
-        input.content = rgb;
-        input.styles.push_back(loadStyleImage(r.style));
-        input.styleWeights.push_back(r.styleWeight);
-        for (const auto& [entry, weight] : r.blendWith) {
-            input.styles.push_back(loadStyleImage(entry));
-            input.styleWeights.push_back(weight);
-        }
-        const auto& g = r.optimisation;
-        engine::GatysOptions options;
-        options.optimiser = g.adam ? engine::StyleOptimiser::Adam : engine::StyleOptimiser::LBFGS;
-        options.iterations = g.iterations;
-        options.passIterations.assign(g.passIterations.begin(), g.passIterations.end());
-        options.learningRate = g.learningRate;
-        options.styleWeight = g.styleWeight;
-        options.styleScale = g.styleScale;
-        options.startSide = g.startSide;
-        options.maxWholeSide = g.maxWholeSide;
-        options.tileIterations = g.tileIterations;
-        options.previewEvery = g.previewEvery;
-        options.acceptNow = &m_accept;
-        options.colour = engine::ColourMode::Style; // applied below with the strength
-        options.precision = engine::parsePrecision(r.precision.toStdString());
-        options.seedMarks = options.previewMarks = g.marks;
-        auto net = r.lossNetwork.isEmpty() ? engine::makeRandomLossNetwork()
-                                           : engine::loadTorchScriptLossNetwork(r.lossNetwork.toStdString());
-        styled = engine::runGatys(*net, input, options, m_device, &ctx, &m_report);
+    case StyleMethod::Auto:
+        styled = optimise(rgb, torch::Tensor(), r.optimisation.styleScale, ctx);
         break;
-    }
     }
     ctx.throwIfCancelled();
     torch::Tensor out;
@@ -200,6 +197,66 @@ void StyleJob::run(engine::JobContext& ctx)
     }
     m_result = tensorToImage(out);
     ctx.progress(1, 1, tr("Done").toStdString());
+}
+
+torch::Tensor StyleJob::optimise(const torch::Tensor& rgb, const torch::Tensor& shown, double styleScale,
+                                engine::JobContext& ctx)
+{
+    const StyleRequest& r = m_request;
+    engine::GatysInput input;
+    input.content = rgb;
+    input.shown = shown;
+    input.styles.push_back(loadStyleImage(r.style));
+    input.styleWeights.push_back(r.styleWeight);
+    for (const auto& [entry, weight] : r.blendWith) {
+        input.styles.push_back(loadStyleImage(entry));
+        input.styleWeights.push_back(weight);
+    }
+    const auto& g = r.optimisation;
+    engine::GatysOptions options;
+    options.optimiser = g.adam ? engine::StyleOptimiser::Adam : engine::StyleOptimiser::LBFGS;
+    options.iterations = g.iterations;
+    options.passIterations.assign(g.passIterations.begin(), g.passIterations.end());
+    options.learningRate = g.learningRate;
+    options.styleWeight = g.styleWeight;
+    options.styleScale = styleScale;
+    options.startSide = g.startSide;
+    options.maxWholeSide = g.maxWholeSide;
+    options.tileIterations = g.tileIterations;
+    options.previewEvery = g.previewEvery;
+    options.acceptNow = &m_accept;
+    options.colour = engine::ColourMode::Style; // applied by run() with the strength
+    options.precision = engine::parsePrecision(r.precision.toStdString());
+    options.seedMarks = options.previewMarks = g.marks;
+    auto net = r.lossNetwork.isEmpty() ? engine::makeRandomLossNetwork()
+                                       : engine::loadTorchScriptLossNetwork(r.lossNetwork.toStdString());
+    return engine::runGatys(*net, input, options, m_device, &ctx, &m_report);
+}
+
+torch::Tensor StyleJob::refineNetworkResult(const torch::Tensor& styled, const torch::Tensor& rgb, const torch::Tensor& mask,
+                                            engine::JobContext& ctx)
+{
+    // The network's result first, as the optimisation's previews are (full strength, the style's
+    // colours, masked): the studio shows it at once while the refinement runs.
+    torch::Tensor shown;
+    {
+        torch::NoGradGuard noGrad;
+        shown = mask.defined() ? engine::blendStrength(rgb, styled, 1.0, mask) : styled;
+        ctx.preview(shown, -1);
+    }
+    if (m_accept.load()) {
+        m_report.acceptedEarly = true;
+        return styled;
+    }
+    ctx.throwIfCancelled();
+    // The optimisation starts from the picture, not from the network's result: from there it
+    // inherits what the network destroyed (docs/PERFORMANCE.md, "Fast, then refine": content
+    // structure 0.12 from the network's result, 0.66 from the picture, texture 89 % vs 103 %).
+    // At the network's mark size (its training crops' style picture size, in pixels whatever
+    // the picture's size), so the refined marks are the size of those shown first.
+    const int side = static_cast<int>(std::max(rgb.size(2), rgb.size(3)));
+    const double scale = std::clamp(static_cast<double>(styleMarkSide(m_request.style, side)) / side, 0.06, 8.0);
+    return optimise(rgb, shown, scale, ctx);
 }
 
 QSize styleWorkSize(const StyleRequest& request)
@@ -232,47 +289,63 @@ MemoryEstimate estimateStyleMemory(const StyleRequest& request)
     const StyleMethod method = request.method == StyleMethod::Auto ? defaultMethod(request.style) : request.method;
     MemoryEstimate e;
     double bytes = kStyleFixed + kStyleFullPerPixel * full;
-    switch (method) {
-    case StyleMethod::Classic:
-        bytes += kClassicPerPixel * full;
-        e.what = tr("%1 × %2 px picture buffers and filter").arg(size.width()).arg(size.height()).toStdString();
-        break;
-    case StyleMethod::Network: {
+    // One tile's activations (and the cross-faded band of tile rows) of the network.
+    auto network = [&](MemoryEstimate* out) {
         const double border = 2.0 * std::min(32.0, std::max(0.0, std::min(w, h) - 1));
         const double pw = w + border, ph = h + border;
         const double tile = std::max(128, request.tileSize);
         const bool oneTile = pw <= tile && ph <= tile;
         // A tile is read with 32 px of context on each side (clamped to the picture).
         const double tw = std::min(pw, tile + 64), th = std::min(ph, tile + 64);
-        bytes += kStyleTilePerPixel * tw * th;
+        double b = kStyleTilePerPixel * tw * th;
         if (!oneTile) // the band of tile rows being cross-faded: RGB sums and weights, float
-            bytes += 2 * th * pw * 4 * sizeof(float);
-        e.what = tr("%1 × %2 px picture buffers and %3 × %4 px tiles")
-                     .arg(size.width())
-                     .arg(size.height())
-                     .arg(static_cast<int>(tw))
-                     .arg(static_cast<int>(th))
-                     .toStdString();
-        break;
-    }
-    case StyleMethod::Optimisation:
-    case StyleMethod::Auto: {
-        // Whole picture up to maxWholeSide, then tiles of about that side: the loss network's
-        // activations and their gradients at that size dominate.
+            b += 2 * th * pw * 4 * sizeof(float);
+        out->what = tr("%1 × %2 px picture buffers and %3 × %4 px tiles")
+                        .arg(size.width())
+                        .arg(size.height())
+                        .arg(static_cast<int>(tw))
+                        .arg(static_cast<int>(th))
+                        .toStdString();
+        return b;
+    };
+    // Whole picture up to maxWholeSide, then tiles of about that side: the loss network's
+    // activations and their gradients at that size dominate.
+    auto optimisation = [&](MemoryEstimate* out) {
         const double side = std::max(w, h);
         const double limit = std::max(16, request.optimisation.maxWholeSide);
         const double s = side > limit ? limit / side : 1.0;
         const double work = std::min(w * s + (s < 1 ? 64 : 0), w) * std::min(h * s + (s < 1 ? 64 : 0), h);
         const int styles = 1 + static_cast<int>(request.blendWith.size());
-        bytes += kGatysFixed + kGatysPerWorkPixel * work +
-                 (styles - 1) * kGatysPerWorkPixel * 0.25 * std::min(work, 1024.0 * 1024.0); // blended styles' features
-        e.what = tr("%1 × %2 px picture buffers and the loss network at %3 px")
-                     .arg(size.width())
-                     .arg(size.height())
-                     .arg(static_cast<int>(std::min(side, limit)))
-                     .toStdString();
+        out->what = tr("%1 × %2 px picture buffers and the loss network at %3 px")
+                        .arg(size.width())
+                        .arg(size.height())
+                        .arg(static_cast<int>(std::min(side, limit)))
+                        .toStdString();
+        return kGatysFixed + kGatysPerWorkPixel * work +
+               (styles - 1) * kGatysPerWorkPixel * 0.25 * std::min(work, 1024.0 * 1024.0); // blended styles' features
+    };
+    switch (method) {
+    case StyleMethod::Classic:
+        bytes += kClassicPerPixel * full;
+        e.what = tr("%1 × %2 px picture buffers and filter").arg(size.width()).arg(size.height()).toStdString();
+        break;
+    case StyleMethod::Network: {
+        const double net = network(&e);
+        if (request.refine) { // one after the other: the larger of the two, plus the network's result
+            MemoryEstimate refine;
+            const double opt = optimisation(&refine);
+            if (opt > net)
+                e.what = refine.what;
+            bytes += std::max(net, opt) + 3 * sizeof(float) * full;
+        } else {
+            bytes += net;
+        }
         break;
     }
+    case StyleMethod::Optimisation:
+    case StyleMethod::Auto:
+        bytes += optimisation(&e);
+        break;
     }
     e.bytes = static_cast<int64_t>(bytes);
     return e;

@@ -31,13 +31,20 @@ public:
     /// The styled pixels (Format_RGBA8888, the content's size, or smaller for maxSide); valid
     /// after the job finished.
     const QImage& result() const { return m_result; }
-    /// Stops an optimisation early and keeps the current image (any thread).
+    /// Stops an optimisation (or a refinement) early and keeps the current image (any thread).
     void acceptNow() { m_accept.store(true); }
     const StyleRequest& request() const { return m_request; }
     StyleMethod method() const { return m_request.method; }
     const engine::GatysReport& report() const { return m_report; }
 
 private:
+    /// The optimisation against the request's style pictures; @p shown (may be undefined): what
+    /// the user sees until its first preview, kept if accepted before (GatysInput::shown).
+    torch::Tensor optimise(const torch::Tensor& rgb, const torch::Tensor& shown, double styleScale, engine::JobContext& ctx);
+    /// StyleRequest::refine: previews the network's result, then runs the optimisation.
+    torch::Tensor refineNetworkResult(const torch::Tensor& styled, const torch::Tensor& rgb, const torch::Tensor& mask,
+                                      engine::JobContext& ctx);
+
     StyleRequest m_request;
     torch::Device m_device;
     std::atomic<bool> m_accept{false};

@@ -55,6 +55,10 @@ struct OptimisationSettings {
 /// against the full optimisation and in how long.
 OptimisationSettings quickOptimisation();
 
+/// The pixel size a style's marks have: its training crop size times its style scale (from
+/// config.json "training"), or @p side when it was not trained (a picture style).
+int styleMarkSide(const ModelEntry& style, int side);
+
 struct StyleRequest {
     ModelEntry style;
     /// More styles blended with the first (optimisation only): entry and weight.
@@ -76,6 +80,12 @@ struct StyleRequest {
     /// activations are held at a time) and take a little longer; the pre-flight offers them.
     int tileSize = 1536;
     OptimisationSettings optimisation;
+    /// Network method, for a style that ships its picture ("Fast, then refine"): the network's
+    /// result comes first (the job's first preview, pass -1, at once), then the optimisation
+    /// (@ref optimisation, at the network's mark size) streams its passes over it and gives the
+    /// result; acceptNow() keeps what was shown last, the network's result if it comes before
+    /// the optimisation's first preview.
+    bool refine = false;
     QString lossNetwork;           ///< optional user-imported TorchScript VGG for optimisation
     QString precision = QStringLiteral("fp32");
     QString device = QStringLiteral("cpu");

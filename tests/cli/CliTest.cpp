@@ -333,6 +333,25 @@ private Q_SLOTS:
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(QImage(dir.filePath("out.png")).size(), QSize(120, 90));
         QVERIFY(r.out.contains("content SSIM"));
+        // Fast, then refine: the network's result is the first preview (pass -1), the optimisation's
+        // passes follow, and the refined result differs from the network's alone.
+        r = run(kCli, {"style", "--style", "stripes", "--input", dir.filePath("photos/a.png"), "--output",
+                       dir.filePath("fast.png")}, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        r = run(kCli, {"style", "--style", "stripes", "--input", dir.filePath("photos/a.png"), "--output",
+                       dir.filePath("refined.png"), "--method", "refine", "--pass-iterations", "3", "--optimiser", "adam",
+                       "--previews", dir.filePath("previews-refine")}, env);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QStringList refinePreviews = QDir(dir.filePath("previews-refine")).entryList({"*.png"}, QDir::Files, QDir::Name);
+        QVERIFY(refinePreviews.size() >= 2);
+        QCOMPARE(refinePreviews.first(), QStringLiteral("preview-0000-pass-1.png"));
+        QCOMPARE(QImage(dir.filePath("previews-refine/preview-0000-pass-1.png")).size(), QSize(120, 90));
+        QVERIFY(QImage(dir.filePath("refined.png")) != QImage(dir.filePath("fast.png")));
+        r = run(kCli, {"style", "--style", dir.filePath("style.png"), "--input", dir.filePath("photos/a.png"), "--output",
+                       dir.filePath("x.png"), "--method", "refine"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("only a fast style"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("x.png")));
         // The style-quality evaluation against cached optimisation, as JSON, with a contact sheet.
         const QStringList evalArgs{"style-eval", "--presets", model, "--images", dir.filePath("photos"), "--side", "64",
                                    "--iterations", "5", "--cache", dir.filePath("eval-cache"), "--sheet",

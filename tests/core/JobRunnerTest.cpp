@@ -121,6 +121,17 @@ private Q_SLOTS:
         QCOMPARE(progress.last(), 2000);
         QVERIFY(previewValues.size() < 21);
         QCOMPARE(previewValues.last(), 255); // the final state is always delivered
+
+        // The first preview always goes out, whatever its pass number (a refinement shows the
+        // network's result as pass -1), and a new pass right after it too.
+        QList<int> passes;
+        connect(&runner, &JobRunner::preview, this, [&](JobId, const QImage&, int pass) { passes << pass; });
+        runner.submit(job([](engine::JobContext& ctx) {
+            ctx.preview(torch::full({3, 2, 2}, 0.5), -1);
+            ctx.preview(torch::full({3, 2, 2}, 0.5), 0);
+        }));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(passes, (QList<int>{-1, 0}));
     }
 
     void failingJobReportsItsMessage()

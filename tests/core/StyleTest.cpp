@@ -82,6 +82,12 @@ struct Messages : engine::JobObserver {
     void onLog(engine::LogLevel, const std::string& message) override { log << QString::fromStdString(message); }
 };
 
+/// The pass numbers of the previews a job streamed, in order.
+struct Passes : engine::JobObserver {
+    QVector<int> passes;
+    void onPreview(const torch::Tensor&, int pass) override { passes << pass; }
+};
+
 } // namespace
 
 class StyleTest : public QObject {
@@ -291,7 +297,9 @@ private Q_SLOTS:
         o.steps = 4;
         o.batch = 2;
         o.imageSize = 32;
-        o.extraConfig = {{"category", "Test"}};
+        o.extraConfig = {{"category", "Test"}, {"style_image", "style.png"}};
+        QDir().mkpath(root.filePath(QStringLiteral("styles/tiny")));
+        QVERIFY(stripes().save(root.filePath(QStringLiteral("styles/tiny/style.png"))));
         engine::StyleTrainJob train(o, [](int64_t step, int64_t b, int64_t s) {
             torch::manual_seed(static_cast<uint64_t>(step));
             return torch::rand({b, 3, s, s});
@@ -314,6 +322,30 @@ private Q_SLOTS:
         core::StyleJob small(request);
         QCOMPARE(run(small).outcome, engine::JobOutcome::Finished);
         QCOMPARE(small.result().size(), QSize(50, 30));
+        // Fast, then refine: the network's result is the first preview (pass -1), then the
+        // optimisation's passes refine it; accepted before any pass, the network's result is kept.
+        request.refine = true;
+        request.optimisation.passIterations = {6, 4};
+        request.optimisation.startSide = 24;
+        request.optimisation.previewEvery = 2;
+        core::StyleJob refined(request);
+        Passes passes;
+        QCOMPARE(run(refined, &passes).outcome, engine::JobOutcome::Finished);
+        QVERIFY(passes.passes.size() >= 2);
+        QCOMPARE(passes.passes.first(), -1);
+        QVERIFY(passes.passes.last() >= 0);
+        QCOMPARE(refined.result().size(), QSize(50, 30));
+        QVERIFY(maxDiff(refined.result(), small.result()) > 3);
+        core::StyleJob keptFast(request);
+        keptFast.acceptNow();
+        QCOMPARE(run(keptFast).outcome, engine::JobOutcome::Finished);
+        QVERIFY(keptFast.report().acceptedEarly);
+        QVERIFY(maxDiff(keptFast.result(), small.result()) <= 1);
+        auto noPicture = request;
+        noPicture.style.styleImage.clear();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleJob{noPicture});
+        request.refine = false;
+        request.optimisation = {};
         // Optimisation against a picture style, with accept-now from another thread.
         QTemporaryDir dir;
         QVERIFY(stripes().save(dir.filePath(QStringLiteral("s.png"))));
@@ -324,6 +356,9 @@ private Q_SLOTS:
         request.optimisation.iterations = 5;
         request.optimisation.startSide = 24;
         request.optimisation.adam = true;
+        auto refineAPicture = request;
+        refineAPicture.refine = true; // only a network's result can be refined
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleJob{refineAPicture});
         core::StyleJob gatys(request);
         QCOMPARE(run(gatys).outcome, engine::JobOutcome::Finished);
         QVERIFY(maxDiff(gatys.result(), request.content.scaled(gatys.result().size())) > 3);

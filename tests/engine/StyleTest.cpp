@@ -400,6 +400,43 @@ GANVAS_TEST(style, gatys_coarse_previews_are_full_size_and_carry_the_marks)
     REQUIRE(detail(acceptedMarks) > 3 * detail(acceptedBlur));
 }
 
+GANVAS_TEST(style, gatys_accept_before_the_first_preview_keeps_what_was_shown)
+{
+    // While the user still looks at an image shown before the passes (a fast network's result),
+    // accept now keeps that image; without one, the current pass; a mis-sized one is refused.
+    auto net = makeRandomLossNetwork(smallNet());
+    GatysInput input;
+    input.content = contentImage(40, 40);
+    input.styles = {styleImage(40)};
+    input.shown = (torch::full({1, 3, 40, 40}, 0.5) + 0.2 * styleImage(40)).clamp(0, 1);
+    GatysOptions o;
+    o.optimiser = StyleOptimiser::Adam;
+    o.iterations = 3;
+    o.startSide = 20;
+    std::atomic<bool> accept{true};
+    o.acceptNow = &accept;
+    CancelToken token;
+    Recorder rec;
+    JobContext ctx(token, &rec);
+    GatysReport report;
+    const auto kept = runGatys(*net, input, o, torch::kCPU, &ctx, &report);
+    REQUIRE(report.acceptedEarly);
+    REQUIRE(torch::allclose(kept, input.shown, 1e-6, 1e-6));
+    const auto shownAway = input.shown;
+    input.shown = torch::Tensor();
+    const auto pass = runGatys(*net, input, o, torch::kCPU, &ctx);
+    REQUIRE((pass - shownAway).abs().mean().item<double>() > 0.02);
+    // Not accepted: the optimisation runs from the content as always (the shown image is not a start).
+    o.acceptNow = nullptr;
+    input.shown = shownAway;
+    const auto with = runGatys(*net, input, o, torch::kCPU);
+    input.shown = torch::Tensor();
+    const auto without = runGatys(*net, input, o, torch::kCPU);
+    REQUIRE(torch::allclose(with, without, 1e-5, 1e-5));
+    input.shown = torch::zeros({1, 3, 20, 40});
+    REQUIRE_THROWS_WITH(runGatys(*net, input, o, torch::kCPU), std::invalid_argument, "shown first");
+}
+
 GANVAS_TEST(style, gatys_accept_now_mask_and_cancel)
 {
     auto net = makeRandomLossNetwork(smallNet());

@@ -98,6 +98,7 @@ int main(int argc, char** argv)
         });
         gallery->selectStyle(QString::fromLocal8Bit(argv[2]));
         gallery->setStrength(100);
+        gallery->setMethod(QStringLiteral("auto")); // the network alone: this is about the journal
         if (!gallery->applySelected())
             return 3;
         std::printf("STYLING\n");

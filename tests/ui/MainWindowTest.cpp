@@ -981,15 +981,74 @@ private Q_SLOTS:
         QVERIFY(c->overlay().isNull());
         QVERIFY2(gallery->findChild<QLabel*>(QStringLiteral("styleStatus"))->text().contains(QStringLiteral("quick optimisation")),
                  qPrintable(gallery->findChild<QLabel*>(QStringLiteral("styleStatus"))->text()));
-        // A network preset is not optimised unless asked: the choice is off for it until
-        // Method: Optimise is picked.
+        // A network preset: Fast runs its network alone (no optimisation settings); Fast, then
+        // refine and Optimise use them.
         gallery->selectStyle(QStringLiteral("cubist"));
         QCOMPARE(gallery->selectedId(), QStringLiteral("cubist"));
-        QVERIFY(!refine->isEnabled());
         auto* method = gallery->findChild<QComboBox*>(QStringLiteral("styleMethod"));
-        method->setCurrentIndex(method->findData(QStringLiteral("optimisation")));
+        QVERIFY(method->isEnabled());
+        gallery->setMethod(QStringLiteral("auto"));
+        QVERIFY(!refine->isEnabled());
+        gallery->setMethod(QStringLiteral("optimisation"));
         QVERIFY(refine->isEnabled());
-        method->setCurrentIndex(method->findData(QStringLiteral("auto")));
+        gallery->setMethod(QStringLiteral("refine"));
+        QVERIFY(refine->isEnabled());
+        QCOMPARE(QSettings().value(QStringLiteral("styles/method")).toString(), QStringLiteral("refine"));
+
+        // Fast, then refine: the network's result is on the canvas first (the first overlay),
+        // then the optimisation's passes stream over it and the refined result lands, one layer.
+        auto* accept = gallery->findChild<QPushButton*>(QStringLiteral("styleAccept"));
+        const QRect area(320, 220, 96, 96);
+        doc->selectRectangle(area);
+        overlay.clear();
+        QSignalSpy statuses(gallery, &ui::StyleGalleryPanel::statusMessage);
+        int appliedAtStart = applied.count();
+        QVERIFY(gallery->applySelected());
+        QVERIFY(!accept->isHidden());
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() + failed.count() > appliedAtStart, 120000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        QCOMPARE(doc->layerCount(), layers + 2);
+        QVERIFY(overlay.count() >= 3); // the network's result, at least one pass, then cleared
+        const QImage fast = overlay.first().at(0).value<QImage>().convertToFormat(QImage::Format_RGB888);
+        QCOMPARE(fast.size(), area.size());
+        QCOMPARE(overlay.first().at(1).toRect(), area);
+        QVERIFY(overlay.last().at(0).value<QImage>().isNull());
+        QStringList said;
+        for (const auto& args : statuses)
+            said << args.at(0).toString();
+        // "… is on the canvas; refining …" when the network's result came, "… (refined by quick
+        // optimisation)" when the layer was added.
+        QVERIFY2(said.filter(QStringLiteral("is on the canvas; refining")).size() == 1, qPrintable(said.join('\n')));
+        QVERIFY2(said.filter(QStringLiteral("refined by quick optimisation")).size() == 1, qPrintable(said.join('\n')));
+        const QImage refined =
+            doc->layer(doc->layerCount() - 1).pixels.copyRegion(area).convertToFormat(QImage::Format_RGB888);
+        // Compared where the source layer (the stripes result, 64 px) is opaque: the result keeps
+        // the source's alpha, the previews have none.
+        auto meanDifference = [](const QImage& a, const QImage& b) {
+            double sum = 0;
+            for (int y = 0; y < 64; ++y)
+                for (int x = 0; x < 64; ++x) {
+                    const QColor p = a.pixelColor(x, y), q = b.pixelColor(x, y);
+                    sum += std::abs(p.red() - q.red()) + std::abs(p.green() - q.green()) + std::abs(p.blue() - q.blue());
+                }
+            return sum / (3.0 * 64 * 64);
+        };
+        QVERIFY2(meanDifference(refined, fast) > 2, "the refinement changed nothing");
+        // Accept now while the network's result is all that was shown: that result is kept.
+        doc->undoStack()->undo();
+        overlay.clear();
+        appliedAtStart = applied.count();
+        QVERIFY(gallery->applySelected());
+        QVERIFY(overlay.wait(60000));
+        QTest::mouseClick(accept, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(applied.count() + failed.count() > appliedAtStart, 120000);
+        QVERIFY(failed.isEmpty());
+        const QImage kept = doc->layer(doc->layerCount() - 1).pixels.copyRegion(area).convertToFormat(QImage::Format_RGB888);
+        const QImage first = overlay.first().at(0).value<QImage>().convertToFormat(QImage::Format_RGB888);
+        if (overlay.count() == 2) // nothing but the network's result was previewed appliedAtStart the click
+            QVERIFY2(meanDifference(kept, first) < 1.5, qPrintable(QString::number(meanDifference(kept, first))));
+        gallery->setMethod(QStringLiteral("auto"));
+        doc->deselect();
         QString error;
         QVERIFY(core::StyleLibrary::deleteUserStyle(
             core::ModelCatalogue::readEntry(core::ModelCatalogue::userModelRoot() + QStringLiteral("/styles/") + id), &error));

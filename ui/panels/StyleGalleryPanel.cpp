@@ -168,8 +168,15 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     form->addRow(tr("Colours"), m_colour);
     m_method = new QComboBox(this);
     m_method->setObjectName(QStringLiteral("styleMethod"));
-    m_method->addItem(tr("Automatic"), QStringLiteral("auto"));
+    m_method->addItem(tr("Fast"), QStringLiteral("auto"));
+    m_method->addItem(tr("Fast, then refine"), QStringLiteral("refine"));
     m_method->addItem(tr("Optimise"), QStringLiteral("optimisation"));
+    m_method->setToolTip(tr("Fast: the style's trained network, in a fraction of a second. Fast, then refine: its "
+                            "result goes on the canvas at once and an optimisation against the style's picture "
+                            "sharpens its marks in the background, streaming each pass (Accept now keeps what you "
+                            "see). Optimise: the optimisation alone."));
+    m_method->setCurrentIndex(std::max(
+        0, m_method->findData(QSettings().value(QStringLiteral("styles/method"), QStringLiteral("refine")).toString())));
     form->addRow(tr("Method"), m_method);
     m_refine = new QComboBox(this);
     m_refine->setObjectName(QStringLiteral("styleRefinement"));
@@ -245,7 +252,10 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
         if (isLive() && m_document)
             markLiveDirty(m_document->rect());
     });
-    connect(m_method, &QComboBox::currentIndexChanged, this, &StyleGalleryPanel::updateButtons);
+    connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
+        QSettings().setValue(QStringLiteral("styles/method"), m_method->currentData());
+        updateButtons();
+    });
     m_refine->setCurrentIndex(std::max(0, m_refine->findData(QSettings().value(QStringLiteral("styles/refinement")).toString())));
     connect(m_refine, &QComboBox::currentIndexChanged, this,
             [this] { QSettings().setValue(QStringLiteral("styles/refinement"), m_refine->currentData()); });
@@ -449,7 +459,8 @@ void StyleGalleryPanel::updateButtons()
     const auto* style = selectedStyle();
     const bool usable = style && style->isValid();
     m_apply->setEnabled(usable && m_document && !m_applyJob);
-    m_accept->setVisible(m_applyJob != 0 && m_applyTask && m_applyTask->method() == core::StyleMethod::Optimisation);
+    m_accept->setVisible(m_applyJob != 0 && m_applyTask &&
+                         (m_applyTask->method() == core::StyleMethod::Optimisation || m_applyTask->request().refine));
     m_favourite->setEnabled(style != nullptr);
     m_favourite->setChecked(style && core::StyleLibrary::favourites().contains(style->id));
     m_delete->setEnabled(style && core::StyleLibrary::isUserStyle(*style));
@@ -457,8 +468,15 @@ void StyleGalleryPanel::updateButtons()
                         core::defaultMethod(*style) == core::StyleMethod::Optimisation);
     m_method->setEnabled(usable && !style->styleImage.isEmpty() && core::defaultMethod(*style) != core::StyleMethod::Optimisation);
     m_refine->setEnabled(usable && (core::defaultMethod(*style) == core::StyleMethod::Optimisation ||
-                                    (m_method->isEnabled() && m_method->currentData().toString() == QLatin1String("optimisation"))));
+                                    (m_method->isEnabled() && m_method->currentData().toString() != QLatin1String("auto"))));
     m_live->setEnabled(liveUsable() || isLive());
+}
+
+void StyleGalleryPanel::setMethod(const QString& method)
+{
+    const int index = m_method->findData(method);
+    if (index >= 0)
+        m_method->setCurrentIndex(index);
 }
 
 void StyleGalleryPanel::setStatus(const QString& text)
@@ -596,9 +614,13 @@ bool StyleGalleryPanel::applySelected()
     request.layer = layer;
     request.area = area;
     request.mask = selectionMask(*m_document, area);
-    const bool optimising = (request.method == core::StyleMethod::Auto ? core::defaultMethod(*style) : request.method) ==
-                            core::StyleMethod::Optimisation;
-    if (optimising && m_refine->currentData().toString() == QLatin1String("quick"))
+    const auto method = request.method == core::StyleMethod::Auto ? core::defaultMethod(*style) : request.method;
+    // Fast, then refine: the network's result comes onto the canvas at once (the job's first
+    // preview) and the optimisation refines it from there.
+    request.refine = method == core::StyleMethod::Network && m_method->isEnabled() &&
+                     m_method->currentData().toString() == QLatin1String("refine");
+    if ((method == core::StyleMethod::Optimisation || request.refine) &&
+        m_refine->currentData().toString() == QLatin1String("quick"))
         request.optimisation = core::quickOptimisation();
     if (!preflight(&request))
         return false;
@@ -619,11 +641,14 @@ bool StyleGalleryPanel::applySelected()
 
 void StyleGalleryPanel::onPreview(core::JobId id, const QImage& image, int pass)
 {
-    Q_UNUSED(pass);
     if (id != m_previewJob && id != m_applyJob)
         return;
-    if (id == m_applyJob)
+    if (id == m_applyJob) {
         Q_EMIT applyPreview(image, m_applyRect);
+        if (pass < 0 && m_applyTask) // StyleRequest::refine: the network's result, before the passes
+            setStatus(tr("%1 is on the canvas; refining its marks in the background (Accept now keeps what you see)…")
+                          .arg(m_applyTask->request().style.name));
+    }
     m_preview->setPixmap(QPixmap::fromImage(
         image.scaled(m_preview->size().boundedTo(QSize(kPreviewSide, kPreviewSide)), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
 }
@@ -683,14 +708,19 @@ void StyleGalleryPanel::onFinished(core::JobId id)
                                           : job->method() == core::StyleMethod::Classic      ? "classic"
                                                                                              : "optimisation"},
                                {"source_layer", m_applyLayer}};
-        if (job->method() == core::StyleMethod::Optimisation)
+        if (job->method() == core::StyleMethod::Optimisation || r.refine)
             provenance[QStringLiteral("refinement")] = r.optimisation.passIterations.isEmpty() ? QStringLiteral("full")
                                                                                                : QStringLiteral("quick");
+        if (r.refine)
+            provenance[QStringLiteral("refined")] = true;
         m_document->setCurrentLayer(m_applyLayer);
         m_document->addResultLayer(name, full, mask, tr("Apply style %1").arg(r.style.name), provenance);
         QString added = m_applyBrush ? tr("%1 added, hidden: paint on its mask to bring the style in").arg(name)
                                      : tr("%1 added").arg(name);
-        if (job->method() == core::StyleMethod::Optimisation)
+        if (r.refine)
+            added += r.optimisation.passIterations.isEmpty() ? tr(" (refined by full optimisation)")
+                                                             : tr(" (refined by quick optimisation)");
+        else if (job->method() == core::StyleMethod::Optimisation)
             added += r.optimisation.passIterations.isEmpty() ? tr(" (full optimisation)") : tr(" (quick optimisation)");
         setStatus(added);
         Q_EMIT applied(r.style.id, m_applyBrush);

@@ -61,6 +61,10 @@ public:
     void setSearchText(const QString& text);
     void setStrength(int percent);
     void setStyleBrush(bool on);
+    /// How Apply runs a fast style that ships its picture: "auto" (its network only), "refine"
+    /// (the network's result at once, then refined by optimisation in the background) or
+    /// "optimisation"; remembered. Picture styles always optimise.
+    void setMethod(const QString& method);
     /// The last finished preview (null before the first).
     QImage previewImage() const { return m_previewImage; }
     /// Starts applying the selected style to the current layer; false (with a message in the

@@ -240,6 +240,9 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
             throw std::invalid_argument("style transfer: the mask must be [1,1,H,W] like the content");
         mask = input.mask.to(device, torch::kFloat32).clamp(0, 1);
     }
+    if (input.shown.defined() && (input.shown.dim() != 4 || input.shown.size(0) != 1 || input.shown.size(1) != 3 ||
+                                  input.shown.size(2) != H || input.shown.size(3) != W))
+        throw std::invalid_argument("style transfer: the image shown first must be [1,3,H,W] like the content");
 
     auto gramsAt = [&](int64_t outputSide) {
         std::vector<std::vector<torch::Tensor>> all;
@@ -291,6 +294,7 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
     };
 
     torch::Tensor x;
+    bool shown = false; // a preview of the passes went out
     for (size_t pass = 0; pass < sides.size(); ++pass) {
         const auto c = resizeLongestSide(content, sides[pass]);
         const auto m = mask.defined() ? resizeTo(mask, c.size(2), c.size(3)) : torch::Tensor();
@@ -312,6 +316,7 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
         const double loss = optimise(net, x, c, grams, o, gatysPassIterations(o, pass), progress, label, [&] {
             if (!ctx)
                 return;
+            shown = true;
             if (withMarks) {
                 torch::NoGradGuard noGrad;
                 const auto enlarged = resizeTo(x.detach(), topContent.size(2), topContent.size(3));
@@ -327,6 +332,8 @@ torch::Tensor runGatys(LossNetwork& net, const GatysInput& input, const GatysOpt
             // whole-image size), not the blur under them.
             rep.acceptedEarly = true;
             torch::NoGradGuard noGrad;
+            if (!shown && input.shown.defined()) // the user still sees that image: it is kept
+                return input.shown.to(torch::kCPU, torch::kFloat32).clamp(0, 1);
             if (withMarks)
                 x = (resizeTo(x.detach(), topContent.size(2), topContent.size(3)) + marks).clamp(0, 1);
             x = resizeTo(x.detach(), H, W);

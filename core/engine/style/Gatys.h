@@ -68,6 +68,10 @@ struct GatysInput {
     std::vector<torch::Tensor> styles;   ///< one or more [1,3,h,w] style images
     std::vector<double> styleWeights;    ///< one per style (normalised); empty = equal
     torch::Tensor mask;                  ///< optional [1,1,H,W] in [0,1]: where the style goes
+    /// Optional [1,3,H,W] in [0,1], the content's size: the image the user is looking at before
+    /// the passes' first preview (e.g. a fast network's result, shown while the optimisation
+    /// starts); acceptNow before that preview keeps it. Without it, the current pass is kept.
+    torch::Tensor shown;
 };
 
 struct GatysReport {
