@@ -236,7 +236,7 @@ JobId JobRunner::submit(std::shared_ptr<engine::Job> job)
     }
     if (!entry->background)
         entry->gate->enter(); // from now until it ends, Background jobs on its device give way
-    Q_EMIT queued(entry->id, QString::fromStdString(entry->job->title()), device);
+    Q_EMIT queued(entry->id, QString::fromStdString(entry->job->title()), device, entry->job->transient());
     GANVAS_HAPPENS_BEFORE(entry.get());
     pool->start(QRunnable::create([this, entry] {
         GANVAS_HAPPENS_AFTER(entry.get());

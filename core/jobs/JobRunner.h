@@ -54,7 +54,8 @@ public:
     bool waitForIdle(int msecs);
 
 Q_SIGNALS:
-    void queued(ganvas::core::JobId id, const QString& title, const QString& device);
+    /// @p transient: engine::Job::transient() (lists show such a job only while it runs long).
+    void queued(ganvas::core::JobId id, const QString& title, const QString& device, bool transient);
     void started(ganvas::core::JobId id);
     /// @p total == 0 means unknown.
     void progress(ganvas::core::JobId id, qint64 done, qint64 total, const QString& message);

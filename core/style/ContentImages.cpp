@@ -23,10 +23,15 @@ QString tr(const char* text)
 
 } // namespace
 
-ContentImages::ContentImages(const QString& folder, int maxSide, engine::JobContext* ctx)
+void ContentImages::requireFolder(const QString& folder)
 {
     if (!QFileInfo(folder).isDir())
         throw std::runtime_error(tr("content folder '%1' does not exist").arg(folder).toStdString());
+}
+
+ContentImages::ContentImages(const QString& folder, int maxSide, engine::JobContext* ctx)
+{
+    requireFolder(folder);
     QStringList files;
     QDirIterator it(folder, QDir::Files, QDirIterator::Subdirectories | QDirIterator::FollowSymlinks);
     while (it.hasNext())

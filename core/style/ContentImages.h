@@ -24,6 +24,8 @@ public:
     /// Throws std::runtime_error when no usable image is found. With @p ctx (a job's worker
     /// thread) it reports each picture read and throws JobCancelled when cancelled between two.
     ContentImages(const QString& folder, int maxSide = 512, engine::JobContext* ctx = nullptr);
+    /// Throws std::runtime_error with a user-facing message when @p folder is not a folder.
+    static void requireFolder(const QString& folder);
     int count() const { return static_cast<int>(m_images.size()); }
     const QStringList& skipped() const { return m_skipped; }
     torch::Tensor batch(int64_t step, int64_t batch, int64_t size) const;

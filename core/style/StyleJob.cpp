@@ -419,8 +419,7 @@ std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const
 {
     if (style.styleImage.isEmpty())
         throw std::runtime_error(tr("style '%1' has no style picture to train on").arg(style.name).toStdString());
-    if (!QFileInfo(contentFolder).isDir())
-        throw std::runtime_error(tr("content folder '%1' does not exist").arg(contentFolder).toStdString());
+    ContentImages::requireFolder(contentFolder);
     engine::StyleTrainOptions o;
     o.id = style.id.toStdString();
     o.name = style.name.toStdString();
@@ -441,6 +440,12 @@ std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const
     o.device = engine::resolveDevice(compute.device.toStdString());
     o.precision = engine::parsePrecision(compute.precision.toStdString());
     return std::make_shared<FolderStyleTrainingJob>(std::move(o), contentFolder, style.name);
+}
+
+bool hasStyleTrainingCheckpoint(const QString& styleFolder)
+{
+    return !styleFolder.isEmpty() &&
+           QFileInfo(styleFolder + QStringLiteral("/") + QLatin1String(engine::kStyleCheckpointFile)).isFile();
 }
 
 } // namespace ganvas::core

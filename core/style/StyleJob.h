@@ -26,6 +26,7 @@ public:
     explicit StyleJob(StyleRequest request);
     std::string title() const override;
     torch::Device device() const override { return m_device; }
+    bool transient() const override { return m_request.transient; }
     void run(engine::JobContext& ctx) override;
 
     /// The styled pixels (Format_RGBA8888, the content's size, or smaller for maxSide); valid

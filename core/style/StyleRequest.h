@@ -86,6 +86,9 @@ struct StyleRequest {
     /// result; acceptNow() keeps what was shown last, the network's result if it comes before
     /// the optimisation's first preview.
     bool refine = false;
+    /// The studio's own preview work (gallery previews, canvas thumbnails, Live): a transient job
+    /// (engine::Job::transient), which the Jobs dock lists only while it runs long.
+    bool transient = false;
     QString lossNetwork;           ///< optional user-imported TorchScript VGG for optimisation
     QString precision = QStringLiteral("fp32");
     QString device = QStringLiteral("cpu");
@@ -127,5 +130,9 @@ private:
 /// none is usable. Throws std::runtime_error with a user-facing message when the folder does not
 /// exist or the style picture cannot be read.
 std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const QString& contentFolder, int steps);
+
+/// True when the style folder @p styleFolder holds a training checkpoint (a stopped Train… that
+/// resumes from it).
+bool hasStyleTrainingCheckpoint(const QString& styleFolder);
 
 } // namespace ganvas::core

@@ -523,6 +523,7 @@ private Q_SLOTS:
         QCOMPARE(failed.outcome, engine::JobOutcome::Failed);
         QVERIFY2(QString::fromStdString(failed.error).contains(QLatin1String("no usable images")), failed.error.c_str());
         QCOMPARE(core::ModelCatalogue::readEntry(folder).architecture, QStringLiteral("gatys"));
+        QVERIFY(!core::hasStyleTrainingCheckpoint(folder)); // stopped before training: nothing kept
         auto job = core::makeStyleTrainingJob(style, dir.filePath(QStringLiteral("photos")), 2);
         Messages said;
         QCOMPARE(run(*job, &said).outcome, engine::JobOutcome::Finished);
@@ -534,6 +535,12 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(style.styleImage).fileName(), QStringLiteral("style.png"));
         QCOMPARE(QFileInfo(style.thumbnail).fileName(), QStringLiteral("thumbnail.png"));
         QCOMPARE(style.category, QStringLiteral("My styles"));
+        QVERIFY(!core::hasStyleTrainingCheckpoint(folder)); // a finished training removes it
+        QFile checkpoint(folder + QStringLiteral("/checkpoint.safetensors"));
+        QVERIFY(checkpoint.open(QIODevice::WriteOnly));
+        checkpoint.close();
+        QVERIFY(core::hasStyleTrainingCheckpoint(folder));
+        QVERIFY(checkpoint.remove());
         request.colour = QStringLiteral("histogram");
         request.style = style;
         core::StyleTask fast(request);

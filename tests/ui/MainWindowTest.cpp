@@ -33,16 +33,24 @@ namespace {
 /// Reports progress and a preview, then works until cancelled.
 class SlowPreviewJob : public engine::Job {
 public:
+    explicit SlowPreviewJob(bool transient = false, int runMs = -1) : m_transient(transient), m_runMs(runMs) {}
     std::string title() const override { return "Slow preview job"; }
+    bool transient() const override { return m_transient; }
     void run(engine::JobContext& ctx) override
     {
         ctx.progress(1, 4, "first pass");
         ctx.preview(torch::full({3, 32, 32}, 0.5f), 0);
-        while (true) {
+        QElapsedTimer clock;
+        clock.start();
+        while (m_runMs < 0 || clock.elapsed() < m_runMs) {
             ctx.throwIfCancelled();
             QThread::msleep(2);
         }
     }
+
+private:
+    bool m_transient;
+    int m_runMs;
 };
 
 QColor docPixel(ui::MainWindow& w, int x, int y)
@@ -172,6 +180,18 @@ private Q_SLOTS:
         // "Clear finished" removes ended rows.
         QTest::mouseClick(w.jobsPanel()->findChild<QPushButton*>("clearFinished"), Qt::LeftButton);
         QCOMPARE(w.jobsPanel()->rowCount(), 0);
+
+        // The studio's own transient work (previews, thumbnails, Live): a short one is never
+        // shown and leaves no row; a long one appears after a second and goes when it ends.
+        QSignalSpy finished(runner, &core::JobRunner::finished);
+        const core::JobId quick = runner->submit(std::make_shared<SlowPreviewJob>(true, 50));
+        QVERIFY(w.jobsPanel()->row(quick) && w.jobsPanel()->row(quick)->isHidden());
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(w.jobsPanel()->rowCount(), 0);
+        const core::JobId slow = runner->submit(std::make_shared<SlowPreviewJob>(true, 2500));
+        QVERIFY(w.jobsPanel()->row(slow)->isHidden());
+        QTRY_VERIFY_WITH_TIMEOUT(w.jobsPanel()->row(slow) && !w.jobsPanel()->row(slow)->isHidden(), 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.jobsPanel()->rowCount(), 0, 10000);
     }
 
     void windowStateIsKept()

@@ -6,7 +6,10 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace ganvas::ui {
 
@@ -50,27 +53,45 @@ JobsPanel::JobsPanel(core::JobRunner* runner, QWidget* parent) : QWidget(parent)
         if (auto* r = row(id))
             r->setPreview(image);
     });
-    connect(runner, &core::JobRunner::finished, this, [this](JobId id) {
-        if (auto* r = row(id))
-            r->setEnded(core::JobState::Finished);
-    });
-    connect(runner, &core::JobRunner::failed, this, [this](JobId id, const QString& message) {
-        if (auto* r = row(id))
-            r->setEnded(core::JobState::Failed, message);
-    });
-    connect(runner, &core::JobRunner::cancelled, this, [this](JobId id) {
-        if (auto* r = row(id))
-            r->setEnded(core::JobState::Cancelled);
-    });
+    connect(runner, &core::JobRunner::finished, this, [this](JobId id) { ended(id, core::JobState::Finished); });
+    connect(runner, &core::JobRunner::failed, this,
+            [this](JobId id, const QString& message) { ended(id, core::JobState::Failed, message); });
+    connect(runner, &core::JobRunner::cancelled, this, [this](JobId id) { ended(id, core::JobState::Cancelled); });
 }
 
-void JobsPanel::addRow(core::JobId id, const QString& title, const QString& device)
+void JobsPanel::addRow(core::JobId id, const QString& title, const QString& device, bool transient)
 {
     auto* r = new JobRow(id, title, device, this);
     connect(r, &JobRow::cancelRequested, m_runner, &core::JobRunner::cancel);
     m_rows.insert(id, r);
     m_list->insertWidget(0, r); // newest first
+    if (transient) {
+        // The studio's own previews come and go with every hover and stroke: listed only when
+        // one runs for more than a second (then it can be seen and cancelled), gone when it ends.
+        m_transient.insert(id);
+        r->hide();
+        QTimer::singleShot(1000, r, [this, id, r] {
+            if (m_transient.contains(id)) {
+                r->show();
+                updateEmptyState();
+            }
+        });
+    }
     updateEmptyState();
+}
+
+void JobsPanel::ended(core::JobId id, core::JobState state, const QString& message)
+{
+    auto* r = row(id);
+    if (!r)
+        return;
+    if (m_transient.remove(id)) {
+        m_rows.remove(id);
+        r->deleteLater();
+        updateEmptyState();
+        return;
+    }
+    r->setEnded(state, message);
 }
 
 void JobsPanel::clearFinished()
@@ -89,7 +110,7 @@ void JobsPanel::clearFinished()
 
 void JobsPanel::updateEmptyState()
 {
-    m_empty->setVisible(m_rows.isEmpty());
+    m_empty->setVisible(std::none_of(m_rows.cbegin(), m_rows.cend(), [](const JobRow* r) { return !r->isHidden(); }));
 }
 
 } // namespace ganvas::ui

@@ -7,6 +7,7 @@
 #include "core/jobs/JobRunner.h"
 
 #include <QHash>
+#include <QSet>
 #include <QWidget>
 
 class QLabel;
@@ -28,11 +29,14 @@ public Q_SLOTS:
     void clearFinished();
 
 private:
-    void addRow(core::JobId id, const QString& title, const QString& device);
+    void addRow(core::JobId id, const QString& title, const QString& device, bool transient);
+    /// A transient job's row goes when it ends (it was shown only if it ran long).
+    void ended(core::JobId id, core::JobState state, const QString& message = {});
     void updateEmptyState();
 
     core::JobRunner* m_runner;
     QHash<core::JobId, JobRow*> m_rows;
+    QSet<core::JobId> m_transient;
     QVBoxLayout* m_list;
     QLabel* m_empty;
 };

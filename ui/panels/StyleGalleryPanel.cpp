@@ -402,6 +402,7 @@ void StyleGalleryPanel::renderCanvasThumbnails()
         request.maxSide = 2 * kThumb;
         request.strength = 1.0;
         request.colour = QStringLiteral("style");
+        request.transient = true;
         try {
             auto task = std::make_shared<core::StyleTask>(request);
             m_thumbJobs.insert(m_runner->submit(task->job()), task);
@@ -525,6 +526,7 @@ void StyleGalleryPanel::startPreview()
     request.optimisation.startSide = 128;
     request.optimisation.maxWholeSide = kPreviewSide;
     request.optimisation.previewEvery = 5;
+    request.transient = true;
     try {
         m_previewTask = std::make_shared<core::StyleTask>(request);
     } catch (const std::exception& e) {
@@ -799,8 +801,11 @@ void StyleGalleryPanel::onCancelled(core::JobId id)
         if (isLive())
             m_liveTimer.start();
     } else if (m_training.contains(id)) {
-        m_training.remove(id);
-        setStatus(tr("Training stopped; a checkpoint was kept: Train… again resumes it."));
+        const QString folder = m_training.take(id);
+        // Stopped while the photos were still being read: nothing was trained or kept.
+        setStatus(core::hasStyleTrainingCheckpoint(folder)
+                      ? tr("Training stopped; a checkpoint was kept: Train… again resumes it.")
+                      : tr("Training stopped before its first checkpoint; nothing was changed."));
     }
 }
 
@@ -946,6 +951,7 @@ void StyleGalleryPanel::startLive()
     request.method = core::defaultMethod(*style);
     request.layers = m_document->layers();
     request.area = m_liveRect;
+    request.transient = true;
     try {
         m_liveTask = std::make_shared<core::StyleTask>(request);
     } catch (const std::exception& e) {

@@ -40,6 +40,11 @@ public:
     /// Normal unless the job is long work that should give way (JobPriority). Any thread.
     virtual JobPriority priority() const { return JobPriority::Normal; }
 
+    /// True for work the application starts by itself and replaces often (a gallery preview, a
+    /// thumbnail, a Live update): job lists show it only while it runs long and drop it when it
+    /// ends. False for what the user asked for. Any thread.
+    virtual bool transient() const { return false; }
+
     /// Does the work on the calling (worker) thread. Implementations construct their own
     /// torch::InferenceMode / NoGradGuard (thread-local), call ctx.throwIfCancelled() at least
     /// every ~50 ms of work, and throw on failure with a message a user can act on.

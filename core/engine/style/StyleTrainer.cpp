@@ -18,7 +18,7 @@ namespace ganvas::engine {
 
 namespace {
 
-constexpr const char* kCheckpoint = "checkpoint.safetensors";
+constexpr const char* kCheckpoint = kStyleCheckpointFile;
 constexpr const char* kWeights = "weights.safetensors";
 
 std::unique_ptr<LossNetwork> makeLossNetwork(const StyleTrainOptions& o)
@@ -28,13 +28,19 @@ std::unique_ptr<LossNetwork> makeLossNetwork(const StyleTrainOptions& o)
     return makeRandomLossNetwork(o.lossNetwork);
 }
 
+/// The ids of a multi-style training's styles, in order (empty for one style).
+nlohmann::json multiStyleIds(const StyleTrainOptions& o)
+{
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& s : o.multiStyle)
+        ids.push_back(s.id);
+    return ids;
+}
+
 /// The settings a checkpoint's weights and Adam state only make sense with: a resume under other
 /// ones is refused (issue #13, "an interrupted training resumed with different settings").
 nlohmann::json resumeSettings(const StyleTrainOptions& o)
 {
-    nlohmann::json styleIds = nlohmann::json::array();
-    for (const auto& s : o.multiStyle)
-        styleIds.push_back(s.id);
     nlohmann::json settings = {{"architecture", o.network.toJson()}, {"batch", o.batch},
             {"image_size", o.imageSize},          {"learning_rate", o.learningRate},
             {"content_weight", o.contentWeight},  {"style_weight", o.styleWeight},
@@ -44,7 +50,7 @@ nlohmann::json resumeSettings(const StyleTrainOptions& o)
                                                               : o.torchScriptLossNetwork.string()},
             {"styles", o.multiStyle.empty() ? o.styles.size() : o.multiStyle.size()}};
     if (!o.multiStyle.empty())
-        settings["style_ids"] = styleIds;
+        settings["style_ids"] = multiStyleIds(o);
     if (o.meanWeight != 1.0) // absent when 1, so checkpoints from before the setting still resume
         settings["mean_weight"] = o.meanWeight;
     if (o.styleDetailSigma > 0)
@@ -302,9 +308,7 @@ void StyleTrainJob::run(JobContext& ctx)
                                      {"loss_network", lossNet->describe()}, {"precision", precisionName(o.precision)},
                                      {"seconds", m_stats.seconds}, {"final_loss", m_stats.lastLoss}};
     if (isMulti(o)) {
-        nlohmann::json ids = nlohmann::json::array();
-        for (const auto& s : o.multiStyle)
-            ids.push_back(s.id);
+        const nlohmann::json ids = multiStyleIds(o);
         for (size_t s = 0; s < o.multiStyle.size(); ++s) {
             auto t = training;
             t["styles_trained_together"] = ids;

@@ -34,6 +34,10 @@ struct StyleOutput {
     nlohmann::json extraConfig = nlohmann::json::object();   ///< merged into its config.json
 };
 
+/// The file a style training keeps its progress in, inside StyleTrainOptions::outputDir: written
+/// every checkpoint interval and when stopped, removed when the training finishes.
+inline constexpr const char* kStyleCheckpointFile = "checkpoint.safetensors";
+
 struct StyleTrainOptions {
     std::string id = "my-style";       ///< model id written to config.json
     std::string name = "My style";
