@@ -164,7 +164,10 @@ private Q_SLOTS:
         core::JobRunner* runner = w.jobRunner();
         runner->setThrottleInterval(0);
         QSignalSpy cancelled(runner, &core::JobRunner::cancelled);
+        auto* empty = w.jobsPanel()->findChild<QLabel*>(QStringLiteral("jobsEmpty"));
+        QVERIFY(empty && !empty->isHidden());
         const core::JobId id = runner->submit(std::make_shared<SlowPreviewJob>());
+        QVERIFY(empty->isHidden()); // a job the user started is listed at once
         ui::JobRow* row = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((row = w.jobsPanel()->row(id)) && row->hasPreview(), 10000);
         QTRY_COMPARE_WITH_TIMEOUT(row->progressValue(), 250, 5000); // 1 of 4
@@ -186,12 +189,15 @@ private Q_SLOTS:
         QSignalSpy finished(runner, &core::JobRunner::finished);
         const core::JobId quick = runner->submit(std::make_shared<SlowPreviewJob>(true, 50));
         QVERIFY(w.jobsPanel()->row(quick) && w.jobsPanel()->row(quick)->isHidden());
+        QVERIFY(!empty->isHidden()); // nothing listed yet
         QVERIFY(finished.wait(5000));
         QCOMPARE(w.jobsPanel()->rowCount(), 0);
         const core::JobId slow = runner->submit(std::make_shared<SlowPreviewJob>(true, 2500));
         QVERIFY(w.jobsPanel()->row(slow)->isHidden());
         QTRY_VERIFY_WITH_TIMEOUT(w.jobsPanel()->row(slow) && !w.jobsPanel()->row(slow)->isHidden(), 2000);
+        QVERIFY(empty->isHidden());
         QTRY_COMPARE_WITH_TIMEOUT(w.jobsPanel()->rowCount(), 0, 10000);
+        QVERIFY(!empty->isHidden());
     }
 
     void windowStateIsKept()

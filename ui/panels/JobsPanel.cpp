@@ -9,8 +9,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#include <algorithm>
-
 namespace ganvas::ui {
 
 JobsPanel::JobsPanel(core::JobRunner* runner, QWidget* parent) : QWidget(parent), m_runner(runner)
@@ -28,6 +26,7 @@ JobsPanel::JobsPanel(core::JobRunner* runner, QWidget* parent) : QWidget(parent)
     m_empty = new QLabel(tr("No jobs yet. Style transfer, sampling, training, upscaling and benchmarks run here "
                             "in the background, each with progress, a preview and Cancel."),
                          content);
+    m_empty->setObjectName(QStringLiteral("jobsEmpty"));
     m_empty->setWordWrap(true);
     m_empty->setAlignment(Qt::AlignCenter);
     m_list->addWidget(m_empty);
@@ -69,9 +68,10 @@ void JobsPanel::addRow(core::JobId id, const QString& title, const QString& devi
         // The studio's own previews come and go with every hover and stroke: listed only when
         // one runs for more than a second (then it can be seen and cancelled), gone when it ends.
         m_transient.insert(id);
+        m_unshown.insert(id);
         r->hide();
         QTimer::singleShot(1000, r, [this, id, r] {
-            if (m_transient.contains(id)) {
+            if (m_unshown.remove(id)) {
                 r->show();
                 updateEmptyState();
             }
@@ -86,6 +86,7 @@ void JobsPanel::ended(core::JobId id, core::JobState state, const QString& messa
     if (!r)
         return;
     if (m_transient.remove(id)) {
+        m_unshown.remove(id);
         m_rows.remove(id);
         r->deleteLater();
         updateEmptyState();
@@ -110,7 +111,7 @@ void JobsPanel::clearFinished()
 
 void JobsPanel::updateEmptyState()
 {
-    m_empty->setVisible(std::none_of(m_rows.cbegin(), m_rows.cend(), [](const JobRow* r) { return !r->isHidden(); }));
+    m_empty->setVisible(m_rows.size() == m_unshown.size()); // (a new row is not visible until the layout shows it)
 }
 
 } // namespace ganvas::ui

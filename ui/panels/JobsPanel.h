@@ -36,7 +36,8 @@ private:
 
     core::JobRunner* m_runner;
     QHash<core::JobId, JobRow*> m_rows;
-    QSet<core::JobId> m_transient;
+    QSet<core::JobId> m_transient; ///< transient jobs' rows
+    QSet<core::JobId> m_unshown;   ///< of those, the ones not shown yet (ran less than a second)
     QVBoxLayout* m_list;
     QLabel* m_empty;
 };
