@@ -1073,8 +1073,19 @@ private Q_SLOTS:
         const QImage first = overlay.first().at(0).value<QImage>().convertToFormat(QImage::Format_RGB888);
         if (overlay.count() == 2) // nothing but the network's result was previewed appliedAtStart the click
             QVERIFY2(meanDifference(kept, first) < 1.5, qPrintable(QString::number(meanDifference(kept, first))));
-        gallery->setMethod(QStringLiteral("auto"));
         doc->deselect();
+        // Canvas thumbnails run each style's own network, whatever Method says for Apply.
+        gallery->setMethod(QStringLiteral("optimisation"));
+        gallery->setCanvasThumbnails(true);
+        QTRY_COMPARE_WITH_TIMEOUT(gallery->pendingCanvasThumbnails(), 0, 60000);
+        const QImage thumbWhileOptimise = gallery->canvasThumbnail(QStringLiteral("cubist"));
+        gallery->setCanvasThumbnails(false);
+        gallery->setMethod(QStringLiteral("auto"));
+        gallery->setCanvasThumbnails(true);
+        QTRY_COMPARE_WITH_TIMEOUT(gallery->pendingCanvasThumbnails(), 0, 60000);
+        QVERIFY(!thumbWhileOptimise.isNull());
+        QCOMPARE(gallery->canvasThumbnail(QStringLiteral("cubist")), thumbWhileOptimise);
+        gallery->setCanvasThumbnails(false);
         QString error;
         QVERIFY(core::StyleLibrary::deleteUserStyle(
             core::ModelCatalogue::readEntry(core::ModelCatalogue::userModelRoot() + QStringLiteral("/styles/") + id), &error));

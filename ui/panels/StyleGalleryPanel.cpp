@@ -397,6 +397,7 @@ void StyleGalleryPanel::renderCanvasThumbnails()
         if (!style.isValid() || core::defaultMethod(style) == core::StyleMethod::Optimisation)
             continue;
         auto request = baseRequest(style);
+        request.method = core::defaultMethod(style); // its network, whatever Method says for Apply
         request.layers = layers;
         request.area = m_document->rect();
         request.maxSide = 2 * kThumb;
