@@ -313,6 +313,15 @@ public:
         sub->add_option("--blocks", m_blocks, "residual blocks (default 3)")->check(CLI::Range(0, 16));
         sub->add_option("--head", m_head, "sigmoid (default) or residual (output = input + network)")
             ->check(CLI::IsMember({"residual", "sigmoid"}));
+        sub->add_option("--colour-weight", m_colourWeight,
+                        "weight of a loss tying the result's RGB mean and covariance to the style picture's (default 0)")
+            ->check(CLI::Range(0.0, 1e6));
+        sub->add_flag("--style-luminance", m_styleLuminance,
+                      "the style loss compares luminance only (the palette then comes from --colour-weight)");
+        sub->add_flag("--palette-from-picture", m_palette,
+                      "the result's colours are matched to the style picture's after the network (with --style-luminance)");
+        sub->add_flag("--marks-input", m_marksInput,
+                      "the network also reads its style picture's marks (ADR 0013; the style then needs its picture to run)");
         sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
         sub->add_option("--statistic", m_statistic,
                         "what the style loss matches: gram (default) or mean-covariance (texture weighs as much as colour)")
@@ -412,6 +421,10 @@ public:
             o.network.channels = {m_channels[0], m_channels[1], m_channels[2]};
         o.network.residualBlocks = m_blocks;
         o.network.output = m_head;
+        o.network.marksInput = m_marksInput;
+        o.colourWeight = m_colourWeight;
+        o.styleLuminance = m_styleLuminance;
+        o.network.paletteFromPicture = m_palette;
         o.lossNetwork.seed = m_seed;
         engine::parseStyleStatistic(m_statistic, &o.statistic);
         o.meanWeight = m_meanWeight;
@@ -505,6 +518,10 @@ private:
     double m_lr = 2e-3, m_styleWeight = 20, m_contentWeight = 1, m_tvWeight = 0.5, m_styleScale = 1, m_meanWeight = 1, m_styleDetail = 0;
     std::vector<int64_t> m_channels;
     int64_t m_blocks = 3;
+    bool m_marksInput = false;
+    double m_colourWeight = 0;
+    bool m_styleLuminance = false;
+    bool m_palette = false;
     uint64_t m_seed = 20161;
     int64_t m_checkpointEvery = 100, m_previewEvery = 50;
     bool m_resume = false;

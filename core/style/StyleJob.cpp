@@ -176,6 +176,14 @@ void StyleJob::run(engine::JobContext& ctx)
             // larger pictures in 1536 px tiles (measured peak memory in docs/PERFORMANCE.md).
             // The tile size is the request's (smaller when the memory pre-flight asked for it).
             options.tiling = {r.tileSize, 64, 32, 1};
+            if (net->options.marksInput || net->options.paletteFromPicture) { // its marks at the size it was trained to draw them
+                if (r.style.styleImage.isEmpty())
+                    throw std::runtime_error(tr("style '%1' draws with its picture's marks, and its folder has no picture")
+                                                 .arg(r.style.name)
+                                                 .toStdString());
+                options.marks = engine::resizeLongestSide(
+                    loadStyleImage(r.style), styleMarkSide(r.style, static_cast<int>(std::max(rgb.size(2), rgb.size(3)))));
+            }
             styled = engine::styliseTiled(net, rgb, options, &ctx);
         }
         if (r.refine) // outside inference mode: the optimisation needs gradients

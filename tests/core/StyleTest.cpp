@@ -370,6 +370,57 @@ private Q_SLOTS:
         core::StyleLibrary::deleteUserStyle(request.style, &error);
     }
 
+    void marksInputNetworkDrawsWithItsStylePicture()
+    {
+        // A network that reads its style picture's marks (ADR 0013) runs like any fast style,
+        // with the picture from the style's folder; without the picture it fails in words.
+        QTemporaryDir root;
+        const QString folder = root.filePath(QStringLiteral("styles/marks"));
+        engine::StyleTrainOptions o;
+        o.id = "marks";
+        o.name = "Marks";
+        o.outputDir = folder.toStdString();
+        o.network = {{4, 8, 8}, 1, "residual"};
+        o.network.marksInput = true;
+        o.lossNetwork.channels = {8, 16, 16};
+        o.lossNetwork.contentStage = 1;
+        o.styles = {core::imageToTensor(stripes())};
+        o.steps = 3;
+        o.batch = 2;
+        o.imageSize = 32;
+        o.styleScale = 2;
+        o.extraConfig = {{"category", "Test"}, {"style_image", "style.png"}};
+        QDir().mkpath(folder);
+        QVERIFY(stripes().save(folder + QStringLiteral("/style.png")));
+        engine::StyleTrainJob train(o, [](int64_t step, int64_t b, int64_t s) {
+            torch::manual_seed(static_cast<uint64_t>(step));
+            return torch::rand({b, 3, s, s});
+        });
+        QCOMPARE(run(train).outcome, engine::JobOutcome::Finished);
+        core::StyleRequest request;
+        request.style = core::ModelCatalogue::readEntry(folder);
+        QVERIFY2(request.style.isValid(), qPrintable(request.style.error));
+        QCOMPARE(core::defaultMethod(request.style), core::StyleMethod::Network);
+        request.content = picture(120, 80);
+        core::StyleJob job(request);
+        QCOMPARE(run(job).outcome, engine::JobOutcome::Finished);
+        QCOMPARE(job.result().size(), QSize(120, 80));
+        QVERIFY(maxDiff(job.result(), request.content) > 3);
+        // Another picture, other marks.
+        QImage flat(64, 64, QImage::Format_RGB32);
+        flat.fill(QColor(128, 128, 128));
+        QVERIFY(flat.save(folder + QStringLiteral("/style.png")));
+        core::StyleJob flatJob(request);
+        QCOMPARE(run(flatJob).outcome, engine::JobOutcome::Finished);
+        QVERIFY(maxDiff(flatJob.result(), job.result()) > 3);
+        auto noPicture = request;
+        noPicture.style.styleImage.clear();
+        core::StyleJob missing(noPicture);
+        const auto outcome = run(missing);
+        QCOMPARE(outcome.outcome, engine::JobOutcome::Failed);
+        QVERIFY2(QString::fromStdString(outcome.error).contains(QStringLiteral("marks")), outcome.error.c_str());
+    }
+
     void evaluationMeasuresStylesAgainstCachedOptimisation()
     {
         // A tiny trained style that ships its picture, as a preset does.

@@ -924,3 +924,110 @@ GANVAS_TEST(style, a_time_limited_run_writes_its_networks_and_keeps_its_checkpoi
     REQUIRE_EQ(second.stats().stepsDone, int64_t(6));
     REQUIRE(!fs::exists(dir / "checkpoint.safetensors"));
 }
+
+GANVAS_TEST(style, marks_input_network_reads_its_style_pictures_marks)
+{
+    TransformerOptions o{{4, 8, 8}, 1, "residual"};
+    o.marksInput = true;
+    REQUIRE(o.toJson()["marks_input"] == true);
+    REQUIRE(TransformerOptions::fromJson(o.toJson()).marksInput);
+    REQUIRE(!TransformerOptions::fromJson(TransformerOptions{}.toJson()).marksInput);
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson({{"marks_input", 1}}), std::invalid_argument, "true or false");
+
+    // The marks: zero where the style picture is flat, the picture's detail where it is not.
+    const auto flat = torch::full({1, 3, 40, 40}, 0.6);
+    REQUIRE(networkMarks(flat, 24, 30).abs().max().item<double>() < 1e-5);
+    const auto marks = networkMarks(styleImage(40), 24, 30);
+    REQUIRE_EQ(marks.sizes(), (std::vector<int64_t>{1, 3, 24, 30}));
+    REQUIRE(marks.abs().mean().item<double>() > 0.05);
+    REQUIRE(torch::equal(marks, networkMarks(styleImage(40), 24, 30)));    // seeded
+    REQUIRE(!torch::equal(marks, networkMarks(styleImage(40), 24, 30, 7))); // another draw
+
+    torch::manual_seed(3);
+    TransformerNet net(o);
+    const auto x = contentImage(24, 30);
+    {
+        torch::NoGradGuard noGrad;
+        REQUIRE_THROWS_WITH(net->forward(x), std::invalid_argument, "[N,6,H,W]");
+        TransformerNet plain(TransformerOptions{{4, 8, 8}, 1, "residual"});
+        REQUIRE_THROWS_WITH(plain->forward(torch::cat({x, marks}, 1)), std::invalid_argument, "[N,3,H,W]");
+        // Before training it is the picture with the marks laid over it.
+        const auto y = net->forward(torch::cat({x, marks}, 1));
+        REQUIRE((y - (x + marks)).abs().mean().item<double>() < 0.1);
+        REQUIRE((y - x).abs().mean().item<double>() > 0.05);
+    }
+
+    // Stylising needs the picture; the marks are made once for the whole picture, so tiles agree.
+    StyliseOptions options;
+    REQUIRE_THROWS_WITH(styliseTiled(net, contentImage(60, 90), options), std::invalid_argument, "style picture");
+    options.marks = styleImage(48);
+    options.tiling = {512, 16, 16, 1};
+    const auto whole = styliseTiled(net, contentImage(60, 90), options);
+    REQUIRE_EQ(whole.sizes(), (std::vector<int64_t>{1, 3, 60, 90}));
+    REQUIRE(torch::equal(whole, styliseTiled(net, contentImage(60, 90), options)));
+    StyliseOptions tiles = options;
+    tiles.tiling = {64, 16, 16, 1};
+    const auto tiled = styliseTiled(net, contentImage(60, 90), tiles);
+    REQUIRE((tiled - whole).abs().mean().item<double>() < 0.03);
+    StyliseOptions other = options;
+    other.marks = torch::full({1, 3, 48, 48}, 0.5);
+    REQUIRE((styliseTiled(net, contentImage(60, 90), other) - whole).abs().mean().item<double>() > 0.02);
+
+    // The picture's palette: each channel of the result takes the picture's distribution.
+    TransformerOptions p{{4, 8, 8}, 1, "residual"};
+    p.paletteFromPicture = true;
+    REQUIRE(p.toJson()["palette"] == "picture");
+    REQUIRE(TransformerOptions::fromJson(p.toJson()).paletteFromPicture);
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson({{"palette", "vivid"}}), std::invalid_argument, "architecture.palette");
+    TransformerNet paletted(p);
+    REQUIRE_THROWS_WITH(styliseTiled(paletted, contentImage(60, 90), StyliseOptions{}), std::invalid_argument, "style picture");
+    const auto toned = styliseTiled(paletted, contentImage(60, 90), options);
+    for (int64_t c = 0; c < 3; ++c) {
+        const auto mine = std::get<0>(toned[0][c].flatten().sort());
+        const auto theirs = std::get<0>(options.marks[0][c].flatten().sort());
+        const auto at = torch::linspace(0, static_cast<double>(theirs.numel() - 1), mine.numel()).round().to(torch::kLong);
+        REQUIRE((mine - theirs.index_select(0, at)).abs().max().item<double>() < 0.02);
+    }
+}
+
+GANVAS_TEST(style, trainer_colour_term_pulls_the_palette_towards_the_style_picture)
+{
+    // A red style picture with marks, grey content; the style loss sees luminance only, so
+    // without the colour term nothing asks for red.
+    const fs::path base = ganvas::test::tempDir();
+    const auto red = torch::cat({0.8 + 0.2 * styleImage(32).narrow(1, 0, 1), 0.1 * torch::ones({1, 1, 32, 32}),
+                                 0.1 * torch::ones({1, 1, 32, 32})}, 1);
+    auto options = [&](const char* name, double colour) {
+        auto o = tinyTraining(base / name);
+        o.styles = {red};
+        o.steps = 40;
+        o.learningRate = 1e-2;
+        o.styleLuminance = true;
+        o.colourWeight = colour;
+        o.network.marksInput = true;
+        o.previewEvery = 0;
+        o.checkpointEvery = 0;
+        return o;
+    };
+    auto redness = [&](const char* name) {
+        StyleTrainJob job(options(name, std::string(name) == "colour" ? 1e4 : 0.0), batchFor);
+        CancelToken token;
+        JobContext ctx(token);
+        REQUIRE(runJob(job, ctx).outcome == JobOutcome::Finished);
+        auto net = loadStyleNet(base / name);
+        REQUIRE(net->options.marksInput); // written to config.json and read back
+        StyliseOptions stylise;
+        stylise.marks = red;
+        const auto y = styliseTiled(net, contentImage(32, 32), stylise);
+        return (y.select(1, 0).mean() - 0.5 * (y.select(1, 1) + y.select(1, 2)).mean()).item<double>();
+    };
+    auto blend = options("blend", 0);
+    blend.styles = {red, styleImage(32)};
+    REQUIRE_THROWS_WITH(StyleTrainJob(blend, batchFor), std::invalid_argument, "not a blend");
+    blend.network.marksInput = false;
+    blend.colourWeight = -1;
+    REQUIRE_THROWS_WITH(StyleTrainJob(blend, batchFor), std::invalid_argument, "colour weight");
+    const double without = redness("plain"), with = redness("colour");
+    std::printf("red minus green-blue: %.3f without the colour term, %.3f with it\n", without, with);
+    REQUIRE(with > without + 0.1);
+}

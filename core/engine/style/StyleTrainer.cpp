@@ -6,6 +6,7 @@
 #include "core/engine/nn/FileIO.h"
 #include "core/engine/nn/OptimizerState.h"
 #include "core/engine/nn/SafeTensors.h"
+#include "core/engine/style/ColourTransfer.h"
 #include "core/engine/style/Gatys.h"
 
 #include <algorithm>
@@ -55,7 +56,44 @@ nlohmann::json resumeSettings(const StyleTrainOptions& o)
         settings["mean_weight"] = o.meanWeight;
     if (o.styleDetailSigma > 0)
         settings["style_detail_sigma"] = o.styleDetailSigma;
+    if (o.colourWeight > 0)
+        settings["colour_weight"] = o.colourWeight;
+    if (o.styleLuminance)
+        settings["style_luminance"] = true;
     return settings;
+}
+
+/// Directions the colour term compares the pixels' colour distributions along: the three
+/// channels, the grey axis and three opponent axes (unit length).
+torch::Tensor colourDirections()
+{
+    const double r3 = 1 / std::sqrt(3.0), r2 = 1 / std::sqrt(2.0), r6 = 1 / std::sqrt(6.0);
+    return torch::tensor({1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, r3, r3, r3, r2, -r2, 0.0, r6, r6, -2 * r6, r2, 0.0, -r2},
+                         torch::kFloat32)
+        .view({7, 3});
+}
+
+/// A style picture's colour distribution along colourDirections(): [7, Q] sorted quantiles.
+torch::Tensor colourQuantiles(const torch::Tensor& picture, int64_t quantiles = 1024)
+{
+    const auto px = picture.to(torch::kFloat32).flatten(2)[0]; // [3,P]
+    const auto sorted = std::get<0>(torch::matmul(colourDirections().to(px.device()), px).sort(1));
+    const auto at = torch::linspace(0, static_cast<double>(sorted.size(1) - 1), quantiles, px.options()).round().to(torch::kLong);
+    return sorted.index_select(1, at);
+}
+
+/// The colour term (StyleTrainOptions::colourWeight): the sliced Wasserstein distance between
+/// each result's pixel colours and the style picture's, along colourDirections() (squared
+/// differences of sorted projections at the target's quantiles), so a colour cast costs what it
+/// is, whatever a random network's features make of it.
+torch::Tensor colourLoss(const torch::Tensor& rgb, const torch::Tensor& target)
+{
+    const auto px = rgb.to(torch::kFloat32).flatten(2); // [N,3,P]
+    const auto sorted = std::get<0>(torch::matmul(colourDirections().to(px.device()), px).sort(2)); // [N,7,P]
+    const auto at = torch::linspace(0, static_cast<double>(sorted.size(2) - 1), target.size(1), px.options())
+                        .round()
+                        .to(torch::kLong);
+    return (sorted.index_select(2, at) - target.unsqueeze(0)).pow(2).mean();
 }
 
 bool isMulti(const StyleTrainOptions& o)
@@ -90,6 +128,12 @@ StyleTrainJob::StyleTrainJob(StyleTrainOptions options, BatchSource source)
         throw std::invalid_argument("style training: steps, batch or image size out of range");
     if (!(o.learningRate > 0 && o.learningRate < 1))
         throw std::invalid_argument("style training: learning rate must be in (0, 1)");
+    if (!(o.colourWeight >= 0 && o.colourWeight < 1e7))
+        throw std::invalid_argument("style training: the colour weight must be 0 or more");
+    if (!isMulti(o) && o.styles.size() > 1 &&
+        (o.network.marksInput || o.network.paletteFromPicture || o.colourWeight > 0))
+        throw std::invalid_argument("style training: marks input, the picture's palette and the colour term need one "
+                                    "picture per style, not a blend");
     if (o.outputDir.empty())
         throw std::invalid_argument("style training needs an output folder");
     if (!m_source)
@@ -192,21 +236,37 @@ void StyleTrainJob::run(JobContext& ctx)
     // Style statistics once, at the training resolution scaled by styleScale: one blended target
     // for a single-style run, one per style for a several-style run.
     const auto side = std::clamp<int64_t>(std::llround(o.imageSize * o.styleScale), 32, 2048);
+    // What the style loss sees of a picture: its detail only (styleDetailSigma), its luminance
+    // only (styleLuminance), or the whole picture.
+    auto styleView = [&](const torch::Tensor& x) {
+        auto v = o.styleDetailSigma > 0 ? highPass(x, o.styleDetailSigma) : x;
+        return o.styleLuminance ? luminance(v).expand({-1, 3, -1, -1}) : v;
+    };
     auto statistics = [&](const torch::Tensor& picture) {
         auto p = resizeLongestSide(picture.to(o.device, torch::kFloat32), side);
-        return styleGrams(*lossNet, o.styleDetailSigma > 0 ? highPass(p, o.styleDetailSigma) : p, o.statistic);
+        return styleGrams(*lossNet, styleView(p), o.statistic);
     };
     std::vector<std::vector<torch::Tensor>> targets;
+    // A marks-input network reads its style picture's marks at the size the statistics see it.
+    std::vector<torch::Tensor> markPictures;
     if (isMulti(o)) {
-        for (const auto& s : o.multiStyle)
+        for (const auto& s : o.multiStyle) {
             targets.push_back(statistics(s.picture));
+            markPictures.push_back(resizeLongestSide(s.picture.to(o.device, torch::kFloat32), side));
+        }
     } else {
         std::vector<std::vector<torch::Tensor>> all;
         for (const auto& s : o.styles)
             all.push_back(statistics(s));
         targets.push_back(
-            blendGrams(all, o.styleWeights.empty() ? std::vector<double>(o.styles.size(), 1.0) : o.styleWeights));
+            blendGrams(all, o.styleWeights.empty() ? std::vector<double>(o.styles.size(), 1.0) : o.styleWeights));        markPictures.push_back(resizeLongestSide(o.styles.front().to(o.device, torch::kFloat32), side));
     }
+    std::vector<torch::Tensor> colourTargets;
+    if (isMulti(o))
+        for (const auto& s : o.multiStyle)
+            colourTargets.push_back(colourQuantiles(s.picture.to(o.device)));
+    else if (o.colourWeight > 0)
+        colourTargets.push_back(colourQuantiles(o.styles.front().to(o.device)));
     const auto styleCount = static_cast<int64_t>(targets.size());
     m_stats.styleLosses.assign(isMulti(o) ? targets.size() : 0, 0.0);
 
@@ -219,12 +279,16 @@ void StyleTrainJob::run(JobContext& ctx)
     m_stats.firstStep = step;
     ctx.log(LogLevel::Info, "loss network: " + lossNet->describe() + (step ? ", resumed at step " + std::to_string(step) : ""));
 
+    int64_t style = 0; // the style the network draws now (previews too)
     auto preview = [&] {
         if (!o.previewContent.defined())
             return;
         torch::NoGradGuard noGrad;
         net->eval();
-        ctx.preview(net->forward(o.previewContent.to(o.device, torch::kFloat32)).clamp(0, 1), 0);
+        auto x = o.previewContent.to(o.device, torch::kFloat32);
+        if (o.network.marksInput)
+            x = torch::cat({x, networkMarks(markPictures[static_cast<size_t>(style)], x.size(2), x.size(3))}, 1);
+        ctx.preview(net->forward(x).clamp(0, 1), 0);
         net->train();
     };
 
@@ -241,17 +305,28 @@ void StyleTrainJob::run(JobContext& ctx)
         const auto batch = m_source(step, o.batch, o.imageSize).to(o.device, torch::kFloat32);
         if (batch.dim() != 4 || batch.size(1) != 3)
             throw std::runtime_error("content batch must be [N,3,H,W]");
-        const int64_t style = styleForStep(step, styleCount, o.lossNetwork.seed);
+        style = styleForStep(step, styleCount, o.lossNetwork.seed);
         net->selectStyle(style);
         const auto& grams = targets[static_cast<size_t>(style)];
+        // The network's input: the crops, and for a marks-input network each crop's own marks
+        // (squares drawn anew for every crop and step, the same on a resumed run).
+        auto input = batch;
+        if (o.network.marksInput) {
+            std::vector<torch::Tensor> marks;
+            for (int64_t i = 0; i < batch.size(0); ++i)
+                marks.push_back(networkMarks(markPictures[static_cast<size_t>(style)], batch.size(2), batch.size(3),
+                                             static_cast<uint64_t>(o.lossNetwork.seed) * 1000003u +
+                                                 static_cast<uint64_t>(step * 64 + i)));
+            input = torch::cat({batch, torch::cat(marks, 0)}, 1);
+        }
         // One optimisation step. Gradients are dropped rather than zeroed: the other styles'
         // scales and shifts then have none, and Adam leaves them (and their moments) alone.
         for (auto& p : net->parameters())
             p.mutable_grad() = torch::Tensor();
-        torch::Tensor contentLoss, sLoss, tv;
+        torch::Tensor contentLoss, sLoss, tv, y;
         {
             AutocastGuard autocast(o.device, o.precision);
-            const auto y = net->forward(batch);
+            y = net->forward(input);
             const auto fy = lossNet->features(y);
             torch::Tensor target;
             {
@@ -260,11 +335,13 @@ void StyleTrainJob::run(JobContext& ctx)
             }
             contentLoss = relativeMse(fy.content, target);
             const auto styleFeatures =
-                o.styleDetailSigma > 0 ? lossNet->features(highPass(y, o.styleDetailSigma)).style : fy.style;
+                o.styleDetailSigma > 0 || o.styleLuminance ? lossNet->features(styleView(y)).style : fy.style;
             sLoss = styleLoss(styleFeatures, grams, o.statistic, o.meanWeight);
             tv = totalVariation(y.to(torch::kFloat32));
         }
-        const auto loss = o.contentWeight * contentLoss + o.styleWeight * sLoss + o.tvWeight * tv;
+        auto loss = o.contentWeight * contentLoss + o.styleWeight * sLoss + o.tvWeight * tv;
+        if (o.colourWeight > 0)
+            loss = loss + o.colourWeight * colourLoss(y, colourTargets[static_cast<size_t>(style)]);
         loss.backward();
         adam.step();
         ++step;
@@ -305,6 +382,8 @@ void StyleTrainJob::run(JobContext& ctx)
                                      {"tv_weight", o.tvWeight},    {"style_scale", o.styleScale},
                                      {"statistic", styleStatisticName(o.statistic)}, {"mean_weight", o.meanWeight},
                                      {"style_detail_sigma", o.styleDetailSigma},
+                                     {"colour_weight", o.colourWeight},
+                                     {"style_luminance", o.styleLuminance},
                                      {"loss_network", lossNet->describe()}, {"precision", precisionName(o.precision)},
                                      {"seconds", m_stats.seconds}, {"final_loss", m_stats.lastLoss}};
     if (isMulti(o)) {

@@ -71,6 +71,14 @@ struct StyleTrainOptions {
     /// sigma, in px) of the result and of the style picture, so marks count and colour does not;
     /// the content loss still sees the whole picture. 0: the whole picture (the default).
     double styleDetailSigma = 0;
+    /// > 0: weight of a loss on the result's colours in pixels: the sliced Wasserstein distance
+    /// between its pixel colours and the style picture's (channels, grey and opponent axes). The
+    /// random loss network's statistics let a network lower the style loss with a colour cast
+    /// (measured: green on every preset); this ties the palette to the picture. 0: none.
+    double colourWeight = 0;
+    /// The style loss compares the luminance of the result and of the style picture (marks and
+    /// tones, not colour); the palette then comes from the colour term (colourWeight) alone.
+    bool styleLuminance = false;
     Precision precision = Precision::Float32;
     /// > 0: stop after this much training time, write the network(s) as on finishing, and keep
     /// a checkpoint so that a resumed run with the same settings goes on towards `steps`.

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/engine/style/TransformerNet.h"
 
+#include "core/engine/style/ColourTransfer.h"
+#include "core/engine/style/Gatys.h"
+
 #include <stdexcept>
 #include <utility>
 
@@ -119,6 +122,16 @@ TransformerOptions TransformerOptions::fromJson(const nlohmann::json& a)
             throw std::invalid_argument("architecture.styles must be an integer in 1..256");
         o.styles = n.get<int64_t>();
     }
+    if (a.contains("marks_input")) {
+        if (!a["marks_input"].is_boolean())
+            throw std::invalid_argument("architecture.marks_input must be true or false");
+        o.marksInput = a["marks_input"].get<bool>();
+    }
+    if (a.contains("palette")) {
+        if (a["palette"] != "picture" && a["palette"] != "network")
+            throw std::invalid_argument("architecture.palette must be \"picture\" or \"network\"");
+        o.paletteFromPicture = a["palette"] == "picture";
+    }
     return o;
 }
 
@@ -127,6 +140,10 @@ nlohmann::json TransformerOptions::toJson() const
     nlohmann::json j = {{"type", "johnson"}, {"channels", channels}, {"residual_blocks", residualBlocks}, {"output", output}};
     if (styles > 1)
         j["styles"] = styles;
+    if (marksInput)
+        j["marks_input"] = true;
+    if (paletteFromPicture)
+        j["palette"] = "picture";
     return j;
 }
 
@@ -134,7 +151,8 @@ TransformerNetImpl::TransformerNetImpl(const TransformerOptions& o) : options(o)
 {
     const auto c1 = o.channels.at(0), c2 = o.channels.at(1), c3 = o.channels.at(2);
     const auto norm = [&o](int64_t c) { return StyleNorm(c, o.styles); };
-    head = register_module("head", torch::nn::Sequential(conv(3, c1, 9, 1), norm(c1), torch::nn::ReLU(),
+    const int64_t in = o.marksInput ? 6 : 3, marks = o.marksInput ? 3 : 0;
+    head = register_module("head", torch::nn::Sequential(conv(in, c1, 9, 1), norm(c1), torch::nn::ReLU(),
                                                           conv(c1, c2, 3, 2), norm(c2), torch::nn::ReLU(),
                                                           conv(c2, c3, 3, 2), norm(c3), torch::nn::ReLU()));
     for (int64_t i = 0; i < o.residualBlocks; ++i)
@@ -142,7 +160,7 @@ TransformerNetImpl::TransformerNetImpl(const TransformerOptions& o) : options(o)
                                       torch::nn::Sequential(conv(c3, c3, 3, 1), norm(c3), torch::nn::ReLU(),
                                                             conv(c3, c3, 3, 1), norm(c3))));
     up1 = register_module("up1", torch::nn::Sequential(conv(c3, c2, 3, 1), norm(c2), torch::nn::ReLU()));
-    up2 = register_module("up2", torch::nn::Sequential(conv(c2, c1, 3, 1), norm(c1), torch::nn::ReLU()));
+    up2 = register_module("up2", torch::nn::Sequential(conv(c2 + marks, c1, 3, 1), norm(c1), torch::nn::ReLU()));
     tail = register_module("tail", conv(c1, 3, 9, 1));
     if (o.output == "residual") {
         // Start as the identity: the first steps already reproduce the content.
@@ -154,6 +172,11 @@ TransformerNetImpl::TransformerNetImpl(const TransformerOptions& o) : options(o)
 
 torch::Tensor TransformerNetImpl::forward(torch::Tensor input)
 {
+    const int64_t channels = options.marksInput ? 6 : 3;
+    if (input.dim() != 4 || input.size(1) != channels)
+        throw std::invalid_argument(options.marksInput
+                                        ? "this style network reads the picture and its style's marks: [N,6,H,W]"
+                                        : "the style network reads RGB pictures: [N,3,H,W]");
     const auto h = input.size(2), w = input.size(3);
     const auto ph = (4 - h % 4) % 4, pw = (4 - w % 4) % 4;
     torch::Tensor x = input;
@@ -164,12 +187,17 @@ torch::Tensor TransformerNetImpl::forward(torch::Tensor input)
     for (auto& block : res)
         y = y + block->forward(y);
     y = up1->forward(F::interpolate(y, up));
-    y = up2->forward(F::interpolate(y, up));
+    y = F::interpolate(y, up);
+    if (options.marksInput) // the marks again at full resolution, before the last nonlinearity
+        y = torch::cat({y, x.narrow(1, 3, 3).to(y.scalar_type())}, 1);
+    y = up2->forward(y);
     y = tail->forward(y);
     if (ph || pw)
         y = y.narrow(2, 0, h).narrow(3, 0, w);
+    if (options.marksInput && options.output == "residual") // starts as the picture with the marks laid over it
+        return input.narrow(1, 0, 3) + input.narrow(1, 3, 3) + y.to(input.scalar_type());
     if (options.output == "residual")
-        return input + y.to(input.scalar_type());
+        return input.narrow(1, 0, 3) + y.to(input.scalar_type());
     return torch::sigmoid(y).to(input.scalar_type());
 }
 
@@ -260,8 +288,16 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
     namespace F = torch::nn::functional;
     const int64_t h0 = image.size(2), w0 = image.size(3);
     const int64_t pad = std::min<int64_t>(kBorder, std::min(h0, w0) - 1);
-    const torch::Tensor padded =
+    torch::Tensor padded =
         pad > 0 ? F::pad(image.to(torch::kFloat32), F::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect)) : image;
+    const bool marks = net->options.marksInput;
+    if ((marks || net->options.paletteFromPicture) &&
+        (!options.marks.defined() || options.marks.dim() != 4 || options.marks.size(1) != 3))
+        throw std::invalid_argument("this style's network draws with its style picture's marks: the picture is needed");
+    auto withMarks = [&](const torch::Tensor& rgb) {
+        return marks ? torch::cat({rgb, networkMarks(options.marks, rgb.size(2), rgb.size(3))}, 1) : rgb;
+    };
+    padded = withMarks(padded);
     const bool oneTile = padded.size(2) <= t.tileSize && padded.size(3) <= t.tileSize;
     auto run = [&](const torch::Tensor& tile) {
         AutocastGuard autocast(device, options.precision);
@@ -270,11 +306,12 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
     if (!oneTile) {
         // Whole-image normalisation statistics from a copy that fits one tile.
         const double s = static_cast<double>(t.tileSize) / static_cast<double>(std::max(padded.size(2), padded.size(3)));
-        const auto small = F::interpolate(
-            padded, F::InterpolateFuncOptions()
+        // (The marks are made anew at the small size: shrunk, they would lose the detail they are.)
+        const auto small = withMarks(F::interpolate(
+            padded.narrow(1, 0, 3), F::InterpolateFuncOptions()
                         .size(std::vector<int64_t>{std::max<int64_t>(8, std::llround(padded.size(2) * s)),
                                                    std::max<int64_t>(8, std::llround(padded.size(3) * s))})
-                        .mode(torch::kArea));
+                        .mode(torch::kArea)));
         net->setNormMode(StyleNormImpl::Mode::Record);
         (void)run(small);
         net->setNormMode(StyleNormImpl::Mode::Fixed);
@@ -283,8 +320,16 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
         TransformerNet& net;
         ~Reset() { net->setNormMode(StyleNormImpl::Mode::Own); }
     } reset{net};
-    const auto out = processTiled(padded, t, run, ctx);
-    return pad > 0 ? out.narrow(2, pad, h0).narrow(3, pad, w0).contiguous() : out;
+    auto out = processTiled(padded, t, run, ctx);
+    if (pad > 0)
+        out = out.narrow(2, pad, h0).narrow(3, pad, w0).contiguous();
+    return net->options.paletteFromPicture ? matchHistograms(out, options.marks.to(torch::kFloat32)).clamp(0, 1) : out;
+}
+
+torch::Tensor networkMarks(const torch::Tensor& picture, int64_t h, int64_t w, uint64_t seed)
+{
+    const int64_t side = std::max(picture.size(2), picture.size(3));
+    return styleMarksLayer({picture}, {1.0}, h, w, kNetworkMarksSigma, std::max<int64_t>(16, side / 10), seed);
 }
 
 } // namespace ganvas::engine

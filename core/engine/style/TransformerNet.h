@@ -32,9 +32,19 @@ struct TransformerOptions {
     /// per style. 1 for a preset; several only while training many presets in one run
     /// (styleState() then takes one style out as an ordinary 1-style network).
     int64_t styles = 1;
+    /// The network also reads the style's marks (networkMarks(): its picture's fine detail cut in
+    /// squares at random places, the layer the optimisation starts from, ADR 0013) as three more
+    /// input channels, once beside the picture and again at full resolution before the last
+    /// stage, so it bends marks that are there to the picture instead of growing them out of
+    /// nothing. Such a network needs its style picture whenever it runs (StyliseOptions::marks).
+    bool marksInput = false;
+    /// The result's colours are matched, channel by channel, to the style picture's histograms
+    /// after the network (a network trained on the luminance of its style leaves the palette to
+    /// this step). Needs the picture like marksInput.
+    bool paletteFromPicture = false;
 
     /// Reads {"type":"johnson","channels":[a,b,c],"residual_blocks":n,"output":"residual"} and an
-    /// optional "styles":n. Throws std::invalid_argument naming the bad key (limits: channels
+    /// optional "styles":n, "marks_input":true and "palette":"picture". Throws std::invalid_argument naming the bad key (limits: channels
     /// 1..512, blocks 0..16, styles 1..256).
     static TransformerOptions fromJson(const nlohmann::json& architecture);
     nlohmann::json toJson() const;
@@ -61,7 +71,8 @@ TORCH_MODULE(StyleNorm);
 struct TransformerNetImpl : torch::nn::Module {
     explicit TransformerNetImpl(const TransformerOptions& options = {});
     /// [N,3,H,W] RGB in [0,1] -> [N,3,H,W]; any H, W (padded internally to a multiple of 4).
-    /// Not clamped (training needs the gradient); callers clamp for display.
+    /// With options.marksInput the input is [N,6,H,W]: the picture, then its marks layer
+    /// (networkMarks()). Not clamped (training needs the gradient); callers clamp for display.
     torch::Tensor forward(torch::Tensor x);
     /// Sets every normalisation layer's mode (Record: the next forward stores its statistics;
     /// Fixed: later forwards use them; Own: per-image statistics, the default).
@@ -88,15 +99,27 @@ std::map<std::string, torch::Tensor> styleState(TransformerNet& net, int64_t sty
 /// the first one.
 void loadTransformerState(TransformerNet& net, const std::map<std::string, torch::Tensor>& tensors);
 
+/// The marks layer a marks-input network reads for an @p h x @p w picture: @p picture (the style
+/// picture, [1,3,h,w], already at the network's mark size: its training crop size times its
+/// style scale) minus its Gaussian blur of kNetworkMarksSigma px, in squares of a tenth of the
+/// picture at random places drawn from @p seed, blended seam-free (styleMarksLayer()). Zero-mean.
+torch::Tensor networkMarks(const torch::Tensor& picture, int64_t h, int64_t w, uint64_t seed = 20161);
+inline constexpr double kNetworkMarksSigma = 4.0;
+
 struct StyliseOptions {
     Precision precision = Precision::Float32;
     TilingOptions tiling{512, 32, 32, 1};
+    /// For a marks-input or palette-from-picture network: its style picture at the network's
+    /// mark size ([1,3,h,w]).
+    torch::Tensor marks;
 };
 
 /// Runs @p net over @p image ([1,3,H,W] float in [0,1], CPU) tile by tile (seam-free, bounded
 /// memory), on the net's device, with progress and cancellation through @p ctx. The picture's
 /// borders are mirrored outwards by 32 px first so the network's zero padding leaves no bands
-/// along its edges. Result clamped to [0,1], CPU float.
+/// along its edges. A marks-input network reads the marks layer of options.marks made once for
+/// the whole picture (std::invalid_argument without it); a paletteFromPicture network's result
+/// takes its colours from it. Result clamped to [0,1], CPU float.
 torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, const StyliseOptions& options,
                            JobContext* ctx = nullptr);
 
