@@ -183,6 +183,12 @@ void Document::record(const QJsonObject& object)
         m_journal->record(object);
 }
 
+void Document::record(const QJsonObject& object, const QList<QPair<QString, QImage>>& pictures)
+{
+    if (m_journal)
+        m_journal->record(object, pictures);
+}
+
 void Document::push(QUndoCommand* command)
 {
     m_expectedIndex = m_undo.index() + 1; // a push lands here (and drops any redo tail)
@@ -227,9 +233,7 @@ void Document::addLayer(const QString& name, const QImage& image)
     const int at = m_current + 1;
     after.insert(at, layer);
     QJsonObject rec{{"type", "layer"}, {"op", "add"}, {"name", name}};
-    if (!image.isNull())
-        rec["png"] = pngBase64(image);
-    record(rec);
+    record(rec, {{QStringLiteral("png"), image}}); // encoded on the journal's writer thread
     pushStack(after, at, tr("Add layer"));
 }
 
@@ -241,8 +245,8 @@ void Document::addResultLayer(const QString& name, const QImage& image, const QI
     if (!image.isNull())
         layer.pixels.fromImage(image);
     QJsonObject rec{{"type", "layer"}, {"op", "add"}, {"name", name}, {"text", text}};
-    if (!image.isNull())
-        rec["png"] = pngBase64(image);
+    // The pictures are encoded on the journal's writer thread, not here (the GUI thread).
+    QList<QPair<QString, QImage>> pictures{{QStringLiteral("png"), image}};
     if (!mask.isNull()) {
         // Mask tiles keep coverage in alpha: grey g becomes white at alpha g.
         const QImage grey = mask.convertToFormat(QImage::Format_Grayscale8);
@@ -256,13 +260,13 @@ void Document::addResultLayer(const QString& name, const QImage& image, const QI
         layer.hasMask = true;
         layer.mask = TileGrid(m_size);
         layer.mask.fromImage(alpha);
-        rec["mask_png"] = pngBase64(grey);
+        pictures.append({QStringLiteral("mask_png"), grey});
     }
     if (!provenance.isEmpty())
         rec["ai"] = provenance;
     const int at = m_current + 1;
     after.insert(at, layer);
-    record(rec);
+    record(rec, pictures);
     pushStack(after, at, text);
 }
 

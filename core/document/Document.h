@@ -13,6 +13,9 @@
 #include "core/document/Selection.h"
 
 #include <QHash>
+#include <QImage>
+#include <QList>
+#include <QPair>
 #include <QPolygonF>
 #include <QJsonObject>
 #include <QObject>
@@ -145,6 +148,8 @@ private:
     void pushStack(const QVector<Layer>& after, int current, const QString& text);
     void push(QUndoCommand* command);
     void record(const QJsonObject& object);
+    /// A record with pictures (base64 PNG under the given keys, encoded off this thread).
+    void record(const QJsonObject& object, const QList<QPair<QString, QImage>>& pictures);
     void changeSelection(const Selection& after, const QString& text, const QJsonObject& journal);
     Selection combine(const Selection& shape, SelectMode mode) const;
     bool validIndex(int index) const { return index >= 0 && index < m_layers.size(); }

@@ -3,6 +3,7 @@
 
 #include "core/app/RuntimeReport.h"
 #include "core/document/Document.h"
+#include "core/io/ImageIO.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -15,6 +16,13 @@ namespace ganvas::core {
 
 Journal::~Journal()
 {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_writer.joinable())
+        m_writer.join(); // after it wrote everything queued
     sync();
 }
 
@@ -51,7 +59,56 @@ std::unique_ptr<Journal> Journal::start(const QString& path, const Document& doc
 
 void Journal::record(QJsonObject object)
 {
+    std::lock_guard lock(m_mutex);
     object["seq"] = ++m_seq;
+    if (m_queue.empty() && !m_encoding)
+        writeLine(object);
+    else
+        m_queue.push_back({std::move(object), {}});
+}
+
+void Journal::record(QJsonObject object, QList<QPair<QString, QImage>> images)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        object["seq"] = ++m_seq;
+        m_queue.push_back({std::move(object), std::move(images)});
+        if (!m_writer.joinable())
+            m_writer = std::thread([this] { writerLoop(); });
+    }
+    m_wake.notify_one();
+}
+
+void Journal::writerLoop()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+        if (m_queue.empty())
+            return; // stopped, everything written
+        Pending next = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_encoding = true;
+        lock.unlock();
+        for (const auto& [key, image] : next.images)
+            if (!image.isNull())
+                next.object[key] = QString::fromLatin1(encodePng(image).toBase64());
+        lock.lock();
+        writeLine(next.object);
+        m_encoding = false;
+        if (m_queue.empty())
+            m_written.notify_all();
+    }
+}
+
+void Journal::waitForWritten()
+{
+    std::unique_lock lock(m_mutex);
+    m_written.wait(lock, [this] { return m_queue.empty() && !m_encoding; });
+}
+
+void Journal::writeLine(const QJsonObject& object)
+{
     QByteArray line = QJsonDocument(object).toJson(QJsonDocument::Compact);
     line.append('\n');
     if (m_file.write(line) != line.size() || !m_file.flush())
@@ -59,8 +116,21 @@ void Journal::record(QJsonObject object)
     m_dirty = true;
 }
 
+bool Journal::hasError() const
+{
+    std::lock_guard lock(m_mutex);
+    return !m_error.isEmpty();
+}
+
+QString Journal::errorString() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_error;
+}
+
 void Journal::sync()
 {
+    std::lock_guard lock(m_mutex);
     if (!m_dirty || !m_file.isOpen())
         return;
     m_file.flush();

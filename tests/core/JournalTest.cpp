@@ -4,10 +4,13 @@
 #include "core/brush/FloodFill.h"
 #include "core/brush/StrokeSession.h"
 #include "core/document/Document.h"
+#include "core/io/ImageIO.h"
 #include "core/io/OraFile.h"
 #include "core/journal/Journal.h"
 #include "core/journal/JournalPlayer.h"
 
+#include <QElapsedTimer>
+#include <QRandomGenerator>
 #include <QtTest>
 #include "tests/TestMain.h"
 
@@ -96,6 +99,7 @@ private Q_SLOTS:
         QVERIFY2(journal, qPrintable(error));
         doc.setJournal(journal.get());
         session(doc);
+        journal->waitForWritten(); // records with pictures are written by the journal's writer thread
         journal->sync();
         QVERIFY(journal->records() > 15);
 
@@ -121,6 +125,56 @@ private Q_SLOTS:
         stack->setIndex(0);
         doc.undoStack()->setIndex(0);
         QCOMPARE(back.composite(), doc.composite());
+    }
+
+    void aiLayerPicturesAreEncodedOffTheCallersThread()
+    {
+        // Issue #16 defect 6: an AI result layer's PNG + base64 for the journal was encoded on the
+        // GUI thread (about a second for a 4096² layer). It is now encoded by the journal's writer
+        // thread, and the records keep their order.
+        QTemporaryDir dir;
+        const QSize size(4096, 4096);
+        QImage noise(size, QImage::Format_ARGB32_Premultiplied);
+        QRandomGenerator rng(7);
+        for (int y = 0; y < size.height(); ++y) {
+            auto* row = reinterpret_cast<quint32*>(noise.scanLine(y));
+            for (int x = 0; x < size.width(); ++x)
+                row[x] = rng.generate() | 0xff000000u;
+        }
+        QElapsedTimer timer;
+        timer.start();
+        const QByteArray png = encodePng(noise);
+        const qint64 encodeMs = timer.elapsed();
+        Document doc(size);
+        QString error;
+        auto journal = Journal::start(dir.filePath("journal.jsonl"), doc, {}, &error);
+        QVERIFY2(journal, qPrintable(error));
+        doc.setJournal(journal.get());
+        timer.restart();
+        doc.addResultLayer(QStringLiteral("AI"), noise, QImage(), QStringLiteral("Apply AI"), {{"style", "x"}});
+        const qint64 callMs = timer.elapsed();
+        doc.renameLayer(1, QStringLiteral("AI, renamed")); // queued behind the picture
+        QCOMPARE(journal->records(), qint64(3));
+        qInfo("4096² AI layer: encoding its PNG takes %lld ms, adding the layer %lld ms on the caller's thread",
+              static_cast<long long>(encodeMs), static_cast<long long>(callMs));
+        QVERIFY(callMs * 3 < encodeMs);
+        journal->waitForWritten();
+        QFile file(dir.filePath("journal.jsonl"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QCOMPARE(lines.size(), 4); // begin, layer, rename, and the empty tail
+        const QJsonObject layer = QJsonDocument::fromJson(lines[1]).object();
+        const QJsonObject rename = QJsonDocument::fromJson(lines[2]).object();
+        QCOMPARE(layer.value("seq").toInt(), 2);
+        QCOMPARE(rename.value("seq").toInt(), 3);
+        QCOMPARE(rename.value("op").toString(), QStringLiteral("rename"));
+        QCOMPARE(QByteArray::fromBase64(layer.value("png").toString().toLatin1()), png);
+        doc.setJournal(nullptr);
+        journal.reset();
+        const auto replay = replayJournal(dir.filePath("journal.jsonl"));
+        QVERIFY2(replay.document, qPrintable(replay.error));
+        QCOMPARE(replay.document->layer(1).name, QStringLiteral("AI, renamed"));
+        QVERIFY(replay.document->layer(1).pixels == doc.layer(1).pixels);
     }
 
     void replayStartsFromABaseFile()

@@ -15,6 +15,7 @@
 #include "ui/panels/ColourPanel.h"
 #include "ui/panels/StyleGalleryPanel.h"
 #include "core/document/Document.h"
+#include "core/journal/Journal.h"
 
 #include <QRandomGenerator>
 #include <QTimer>
@@ -89,6 +90,7 @@ int main(int argc, char** argv)
         ganvas::ui::StyleGalleryPanel* gallery = w.styleGallery();
         QObject::connect(gallery, &ganvas::ui::StyleGalleryPanel::applied, &w, [&w] {
             const QColor c = w.document()->render(QRect(500, 384, 1, 1)).pixelColor(0, 0);
+            w.document()->journal()->waitForWritten(); // the layer's picture is encoded off the GUI thread
             std::printf("APPLIED %s\n", qPrintable(c.name(QColor::HexArgb)));
             std::fflush(stdout);
         });
