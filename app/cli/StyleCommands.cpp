@@ -314,7 +314,7 @@ public:
         sub->add_option("--head", m_head, "sigmoid (default) or residual (output = input + network)")
             ->check(CLI::IsMember({"residual", "sigmoid"}));
         sub->add_option("--colour-weight", m_colourWeight,
-                        "weight of a loss tying the result's RGB mean and covariance to the style picture's (default 0)")
+                        "weight of a loss tying the result's pixel colours to the style picture's (sliced Wasserstein; default 0)")
             ->check(CLI::Range(0.0, 1e6));
         sub->add_flag("--style-luminance", m_styleLuminance,
                       "the style loss compares luminance only (the palette then comes from --colour-weight)");

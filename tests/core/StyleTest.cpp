@@ -65,6 +65,32 @@ int maxDiff(const QImage& a, const QImage& b)
     return m;
 }
 
+/// A tiny fast style trained for 3 steps on random crops into @p folder (its picture is
+/// style.png there): the shared settings of the tests that need a trained network.
+engine::StyleTrainOptions tinyStyleTraining(const QString& folder, const char* id, const char* name, const char* head)
+{
+    engine::StyleTrainOptions o;
+    o.id = id;
+    o.name = name;
+    o.outputDir = folder.toStdString();
+    o.network = {{4, 8, 8}, 1, head};
+    o.lossNetwork.channels = {8, 16, 16};
+    o.lossNetwork.contentStage = 1;
+    o.styles = {core::imageToTensor(stripes())};
+    o.steps = 3;
+    o.batch = 2;
+    o.imageSize = 32;
+    o.styleScale = 2;
+    o.extraConfig = {{"style_image", "style.png"}};
+    return o;
+}
+
+torch::Tensor randomCrops(int64_t step, int64_t batch, int64_t size)
+{
+    torch::manual_seed(static_cast<uint64_t>(step));
+    return torch::rand({batch, 3, size, size});
+}
+
 engine::JobResult run(engine::Job& job, engine::JobObserver* observer = nullptr)
 {
     engine::CancelToken token;
@@ -376,26 +402,11 @@ private Q_SLOTS:
         // with the picture from the style's folder; without the picture it fails in words.
         QTemporaryDir root;
         const QString folder = root.filePath(QStringLiteral("styles/marks"));
-        engine::StyleTrainOptions o;
-        o.id = "marks";
-        o.name = "Marks";
-        o.outputDir = folder.toStdString();
-        o.network = {{4, 8, 8}, 1, "residual"};
+        auto o = tinyStyleTraining(folder, "marks", "Marks", "residual");
         o.network.marksInput = true;
-        o.lossNetwork.channels = {8, 16, 16};
-        o.lossNetwork.contentStage = 1;
-        o.styles = {core::imageToTensor(stripes())};
-        o.steps = 3;
-        o.batch = 2;
-        o.imageSize = 32;
-        o.styleScale = 2;
-        o.extraConfig = {{"category", "Test"}, {"style_image", "style.png"}};
         QDir().mkpath(folder);
         QVERIFY(stripes().save(folder + QStringLiteral("/style.png")));
-        engine::StyleTrainJob train(o, [](int64_t step, int64_t b, int64_t s) {
-            torch::manual_seed(static_cast<uint64_t>(step));
-            return torch::rand({b, 3, s, s});
-        });
+        engine::StyleTrainJob train(o, randomCrops);
         QCOMPARE(run(train).outcome, engine::JobOutcome::Finished);
         core::StyleRequest request;
         request.style = core::ModelCatalogue::readEntry(folder);
@@ -428,23 +439,7 @@ private Q_SLOTS:
         const QString folder = root.filePath(QStringLiteral("styles/tiny"));
         QVERIFY(QDir().mkpath(folder));
         QVERIFY(stripes(96).save(folder + QStringLiteral("/style.png")));
-        engine::StyleTrainOptions o;
-        o.id = "tiny";
-        o.name = "Tiny";
-        o.outputDir = folder.toStdString();
-        o.network = {{4, 8, 8}, 1, "sigmoid"};
-        o.lossNetwork.channels = {8, 16, 16};
-        o.lossNetwork.contentStage = 1;
-        o.styles = {core::imageToTensor(stripes())};
-        o.steps = 3;
-        o.batch = 2;
-        o.imageSize = 32;
-        o.styleScale = 2;
-        o.extraConfig = {{"style_image", "style.png"}};
-        engine::StyleTrainJob train(o, [](int64_t step, int64_t b, int64_t s) {
-            torch::manual_seed(static_cast<uint64_t>(step));
-            return torch::rand({b, 3, s, s});
-        });
+        engine::StyleTrainJob train(tinyStyleTraining(folder, "tiny", "Tiny", "sigmoid"), randomCrops);
         QCOMPARE(run(train).outcome, engine::JobOutcome::Finished);
         const auto style = core::ModelCatalogue::readEntry(folder);
         QVERIFY2(style.isValid(), qPrintable(style.error));

@@ -73,13 +73,26 @@ torch::Tensor colourDirections()
         .view({7, 3});
 }
 
-/// A style picture's colour distribution along colourDirections(): [7, Q] sorted quantiles.
-torch::Tensor colourQuantiles(const torch::Tensor& picture, int64_t quantiles = 1024)
+/// Pixel colours of [N,3,H,W] projected on colourDirections() and sorted: [N,7,H*W].
+torch::Tensor sortedColourProjections(const torch::Tensor& rgb)
 {
-    const auto px = picture.to(torch::kFloat32).flatten(2)[0]; // [3,P]
-    const auto sorted = std::get<0>(torch::matmul(colourDirections().to(px.device()), px).sort(1));
-    const auto at = torch::linspace(0, static_cast<double>(sorted.size(1) - 1), quantiles, px.options()).round().to(torch::kLong);
-    return sorted.index_select(1, at);
+    const auto px = rgb.to(torch::kFloat32).flatten(2);
+    return std::get<0>(torch::matmul(colourDirections().to(px.device()), px).sort(2));
+}
+
+/// @p sorted [N,7,P] at @p count evenly spaced quantiles: [N,7,count].
+torch::Tensor atQuantiles(const torch::Tensor& sorted, int64_t count)
+{
+    const auto at = torch::linspace(0, static_cast<double>(sorted.size(2) - 1), count, sorted.options())
+                        .round()
+                        .to(torch::kLong);
+    return sorted.index_select(2, at);
+}
+
+/// A style picture's colour distribution along colourDirections(): [7, 1024] sorted quantiles.
+torch::Tensor colourQuantiles(const torch::Tensor& picture)
+{
+    return atQuantiles(sortedColourProjections(picture), 1024)[0];
 }
 
 /// The colour term (StyleTrainOptions::colourWeight): the sliced Wasserstein distance between
@@ -88,12 +101,7 @@ torch::Tensor colourQuantiles(const torch::Tensor& picture, int64_t quantiles = 
 /// is, whatever a random network's features make of it.
 torch::Tensor colourLoss(const torch::Tensor& rgb, const torch::Tensor& target)
 {
-    const auto px = rgb.to(torch::kFloat32).flatten(2); // [N,3,P]
-    const auto sorted = std::get<0>(torch::matmul(colourDirections().to(px.device()), px).sort(2)); // [N,7,P]
-    const auto at = torch::linspace(0, static_cast<double>(sorted.size(2) - 1), target.size(1), px.options())
-                        .round()
-                        .to(torch::kLong);
-    return (sorted.index_select(2, at) - target.unsqueeze(0)).pow(2).mean();
+    return (atQuantiles(sortedColourProjections(rgb), target.size(1)) - target.unsqueeze(0)).pow(2).mean();
 }
 
 bool isMulti(const StyleTrainOptions& o)
@@ -259,10 +267,11 @@ void StyleTrainJob::run(JobContext& ctx)
         for (const auto& s : o.styles)
             all.push_back(statistics(s));
         targets.push_back(
-            blendGrams(all, o.styleWeights.empty() ? std::vector<double>(o.styles.size(), 1.0) : o.styleWeights));        markPictures.push_back(resizeLongestSide(o.styles.front().to(o.device, torch::kFloat32), side));
+            blendGrams(all, o.styleWeights.empty() ? std::vector<double>(o.styles.size(), 1.0) : o.styleWeights));
+        markPictures.push_back(resizeLongestSide(o.styles.front().to(o.device, torch::kFloat32), side));
     }
-    std::vector<torch::Tensor> colourTargets;
-    if (isMulti(o))
+    std::vector<torch::Tensor> colourTargets; // one per style, when there is a colour term
+    if (o.colourWeight > 0 && isMulti(o))
         for (const auto& s : o.multiStyle)
             colourTargets.push_back(colourQuantiles(s.picture.to(o.device)));
     else if (o.colourWeight > 0)
