@@ -55,7 +55,6 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
-#include <QThread>
 #include <QUndoStack>
 #include <QUndoView>
 
@@ -666,8 +665,6 @@ QVector<core::ModelEntry> MainWindow::usableUpscalers() const
 std::unique_ptr<core::UpscaleTask> MainWindow::prepareUpscale(const core::ModelEntry& upscaler, const QImage& image,
                                                              QString* error)
 {
-    // Loading the network and turning a canvas into a float tensor take a moment for big
-    // pictures: not on the UI thread (DESIGN.md §3). The window stays responsive meanwhile.
     std::unique_ptr<core::UpscaleTask> task;
     auto compute = core::currentCompute();
     // Memory pre-flight (docs/RELIABILITY.md): nothing is loaded or allocated before the
@@ -705,22 +702,13 @@ std::unique_ptr<core::UpscaleTask> MainWindow::prepareUpscale(const core::ModelE
             }
         }
     }
-    statusBar()->showMessage(tr("Preparing %1…").arg(upscaler.id));
-    std::unique_ptr<QThread> thread(QThread::create([&] {
-        try {
-            task = std::make_unique<core::UpscaleTask>(upscaler, input, compute.precision, compute.device);
-        } catch (const std::exception& e) {
-            *error = QString::fromStdString(e.what());
-        } catch (...) {
-            *error = tr("The upscaler could not be prepared.");
-        }
-    }));
-    QEventLoop wait;
-    connect(thread.get(), &QThread::finished, &wait, &QEventLoop::quit);
-    thread->start();
-    if (!thread->isFinished())
-        wait.exec();
-    thread->wait();
+    // Cheap here: the task checks the size and takes the result's memory; its job verifies the
+    // weights, loads the network and converts the picture on a worker.
+    try {
+        task = std::make_unique<core::UpscaleTask>(upscaler, input, compute.precision, compute.device);
+    } catch (const std::exception& e) {
+        *error = QString::fromStdString(e.what());
+    }
     return task;
 }
 

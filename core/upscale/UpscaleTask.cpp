@@ -76,9 +76,62 @@ MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha, int til
     return e;
 }
 
+namespace {
+
+/// Verifies and loads the upscaler and converts the picture on the worker, then upscales: none
+/// of it on the thread that asked (a GUI thread must not hash weights or build a network).
+class LoadAndUpscaleJob final : public engine::Job {
+public:
+    LoadAndUpscaleJob(ModelEntry model, QImage image, engine::UpscaleOptions options, int scale, QImage* out)
+        : m_model(std::move(model)), m_image(std::move(image)), m_options(options), m_scale(scale), m_out(out)
+    {
+    }
+    std::string title() const override
+    {
+        return "Upscale " + std::to_string(m_scale) + "x (" + m_model.name.toStdString() + "): " +
+               std::to_string(m_image.width()) + "x" + std::to_string(m_image.height());
+    }
+    torch::Device device() const override { return m_options.device; }
+    void run(engine::JobContext& ctx) override
+    {
+        ctx.progress(0, 1, QObject::tr("Loading %1").arg(m_model.name).toStdString());
+        ModelCatalogue::requireVerified(m_model); // also refuses an invalid entry, with its error
+        auto model = engine::loadUpscaler(m_model.folder.toStdString());
+        if (model.scale != m_scale)
+            throw std::runtime_error(QObject::tr("%1 enlarges %2×, its configuration says %3×.")
+                                         .arg(m_model.id)
+                                         .arg(model.scale)
+                                         .arg(m_scale)
+                                         .toStdString());
+        ctx.throwIfCancelled();
+        const bool alpha = m_image.hasAlphaChannel();
+        engine::UpscaleJob job(std::move(model), imageToTensor(m_image, alpha ? Alpha::Keep : Alpha::Drop), m_options);
+        QImage* out = m_out;
+        job.setRowWriter([out](int64_t y, const torch::Tensor& rows) {
+            // [1,C,n,W] float -> 8-bit rows of the result, rounded to nearest.
+            const auto bytes = (rows[0] * 255.0).round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
+            const int n = static_cast<int>(bytes.size(0));
+            const size_t rowBytes = static_cast<size_t>(bytes.size(1) * bytes.size(2));
+            for (int r = 0; r < n; ++r)
+                std::memcpy(out->scanLine(static_cast<int>(y) + r), bytes.data_ptr<uint8_t>() + r * rowBytes, rowBytes);
+        });
+        job.run(ctx);
+    }
+
+private:
+    ModelEntry m_model;
+    QImage m_image;
+    engine::UpscaleOptions m_options;
+    int m_scale;
+    QImage* m_out;
+};
+
+} // namespace
+
 struct UpscaleTask::Private {
-    std::shared_ptr<engine::UpscaleJob> job;
+    std::shared_ptr<LoadAndUpscaleJob> job;
     QImage out;
+    int scale = 4;
 };
 
 UpscaleTask::UpscaleTask(const ModelEntry& model, const QImage& image, const QString& precision, const QString& device)
@@ -86,14 +139,17 @@ UpscaleTask::UpscaleTask(const ModelEntry& model, const QImage& image, const QSt
 {
     if (image.isNull())
         throw std::invalid_argument(QObject::tr("There is no picture to upscale.").toStdString());
-    ModelCatalogue::requireVerified(model); // also refuses an invalid entry, with its error
-    auto m = engine::loadUpscaler(model.folder.toStdString());
-    const qint64 w = image.width() * m.scale, h = image.height() * m.scale;
+    if (!model.isValid())
+        throw std::runtime_error(model.error.toStdString());
+    // The factor from the configuration (the job checks the network agrees): the result's size is
+    // known and its memory taken here, the weights are read and verified by the job.
+    d->scale = upscalerScale(model);
+    const qint64 w = qint64(image.width()) * d->scale, h = qint64(image.height()) * d->scale;
     if (w > 65536 || h > 65536 || w * h > qint64(1) << 30)
         throw std::invalid_argument(QObject::tr("%1 × %2 px is too large to upscale %3× (at most 2^30 output pixels).")
                                         .arg(image.width())
                                         .arg(image.height())
-                                        .arg(m.scale)
+                                        .arg(d->scale)
                                         .toStdString());
     const bool alpha = image.hasAlphaChannel();
     d->out = QImage(static_cast<int>(w), static_cast<int>(h), alpha ? QImage::Format_RGBA8888 : QImage::Format_RGB888);
@@ -102,16 +158,7 @@ UpscaleTask::UpscaleTask(const ModelEntry& model, const QImage& image, const QSt
     engine::UpscaleOptions o;
     o.precision = engine::parsePrecision(precision.toStdString());
     o.device = engine::resolveDevice(device.toStdString());
-    d->job = std::make_shared<engine::UpscaleJob>(std::move(m), imageToTensor(image, alpha ? Alpha::Keep : Alpha::Drop), o);
-    QImage* out = &d->out;
-    d->job->setRowWriter([out](int64_t y, const torch::Tensor& rows) {
-        // [1,C,n,W] float -> 8-bit rows of the result, rounded to nearest.
-        const auto bytes = (rows[0] * 255.0).round().clamp(0, 255).to(torch::kUInt8).permute({1, 2, 0}).contiguous();
-        const int n = static_cast<int>(bytes.size(0));
-        const size_t rowBytes = static_cast<size_t>(bytes.size(1) * bytes.size(2));
-        for (int r = 0; r < n; ++r)
-            std::memcpy(out->scanLine(static_cast<int>(y) + r), bytes.data_ptr<uint8_t>() + r * rowBytes, rowBytes);
-    });
+    d->job = std::make_shared<LoadAndUpscaleJob>(model, image, o, d->scale, &d->out);
 }
 
 UpscaleTask::~UpscaleTask() = default;
@@ -123,7 +170,7 @@ std::shared_ptr<engine::Job> UpscaleTask::job() const
 
 int UpscaleTask::scale() const
 {
-    return static_cast<int>(d->job->model().scale);
+    return d->scale;
 }
 
 QImage UpscaleTask::result() const

@@ -43,8 +43,11 @@ MemoryEstimate estimateUpscaleMemory(QSize input, int scale, bool alpha, int til
 
 class UpscaleTask {
 public:
-    /// Loads the model (fast: a few MB) and checks the picture. Throws std::runtime_error or
-    /// std::invalid_argument with a user-facing message.
+    /// Checks the picture and the result's size (the factor from the model's configuration) and
+    /// takes the result's memory; cheap enough for a GUI thread. The job verifies the weights
+    /// against their hash, loads the network and converts the picture on its worker. Throws
+    /// std::runtime_error (an invalid entry, no memory) or std::invalid_argument (no picture, too
+    /// large) with a user-facing message.
     UpscaleTask(const ModelEntry& model, const QImage& image, const QString& precision = QStringLiteral("fp32"),
                 const QString& device = QStringLiteral("cpu"));
     ~UpscaleTask();

@@ -90,6 +90,7 @@ class UpscaleUiTest : public QObject {
     QTemporaryDir m_models;    ///< GANVAS_MODEL_PATH: the tiny upscaler (slim 2×) and generator
     QTemporaryDir m_resources; ///< GANVAS_RESOURCES: the bundled brushes only, no upscalers
     QTemporaryDir m_none;      ///< an empty model root
+    QTemporaryDir m_damaged;   ///< the same models, the upscaler's weights not matching its hash
 
     void useModels(bool installed)
     {
@@ -111,6 +112,20 @@ private Q_SLOTS:
         qputenv("GANVAS_RESOURCES", m_resources.path().toUtf8());
         writeNearestUpscaler(m_models.path(), QStringLiteral("slim"), 2);
         writeTinyGenerator(m_models.filePath(QStringLiteral("generators/tiny")));
+        // The damaged root: the same two models, the upscaler's configuration naming a SHA-256
+        // that its weights do not have (a download cut short, a file edited by hand).
+        QVERIFY(m_damaged.isValid());
+        writeNearestUpscaler(m_damaged.path(), QStringLiteral("slim"), 2);
+        writeTinyGenerator(m_damaged.filePath(QStringLiteral("generators/tiny")));
+        {
+            const QString config = m_damaged.filePath(QStringLiteral("upscalers/esrgan-slim-x2/config.json"));
+            QFile file(config);
+            QVERIFY(file.open(QIODevice::ReadOnly));
+            QJsonObject object = QJsonDocument::fromJson(file.readAll()).object();
+            file.close();
+            object[QStringLiteral("sha256")] = QString(64, QLatin1Char('0'));
+            writeFile(config, QJsonDocument(object).toJson());
+        }
         useModels(true);
         const auto installed = core::installedUpscalers();
         QCOMPARE(installed.size(), 1);
@@ -401,6 +416,66 @@ private Q_SLOTS:
         QTRY_VERIFY(!panel->isPlacing());
         QCOMPARE(doc->layerCount(), layers + 1);
         QVERIFY(panel->statusText().contains(QStringLiteral("cancelled")));
+    }
+
+    /// Issue #16 defect 6: the upscaler's weights are hashed and its network built in the job,
+    /// not on the thread that asks (the GUI thread, for Export and Place on canvas). A damaged
+    /// model therefore fails in its job, in words: export writes nothing, placing falls back
+    /// to Lanczos.
+    void aDamagedUpscalerFailsInItsJobNotOnTheGuiThread()
+    {
+        qputenv("GANVAS_MODEL_PATH", m_damaged.path().toUtf8());
+        const auto restore = qScopeGuard([this] { useModels(true); });
+        const core::ModelEntry damaged = core::findUpscaler(QStringLiteral("slim"), 2);
+        QVERIFY2(damaged.isValid(), qPrintable(damaged.error));
+        QVERIFY(!damaged.sha256.isEmpty());
+
+        // Making the task hashes nothing; its job refuses the weights and says why.
+        const int hashed = core::ModelCatalogue::hashedCount();
+        core::UpscaleTask task(damaged, pattern(QSize(16, 12)));
+        QCOMPARE(core::ModelCatalogue::hashedCount(), hashed);
+        QCOMPARE(task.scale(), 2);
+        {
+            core::JobRunner runner;
+            QSignalSpy failed(&runner, &core::JobRunner::failed);
+            runner.submit(task.job());
+            QVERIFY(failed.wait(30000));
+            QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("cannot be used")),
+                     qPrintable(failed.first().at(1).toString()));
+        }
+        QVERIFY(core::ModelCatalogue::hashedCount() > hashed);
+
+        // Export with AI: a warning that names the problem, no file.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("never.png"));
+        ui::MainWindow w;
+        showWithPicture(w, pattern(QSize(40, 30)));
+        QString warning;
+        whenModal<QMessageBox>([&](QMessageBox* box) {
+            warning = box->text();
+            box->accept();
+        });
+        QVERIFY(!w.exportTo(path, {}, 92, damaged));
+        QVERIFY(!QFile::exists(path));
+        QVERIFY2(warning.contains(QStringLiteral("AI upscaling failed")) && warning.contains(QStringLiteral("cannot be used")),
+                 qPrintable(warning));
+
+        // Place on canvas: the job fails, the sample is placed enlarged with Lanczos.
+        w.dock(QStringLiteral("latentSpaceDock"))->show();
+        auto* panel = w.latentStudio();
+        QVERIFY(QTest::qWaitFor([&] { return panel->model() && !panel->currentImage().isNull(); }, 30000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return !panel->currentLatent().isEmpty() && panel->currentImageLatent() == panel->currentLatent(); },
+            20000));
+        core::Document* doc = w.document();
+        const int layers = doc->layerCount();
+        QSignalSpy placed(panel, &ui::LatentStudioPanel::placed);
+        QVERIFY(panel->placeOnCanvas(64));
+        QVERIFY(placed.count() == 1 || placed.wait(30000));
+        QCOMPARE(doc->layerCount(), layers + 1);
+        QVERIFY2(panel->statusText().contains(QStringLiteral("Lanczos")) &&
+                     panel->statusText().contains(QStringLiteral("cannot be used")),
+                 qPrintable(panel->statusText()));
     }
 };
 
