@@ -323,6 +323,10 @@ public:
         sub->add_flag("--marks-input", m_marksInput,
                       "the network also reads its style picture's marks (ADR 0013; the style then needs its picture to run)");
         sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
+        sub->add_option("--content-stage", m_contentStage,
+                        "loss network stage whose features the content loss compares: 0 is full resolution, each "
+                        "stage after halves it (default 2, a quarter)")
+            ->check(CLI::Range(0, 3));
         sub->add_option("--statistic", m_statistic,
                         "what the style loss matches: gram (default) or mean-covariance (texture weighs as much as colour)")
             ->check(CLI::IsMember({"gram", "mean-covariance"}));
@@ -426,6 +430,7 @@ public:
         o.styleLuminance = m_styleLuminance;
         o.network.paletteFromPicture = m_palette;
         o.lossNetwork.seed = m_seed;
+        o.lossNetwork.contentStage = m_contentStage;
         engine::parseStyleStatistic(m_statistic, &o.statistic);
         o.meanWeight = m_meanWeight;
         o.styleDetailSigma = m_styleDetail;
@@ -523,6 +528,7 @@ private:
     bool m_styleLuminance = false;
     bool m_palette = false;
     uint64_t m_seed = 20161;
+    int m_contentStage = 2;
     int64_t m_checkpointEvery = 100, m_previewEvery = 50;
     bool m_resume = false;
 };

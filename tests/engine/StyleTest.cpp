@@ -110,6 +110,19 @@ GANVAS_TEST(style, random_loss_network_is_reproducible_from_its_seed)
     REQUIRE(a->describe().find("seed 20161") != std::string::npos);
     REQUIRE(a->describe().find("not ImageNet") != std::string::npos);
     REQUIRE_THROWS_WITH(makeRandomLossNetwork({1, {}, 3, 0}), std::invalid_argument, "bad options");
+    // The content layer's stage (style-train --content-stage): stage 0 at full resolution, the
+    // first stage's features; a stage other than the default is named in the description.
+    REQUIRE_EQ(fa.content.size(2), int64_t(12)); // smallNet: stage 1, half of 24
+    auto full = smallNet();
+    full.contentStage = 0;
+    auto d = makeRandomLossNetwork(full);
+    const auto fd = d->features(x);
+    REQUIRE_EQ(fd.content.size(2), int64_t(24));
+    REQUIRE(torch::equal(fd.content, fd.style[0]));
+    REQUIRE(d->describe().find("content stage 0") != std::string::npos);
+    REQUIRE(makeRandomLossNetwork(RandomLossNetworkOptions{})->describe().find("content stage") == std::string::npos);
+    full.contentStage = 3; // smallNet has three stages
+    REQUIRE_THROWS_WITH(makeRandomLossNetwork(full), std::invalid_argument, "bad options");
 }
 
 GANVAS_TEST(style, blend_of_grams_is_the_weighted_mean)

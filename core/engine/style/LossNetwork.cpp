@@ -64,7 +64,11 @@ public:
         for (auto c : m_options.channels)
             channels += (channels.empty() ? "" : "-") + std::to_string(c);
         return "random-vgg " + channels + " k" + std::to_string(m_options.kernel) + " seed " +
-               std::to_string(m_options.seed) + " (random weights, not ImageNet)";
+               std::to_string(m_options.seed) +
+               (m_options.contentStage == RandomLossNetworkOptions{}.contentStage
+                    ? std::string()
+                    : " content stage " + std::to_string(m_options.contentStage)) +
+               " (random weights, not ImageNet)";
     }
 
     void to(const torch::Device& device) override

@@ -58,6 +58,8 @@ nlohmann::json resumeSettings(const StyleTrainOptions& o)
         settings["style_detail_sigma"] = o.styleDetailSigma;
     if (o.colourWeight > 0)
         settings["colour_weight"] = o.colourWeight;
+    if (o.lossNetwork.contentStage != RandomLossNetworkOptions{}.contentStage)
+        settings["content_stage"] = o.lossNetwork.contentStage;
     if (o.styleLuminance)
         settings["style_luminance"] = true;
     return settings;
