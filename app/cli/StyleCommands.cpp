@@ -320,6 +320,10 @@ public:
                       "the style loss compares luminance only (the palette then comes from --colour-weight)");
         sub->add_flag("--palette-from-picture", m_palette,
                       "the result's colours are matched to the style picture's after the network (with --style-luminance)");
+        sub->add_flag("--luminance-palette", m_luminancePalette,
+                      "the network draws luminance only: trained on the pictures' own colours, it runs with the "
+                      "picture's colours moved onto the style picture's palette (ADR 0013)")
+            ->excludes("--palette-from-picture");
         sub->add_flag("--marks-input", m_marksInput,
                       "the network also reads its style picture's marks (ADR 0013; the style then needs its picture to run)");
         sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
@@ -429,6 +433,7 @@ public:
         o.colourWeight = m_colourWeight;
         o.styleLuminance = m_styleLuminance;
         o.network.paletteFromPicture = m_palette;
+        o.network.luminancePalette = m_luminancePalette;
         o.lossNetwork.seed = m_seed;
         o.lossNetwork.contentStage = m_contentStage;
         engine::parseStyleStatistic(m_statistic, &o.statistic);
@@ -527,6 +532,7 @@ private:
     double m_colourWeight = 0;
     bool m_styleLuminance = false;
     bool m_palette = false;
+    bool m_luminancePalette = false;
     uint64_t m_seed = 20161;
     int m_contentStage = 2;
     int64_t m_checkpointEvery = 100, m_previewEvery = 50;

@@ -1003,6 +1003,62 @@ GANVAS_TEST(style, marks_input_network_reads_its_style_pictures_marks)
     }
 }
 
+GANVAS_TEST(style, luminance_palette_moves_the_pictures_chroma_onto_the_styles)
+{
+    // transferChroma: the luminance of the first, the chroma of the second with the palette's
+    // mean and covariance.
+    torch::manual_seed(11);
+    const auto picture = torch::rand({1, 3, 40, 50}) * 0.6 + 0.2; // colours in every direction
+    const auto luma = torch::rand({1, 3, 40, 50}) * 0.2 + 0.4; // mid-grey: the moved colours stay in gamut
+    const auto palette = torch::stack({torch::rand({1, 60, 60}) * 0.5 + 0.5, torch::rand({1, 60, 60}) * 0.3,
+                                       torch::rand({1, 60, 60}) * 0.6 + 0.2},
+                                      1);
+    const auto moved = transferChroma(luma, picture, palette);
+    REQUIRE_EQ(moved.sizes(), picture.sizes());
+    REQUIRE((luminance(moved) - luminance(luma)).abs().mean().item<double>() < 0.02); // clamped at the edges only
+    const auto chroma = [](const torch::Tensor& rgb) { return rgbToYCbCr(rgb).narrow(1, 1, 2).flatten(2)[0]; };
+    const auto mine = chroma(moved), theirs = chroma(palette), before = chroma(picture);
+    REQUIRE((mine.mean(1) - theirs.mean(1)).abs().max().item<double>() < 0.02);
+    REQUIRE((mine.std(1) - theirs.std(1)).abs().max().item<double>() < 0.02);
+    REQUIRE((before.mean(1) - theirs.mean(1)).abs().max().item<double>() > 0.05); // it did move
+    // Hues keep their order: the moved chroma follows the picture's.
+    REQUIRE(torch::corrcoef(torch::stack({mine[1], before[1]}))[0][1].item<double>() > 0.5);
+    // A grey palette gives grey.
+    const auto grey = transferChroma(luma, picture, torch::rand({1, 1, 30, 30}).expand({1, 3, 30, 30}));
+    REQUIRE(chroma(grey).abs().max().item<double>() < 0.02);
+    // withChromaOf: the first's luminance, the second's chroma.
+    const auto kept = withChromaOf(luma, picture);
+    REQUIRE((luminance(kept) - luminance(luma)).abs().max().item<double>() < 1e-5);
+    REQUIRE((chroma(kept) - before).abs().max().item<double>() < 1e-5);
+
+    // "palette":"luminance": read and written, needs the style picture, runs to the palette.
+    TransformerOptions o{{4, 8, 8}, 1, "residual"};
+    o.marksInput = true;
+    o.luminancePalette = true;
+    REQUIRE(o.toJson()["palette"] == "luminance");
+    const auto read = TransformerOptions::fromJson(o.toJson());
+    REQUIRE(read.luminancePalette && !read.paletteFromPicture);
+    TransformerNet net(o);
+    REQUIRE_THROWS_WITH(styliseTiled(net, picture, StyliseOptions{}), std::invalid_argument, "style picture");
+    StyliseOptions options;
+    options.marks = torch::rand({1, 1, 48, 48}).expand({1, 3, 48, 48}).contiguous(); // a grey style
+    const auto out = styliseTiled(net, picture, options);
+    REQUIRE(chroma(out).abs().max().item<double>() < 0.02);
+    REQUIRE(chroma(picture).abs().max().item<double>() > 0.1);
+
+    // Training: what the network draws takes the training picture's colours, and it trains.
+    const fs::path base = ganvas::test::tempDir();
+    auto t = tinyTraining(base / "lum");
+    t.network.marksInput = true;
+    t.network.luminancePalette = true;
+    t.styleLuminance = true;
+    StyleTrainJob job(t, batchFor);
+    CancelToken token;
+    JobContext ctx(token);
+    REQUIRE(runJob(job, ctx).outcome == JobOutcome::Finished);
+    REQUIRE(loadStyleNet(base / "lum")->options.luminancePalette);
+}
+
 GANVAS_TEST(style, trainer_colour_term_pulls_the_palette_towards_the_style_picture)
 {
     // A red style picture with marks, grey content; the style loss sees luminance only, so

@@ -93,6 +93,61 @@ torch::Tensor preserveColour(const torch::Tensor& stylised, const torch::Tensor&
     return stylised;
 }
 
+namespace {
+
+/// The symmetric square root (and inverse square root) of a batch of symmetric 2x2 matrices.
+torch::Tensor symmetricPower(const torch::Tensor& m, double power)
+{
+    const auto [values, vectors] = torch::linalg_eigh(m);
+    return vectors.matmul(torch::diag_embed(values.clamp_min(0).pow(power))).matmul(vectors.transpose(-1, -2));
+}
+
+/// Chroma pixels [N, H*W, 2] of an RGB picture, with their mean [N,1,2] and covariance [N,2,2].
+struct ChromaStats {
+    torch::Tensor pixels, mean, cov;
+};
+
+ChromaStats chromaStats(const torch::Tensor& rgb)
+{
+    const auto ycc = rgbToYCbCr(rgb.to(torch::kFloat32));
+    ChromaStats s;
+    s.pixels = ycc.narrow(1, 1, 2).flatten(2).transpose(1, 2); // [N, HW, 2]
+    s.mean = s.pixels.mean(1, true);
+    const auto centred = s.pixels - s.mean;
+    s.cov = centred.transpose(1, 2).matmul(centred) / static_cast<double>(std::max<int64_t>(1, s.pixels.size(1)));
+    return s;
+}
+
+} // namespace
+
+torch::Tensor withChromaOf(const torch::Tensor& luminanceFrom, const torch::Tensor& chromaFrom)
+{
+    const auto y = luminance(luminanceFrom);
+    const auto c = rgbToYCbCr(chromaFrom.to(y.scalar_type())).narrow(1, 1, 2);
+    return yCbCrToRgb(torch::cat({y, c}, 1));
+}
+
+torch::Tensor transferChroma(const torch::Tensor& luminanceFrom, const torch::Tensor& chromaFrom,
+                             const torch::Tensor& palette)
+{
+    const auto from = chromaStats(chromaFrom);
+    auto to = chromaStats(palette);
+    if (to.mean.size(0) != from.mean.size(0)) { // one palette for a batch
+        to.mean = to.mean.expand_as(from.mean);
+        to.cov = to.cov.expand_as(from.cov);
+    }
+    // A floor on the picture's spread (a chroma standard deviation of about 0.03): a grey
+    // picture's chroma noise is not blown up to the palette's spread.
+    const auto a = from.cov + torch::eye(2, from.cov.options()) * 1e-3;
+    const auto& b = to.cov;
+    const auto aHalf = symmetricPower(a, 0.5), aInvHalf = symmetricPower(a, -0.5);
+    const auto map = aInvHalf.matmul(symmetricPower(aHalf.matmul(b).matmul(aHalf), 0.5)).matmul(aInvHalf);
+    const auto moved = (from.pixels - from.mean).matmul(map) + to.mean; // map is symmetric
+    const auto h = chromaFrom.size(2), w = chromaFrom.size(3);
+    const auto chroma = moved.transpose(1, 2).reshape({chromaFrom.size(0), 2, h, w});
+    return yCbCrToRgb(torch::cat({luminance(luminanceFrom.to(torch::kFloat32)), chroma}, 1)).clamp(0, 1);
+}
+
 torch::Tensor blendStrength(const torch::Tensor& content, const torch::Tensor& stylised, double strength,
                             const torch::Tensor& mask)
 {

@@ -28,6 +28,17 @@ torch::Tensor preserveColour(const torch::Tensor& stylised, const torch::Tensor&
 /// same channel of @p reference (quantile mapping; sizes may differ).
 torch::Tensor matchHistograms(const torch::Tensor& source, const torch::Tensor& reference);
 
+/// @p luminanceFrom's luminance with @p chromaFrom's chroma (Cb, Cr) moved onto @p palette's:
+/// the linear map that gives the chroma the palette picture's mean and covariance (the
+/// Monge-Kantorovich solution between the two Gaussians, Pitié & Kokaram 2007), so hues keep
+/// their order while the palette is the style's; a grey palette gives grey. Sizes of @p palette
+/// may differ; @p luminanceFrom and @p chromaFrom share theirs.
+torch::Tensor transferChroma(const torch::Tensor& luminanceFrom, const torch::Tensor& chromaFrom,
+                             const torch::Tensor& palette);
+
+/// @p luminanceFrom's luminance with @p chromaFrom's chroma, unchanged (same sizes).
+torch::Tensor withChromaOf(const torch::Tensor& luminanceFrom, const torch::Tensor& chromaFrom);
+
 /// content + strength * (stylised - content), strength clamped to [0,1]. @p mask (optional,
 /// [N,1,H,W] in [0,1]) scales the strength per pixel.
 torch::Tensor blendStrength(const torch::Tensor& content, const torch::Tensor& stylised, double strength,

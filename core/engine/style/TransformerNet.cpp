@@ -128,9 +128,10 @@ TransformerOptions TransformerOptions::fromJson(const nlohmann::json& a)
         o.marksInput = a["marks_input"].get<bool>();
     }
     if (a.contains("palette")) {
-        if (a["palette"] != "picture" && a["palette"] != "network")
-            throw std::invalid_argument("architecture.palette must be \"picture\" or \"network\"");
+        if (a["palette"] != "picture" && a["palette"] != "network" && a["palette"] != "luminance")
+            throw std::invalid_argument("architecture.palette must be \"picture\", \"luminance\" or \"network\"");
         o.paletteFromPicture = a["palette"] == "picture";
+        o.luminancePalette = a["palette"] == "luminance";
     }
     return o;
 }
@@ -144,6 +145,8 @@ nlohmann::json TransformerOptions::toJson() const
         j["marks_input"] = true;
     if (paletteFromPicture)
         j["palette"] = "picture";
+    else if (luminancePalette)
+        j["palette"] = "luminance";
     return j;
 }
 
@@ -291,7 +294,7 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
     torch::Tensor padded =
         pad > 0 ? F::pad(image.to(torch::kFloat32), F::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect)) : image;
     const bool marks = net->options.marksInput;
-    if ((marks || net->options.paletteFromPicture) &&
+    if ((marks || net->options.paletteFromPicture || net->options.luminancePalette) &&
         (!options.marks.defined() || options.marks.dim() != 4 || options.marks.size(1) != 3))
         throw std::invalid_argument("this style's network draws with its style picture's marks: the picture is needed");
     auto withMarks = [&](const torch::Tensor& rgb) {
@@ -323,6 +326,8 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
     auto out = processTiled(padded, t, run, ctx);
     if (pad > 0)
         out = out.narrow(2, pad, h0).narrow(3, pad, w0).contiguous();
+    if (net->options.luminancePalette)
+        return transferChroma(out, image.to(torch::kFloat32), options.marks.to(torch::kFloat32));
     return net->options.paletteFromPicture ? matchHistograms(out, options.marks.to(torch::kFloat32)).clamp(0, 1) : out;
 }
 

@@ -42,9 +42,14 @@ struct TransformerOptions {
     /// after the network (a network trained on the luminance of its style leaves the palette to
     /// this step). Needs the picture like marksInput.
     bool paletteFromPicture = false;
+    /// The network draws luminance only ("palette":"luminance"): in training its result takes the
+    /// training picture's chroma (so no colour can drift into it, ADR 0013), and when it runs the
+    /// picture's chroma is moved onto the style picture's palette (transferChroma). Needs the
+    /// picture like marksInput; exclusive with paletteFromPicture.
+    bool luminancePalette = false;
 
     /// Reads {"type":"johnson","channels":[a,b,c],"residual_blocks":n,"output":"residual"} and an
-    /// optional "styles":n, "marks_input":true and "palette":"picture". Throws std::invalid_argument naming the bad key (limits: channels
+    /// optional "styles":n, "marks_input":true and "palette":"picture"|"luminance". Throws std::invalid_argument naming the bad key (limits: channels
     /// 1..512, blocks 0..16, styles 1..256).
     static TransformerOptions fromJson(const nlohmann::json& architecture);
     nlohmann::json toJson() const;
