@@ -5,6 +5,7 @@
 #include "core/brush/BrushSettings.h"
 #include "core/bench/BenchmarkJob.h"
 #include "core/document/Document.h"
+#include "core/io/ExportJob.h"
 #include "core/io/ImageIO.h"
 #include "core/io/OraFile.h"
 #include "core/io/Provenance.h"
@@ -595,59 +596,54 @@ void MainWindow::exportDialog()
 
 bool MainWindow::exportTo(const QString& path, QSize size, int quality, const core::ModelEntry& upscaler)
 {
-    QImage image = m_document->composite();
-    auto text = core::provenanceText(*m_document);
-    if (!upscaler.id.isEmpty()) {
-        if (m_upscaling) {
-            statusBar()->showMessage(tr("An AI upscale is already running."), 5000);
-            return false;
-        }
-        // The picture and its provenance are taken now: strokes made while the network runs
-        // belong to the next export.
-        m_upscaling = true;
-        const auto done = qScopeGuard([this] { m_upscaling = false; });
-        QString error;
-        const auto task = prepareUpscale(upscaler, image, &error);
-        if (!task) {
-            if (!error.isEmpty()) { // empty: the memory pre-flight was cancelled (message shown)
-                statusBar()->clearMessage();
-                QMessageBox::warning(this, tr("Export"), error);
-            }
-            return false;
-        }
-        statusBar()->showMessage(
-            tr("Upscaling %1× with %2 for %3…").arg(task->scale()).arg(upscaler.id, QFileInfo(path).fileName()));
-        const JobEnd end = runAndWait(task->job(), &error);
-        if (end == JobEnd::Cancelled) {
-            statusBar()->showMessage(tr("Export cancelled; %1 was not written.").arg(QFileInfo(path).fileName()), 5000);
-            return false;
-        }
-        if (end == JobEnd::Failed) {
-            statusBar()->clearMessage();
-            QMessageBox::warning(this, tr("Export"), tr("AI upscaling failed: %1").arg(error));
-            return false;
-        }
-        image = task->result();
-        // Where the upscaled pixels came from, next to the rest of the provenance.
-        QJsonObject provenance = QJsonDocument::fromJson(text.value(QStringLiteral("GanvasProvenance")).toUtf8()).object();
-        provenance[QStringLiteral("upscaler")] = QJsonObject{{"id", upscaler.id}, {"scale", task->scale()}};
-        text[QStringLiteral("GanvasProvenance")] = QString::fromUtf8(QJsonDocument(provenance).toJson(QJsonDocument::Compact));
-        text[QStringLiteral("GanvasUpscaler")] = upscaler.id;
+    if (m_exporting) {
+        statusBar()->showMessage(tr("An export is already running."), 5000);
+        return false;
     }
-    if (size.isValid() && size != image.size())
-        image = image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
+    // Compositing, the AI upscale, resampling and encoding run in one background job on a
+    // snapshot taken now (issue #16 defect 6: a 4096² export held the window for seconds):
+    // strokes made meanwhile belong to the next export.
+    core::ExportOptions options;
+    options.path = path;
+    options.size = size;
+    options.quality = quality;
+    options.text = core::provenanceText(*m_document);
+    if (!upscaler.id.isEmpty()) {
+        const auto compute = core::currentCompute();
+        options.upscaler = upscaler;
+        options.precision = compute.precision;
+        options.device = compute.device;
+        // The composite has an alpha channel (ARGB32_Premultiplied).
+        if (!upscalePreflight(upscaler, m_document->size(), true, &options.upscaleInput, &options.device))
+            return false;
+        statusBar()->showMessage(tr("Upscaling %1× with %2 for %3…")
+                                     .arg(core::upscalerScale(upscaler))
+                                     .arg(upscaler.id, QFileInfo(path).fileName()));
+    } else {
+        statusBar()->showMessage(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
+    }
+    m_exporting = true;
+    const auto done = qScopeGuard([this] { m_exporting = false; });
+    auto result = std::make_shared<core::ExportResult>();
     QString error;
-    if (!core::saveImage(image, path, &error, quality, text)) {
-        QMessageBox::warning(this, tr("Export"), error);
+    const JobEnd end = runAndWait(core::makeExportJob(*m_document, options, result), &error);
+    if (end == JobEnd::Cancelled) {
+        statusBar()->showMessage(tr("Export cancelled; %1 was not written.").arg(QFileInfo(path).fileName()), 5000);
+        return false;
+    }
+    if (end == JobEnd::Failed) {
+        statusBar()->clearMessage();
+        QMessageBox::warning(this, tr("Export"),
+                             upscaler.id.isEmpty() ? error : tr("AI upscaling failed: %1").arg(error));
         return false;
     }
     statusBar()->showMessage(
         upscaler.id.isEmpty()
-            ? tr("Exported %1 (%2 x %3)").arg(QFileInfo(path).fileName()).arg(image.width()).arg(image.height())
+            ? tr("Exported %1 (%2 x %3)").arg(QFileInfo(path).fileName()).arg(result->size.width()).arg(result->size.height())
             : tr("Exported %1 (%2 x %3, AI upscaled with %4)")
                   .arg(QFileInfo(path).fileName())
-                  .arg(image.width())
-                  .arg(image.height())
+                  .arg(result->size.width())
+                  .arg(result->size.height())
                   .arg(upscaler.id),
         5000);
     return true;
@@ -662,54 +658,62 @@ QVector<core::ModelEntry> MainWindow::usableUpscalers() const
     return out;
 }
 
+bool MainWindow::upscalePreflight(const core::ModelEntry& upscaler, QSize size, bool alpha, QSize* input,
+                                  QString* device)
+{
+    // Memory pre-flight (docs/RELIABILITY.md): nothing is loaded or allocated before the
+    // estimate fits; "Downscale to fit" enlarges a smaller copy (a smaller result).
+    *input = size;
+    const int scale = core::upscalerScale(upscaler);
+    const auto estimate = core::estimateUpscaleMemory(size, scale, alpha);
+    const int64_t available = core::availableMemory(*device);
+    if (core::fitsInMemory(estimate, available))
+        return true;
+    QVector<MemoryPreflightDialog::Option> options;
+    const double fit = core::scaleToFitMemory(
+        [&](double s) { return core::estimateUpscaleMemory(size * s, scale, alpha).bytes; }, available);
+    const QSize smaller = (QSizeF(size) * fit).toSize();
+    if (fit > 0 && !smaller.isEmpty())
+        options.push_back({QStringLiteral("downscale"), tr("Downscale to fit"),
+                           tr("Downscale: enlarge a %1 × %2 px copy instead (a %3 × %4 px result).")
+                               .arg(smaller.width())
+                               .arg(smaller.height())
+                               .arg(smaller.width() * scale)
+                               .arg(smaller.height() * scale)});
+    if (device->startsWith(QLatin1String("cuda")) && core::fitsInMemory(estimate, core::availableMemory(QStringLiteral("cpu"))))
+        options.push_back({QStringLiteral("cpu"), tr("Switch to CPU"), tr("CPU: enough memory there, but slower.")});
+    const QString choice = MemoryPreflightDialog::ask(this, tr("AI Upscale"), estimate, available, *device, options);
+    if (choice == QLatin1String("downscale")) {
+        *input = smaller;
+        return true;
+    }
+    if (choice == QLatin1String("cpu")) {
+        *device = QStringLiteral("cpu");
+        return true;
+    }
+    statusBar()->showMessage(tr("Not upscaled: not enough memory. Nothing was changed."), 8000);
+    return false;
+}
+
 std::unique_ptr<core::UpscaleTask> MainWindow::prepareUpscale(const core::ModelEntry& upscaler, const QImage& image,
                                                              QString* error)
 {
-    std::unique_ptr<core::UpscaleTask> task;
     auto compute = core::currentCompute();
-    // Memory pre-flight (docs/RELIABILITY.md): nothing is loaded or allocated before the
-    // estimate fits; "Downscale to fit" enlarges a smaller copy (a smaller result).
-    QImage input = image;
-    {
-        const int scale = core::upscalerScale(upscaler);
-        const bool alpha = image.hasAlphaChannel();
-        const auto estimate = core::estimateUpscaleMemory(image.size(), scale, alpha);
-        const int64_t available = core::availableMemory(compute.device);
-        if (!core::fitsInMemory(estimate, available)) {
-            QVector<MemoryPreflightDialog::Option> options;
-            const double fit = core::scaleToFitMemory(
-                [&](double s) { return core::estimateUpscaleMemory(image.size() * s, scale, alpha).bytes; }, available);
-            const QSize smaller = (QSizeF(image.size()) * fit).toSize();
-            if (fit > 0 && !smaller.isEmpty())
-                options.push_back({QStringLiteral("downscale"), tr("Downscale to fit"),
-                                   tr("Downscale: enlarge a %1 × %2 px copy instead (a %3 × %4 px result).")
-                                       .arg(smaller.width())
-                                       .arg(smaller.height())
-                                       .arg(smaller.width() * scale)
-                                       .arg(smaller.height() * scale)});
-            if (compute.device.startsWith(QLatin1String("cuda")) && core::fitsInMemory(estimate, core::availableMemory(QStringLiteral("cpu"))))
-                options.push_back({QStringLiteral("cpu"), tr("Switch to CPU"), tr("CPU: enough memory there, but slower.")});
-            const QString choice =
-                MemoryPreflightDialog::ask(this, tr("AI Upscale"), estimate, available, compute.device, options);
-            if (choice == QLatin1String("downscale")) {
-                input = image.scaled(smaller, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
-            } else if (choice == QLatin1String("cpu")) {
-                compute.device = QStringLiteral("cpu");
-            } else {
-                error->clear(); // cancelled: callers say so without an error box
-                statusBar()->showMessage(tr("Not upscaled: not enough memory. Nothing was changed."), 8000);
-                return nullptr;
-            }
-        }
+    QSize input;
+    if (!upscalePreflight(upscaler, image.size(), image.hasAlphaChannel(), &input, &compute.device)) {
+        error->clear(); // cancelled: callers say so without an error box
+        return nullptr;
     }
     // Cheap here: the task checks the size and takes the result's memory; its job verifies the
     // weights, loads the network and converts the picture on a worker.
     try {
-        task = std::make_unique<core::UpscaleTask>(upscaler, input, compute.precision, compute.device);
+        return std::make_unique<core::UpscaleTask>(
+            upscaler, input == image.size() ? image : image.scaled(input, Qt::IgnoreAspectRatio, Qt::SmoothTransformation),
+            compute.precision, compute.device);
     } catch (const std::exception& e) {
         *error = QString::fromStdString(e.what());
     }
-    return task;
+    return nullptr;
 }
 
 MainWindow::JobEnd MainWindow::runAndWait(const std::shared_ptr<engine::Job>& job, QString* error)

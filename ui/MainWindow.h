@@ -129,6 +129,10 @@ private:
     /// Memory pre-flight first (MemoryPreflightDialog): returns nullptr with an empty @p error
     /// when the user cancelled it.
     std::unique_ptr<core::UpscaleTask> prepareUpscale(const core::ModelEntry& upscaler, const QImage& image, QString* error);
+    /// The memory pre-flight of enlarging a @p size picture: true when it fits or the user chose
+    /// a way that does (*input: a smaller size to enlarge, *device: the CPU); false when cancelled
+    /// (the status bar says so).
+    bool upscalePreflight(const core::ModelEntry& upscaler, QSize size, bool alpha, QSize* input, QString* device);
     enum class JobEnd { Finished, Failed, Cancelled };
     /// Runs @p job, showing the Jobs dock, and waits for its end in a local event loop (the window
     /// stays responsive). @p error receives the failure message.
@@ -149,7 +153,8 @@ private:
     QList<QDockWidget*> m_hiddenByTab;
     bool m_saving = false;
     bool m_opening = false; ///< a .ora open job is running (its wait loop is re-entrant)
-    bool m_upscaling = false; ///< an AI export or upscale is waiting for its job
+    bool m_upscaling = false; ///< an AI upscale is waiting for its job
+    bool m_exporting = false; ///< an export is waiting for its job
     QLabel* m_statusDevice = nullptr;
     QLabel* m_statusZoom = nullptr;
 };

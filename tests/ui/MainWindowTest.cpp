@@ -749,6 +749,60 @@ private Q_SLOTS:
         QCOMPARE(dialog.scaleBox()->value(), 50);
     }
 
+    /// Issue #16 defect 6: compositing, resampling and encoding an export run in a job, so the
+    /// window's event loop keeps turning; a failed write says why and leaves nothing.
+    void exportRunsInAJobWhileTheWindowStaysResponsive()
+    {
+        QTemporaryDir dir;
+        ui::MainWindow w;
+        QImage noise(4096, 4096, QImage::Format_ARGB32);
+        quint32 state = 7; // incompressible: encoding takes seconds
+        for (int y = 0; y < noise.height(); ++y) {
+            auto* line = reinterpret_cast<quint32*>(noise.scanLine(y));
+            for (int x = 0; x < noise.width(); ++x)
+                line[x] = (state = state * 1664525u + 1013904223u) | 0xff000000u;
+        }
+        w.setDocument(std::make_unique<core::Document>(noise, QStringLiteral("noise")));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy queued(w.jobRunner(), &core::JobRunner::queued);
+        QElapsedTimer clock;
+        qint64 last = 0, longest = 0;
+        QTimer tick;
+        tick.setInterval(5);
+        connect(&tick, &QTimer::timeout, this, [&] {
+            longest = qMax(longest, clock.elapsed() - last);
+            last = clock.elapsed();
+        });
+        const QString path = dir.filePath(QStringLiteral("noise.png"));
+        clock.start();
+        tick.start();
+        QVERIFY(w.exportTo(path));
+        const qint64 total = clock.elapsed();
+        tick.stop();
+        QCOMPARE(queued.count(), 1);
+        QVERIFY(queued.first().at(1).toString().contains(QStringLiteral("Export noise.png")));
+        QCOMPARE(QImageReader(path).size(), QSize(4096, 4096));
+        qInfo("export of a 4096² canvas: %lld ms in all, the longest the window's loop waited: %lld ms", total, longest);
+        QVERIFY2(longest < 400, qPrintable(QStringLiteral("the event loop waited %1 ms").arg(longest)));
+
+        // An unwritable place: a warning that names it, nothing written.
+        const QString bad = dir.filePath(QStringLiteral("no-such-folder/noise.png"));
+        QString warning;
+        auto* timer = new QTimer(&w);
+        connect(timer, &QTimer::timeout, this, [&] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                warning = box->text();
+                box->accept();
+            }
+        });
+        timer->start(10);
+        QVERIFY(!w.exportTo(bad, QSize(64, 64)));
+        timer->stop();
+        QVERIFY2(warning.contains(QStringLiteral("Cannot save noise.png")), qPrintable(warning));
+        QVERIFY(!QFile::exists(bad));
+    }
+
     void pasteAndDropImages()
     {
         QTemporaryDir dir;

@@ -221,7 +221,7 @@ private Q_SLOTS:
         });
         w.findChild<QAction*>(QStringLiteral("actionExport"))->trigger(); // returns once written
         QCOMPARE(queued.count(), 1);
-        QVERIFY(queued.first().at(1).toString().contains(QStringLiteral("Upscale")));
+        QVERIFY(queued.first().at(1).toString().contains(QStringLiteral("Export big.png")));
         QCOMPARE(finished.count(), 1);
         QVERIFY(!fileWhileRunning);
         // It was shown in the Jobs dock.
@@ -248,7 +248,7 @@ private Q_SLOTS:
         const QImage resampled(plain);
         QCOMPARE(resampled.size(), QSize(600, 440));
         QVERIFY(resampled.text(QStringLiteral("GanvasUpscaler")).isEmpty());
-        QCOMPARE(queued.count(), 1); // no job for plain resampling
+        QCOMPARE(queued.count(), 2); // plain resampling runs in its own export job, no upscaler in it
     }
 
     void cancellingTheAiExportWritesNothing()
