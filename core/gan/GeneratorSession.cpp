@@ -337,15 +337,11 @@ int LatentRenderer::renderedCount() const
 
 // ----- ProjectionTask -----
 
-struct ProjectionTask::Private {
-    std::shared_ptr<engine::ProjectionJob> job;
-};
+namespace {
 
-ProjectionTask::ProjectionTask(std::shared_ptr<GeneratorModel> model, const QImage& target, int steps)
-    : d(std::make_unique<Private>())
+/// The picture to project, flattened onto white.
+torch::Tensor projectionTarget(const QImage& target)
 {
-    if (!model)
-        throw std::invalid_argument("no generator chosen");
     if (target.isNull() || target.width() < 1 || target.height() < 1)
         throw std::invalid_argument("there is nothing to project");
     QImage flat(target.size(), QImage::Format_RGB888);
@@ -354,37 +350,99 @@ ProjectionTask::ProjectionTask(std::shared_ptr<GeneratorModel> model, const QIma
         QPainter p(&flat);
         p.drawImage(0, 0, target);
     }
-    engine::LoadedGenerator gen;
+    return imageToTensor(flat);
+}
+
+/// A projection whose target is made on the worker (from a snapshot of the canvas: compositing a
+/// big area must not hold the GUI thread), then projected.
+class SourcedProjectionJob final : public engine::Job {
+public:
+    SourcedProjectionJob(engine::LoadedGenerator generator, std::function<QImage()> source,
+                         engine::ProjectionOptions options)
+        : m_generator(std::move(generator)), m_source(std::move(source)), m_options(options)
     {
-        std::lock_guard lock(model->d->mutex);
-        gen = model->d->gen;
-        gen.net = copyGenerator(model->d->gen.net); // the job sets requires_grad; renders go on
     }
+    std::string title() const override { return "Project into " + m_generator.name; }
+    void run(engine::JobContext& ctx) override
+    {
+        ctx.progress(0, m_options.steps, "Reading the canvas");
+        auto target = projectionTarget(m_source());
+        ctx.throwIfCancelled();
+        m_projection = std::make_shared<engine::ProjectionJob>(std::move(m_generator), std::move(target), m_options);
+        m_projection->run(ctx);
+    }
+    /// After run(); null before.
+    std::shared_ptr<engine::ProjectionJob> projection() const { return m_projection; }
+
+private:
+    engine::LoadedGenerator m_generator;
+    std::function<QImage()> m_source;
+    engine::ProjectionOptions m_options;
+    std::shared_ptr<engine::ProjectionJob> m_projection;
+};
+
+} // namespace
+
+struct ProjectionTask::Private {
+    std::shared_ptr<engine::ProjectionJob> job;    ///< a picture given up front
+    std::shared_ptr<SourcedProjectionJob> sourced; ///< a picture made by the job
+    std::shared_ptr<engine::ProjectionJob> projection() const { return job ? job : sourced->projection(); }
+};
+
+engine::LoadedGenerator ProjectionTask::generatorOf(const GeneratorModel& model)
+{
+    std::lock_guard lock(model.d->mutex);
+    engine::LoadedGenerator gen = model.d->gen;
+    gen.net = copyGenerator(model.d->gen.net); // the job sets requires_grad; renders go on
+    return gen;
+}
+
+ProjectionTask::ProjectionTask(std::shared_ptr<GeneratorModel> model, const QImage& target, int steps)
+    : d(std::make_unique<Private>())
+{
+    if (!model)
+        throw std::invalid_argument("no generator chosen");
+    auto flat = projectionTarget(target);
     engine::ProjectionOptions options;
     options.steps = std::clamp(steps, 1, 100000);
-    d->job = std::make_shared<engine::ProjectionJob>(std::move(gen), imageToTensor(flat), options);
+    d->job = std::make_shared<engine::ProjectionJob>(generatorOf(*model), std::move(flat), options);
+}
+
+ProjectionTask::ProjectionTask(std::shared_ptr<GeneratorModel> model, std::function<QImage()> target, int steps)
+    : d(std::make_unique<Private>())
+{
+    if (!model)
+        throw std::invalid_argument("no generator chosen");
+    if (!target)
+        throw std::invalid_argument("there is nothing to project");
+    engine::ProjectionOptions options;
+    options.steps = std::clamp(steps, 1, 100000);
+    d->sourced = std::make_shared<SourcedProjectionJob>(generatorOf(*model), std::move(target), options);
 }
 
 ProjectionTask::~ProjectionTask() = default;
 
 std::shared_ptr<engine::Job> ProjectionTask::job() const
 {
-    return d->job;
+    return d->job ? std::static_pointer_cast<engine::Job>(d->job) : d->sourced;
 }
 
 Latent ProjectionTask::latent() const
 {
-    return d->job->latent().defined() ? fromTensor(d->job->latent()) : Latent();
+    const auto p = d->projection();
+    return p && p->latent().defined() ? fromTensor(p->latent()) : Latent();
 }
 
 QImage ProjectionTask::image() const
 {
-    return d->job->image().defined() ? tensorToImage(d->job->image()).convertToFormat(QImage::Format_RGBA8888) : QImage();
+    const auto p = d->projection();
+    return p && p->image().defined() ? tensorToImage(p->image()).convertToFormat(QImage::Format_RGBA8888) : QImage();
 }
 
 double ProjectionTask::pixelError() const
 {
-    return d->job->pixelError();
+    const auto p = d->projection();
+    return p ? p->pixelError() : 0.0;
 }
 
 } // namespace ganvas::core

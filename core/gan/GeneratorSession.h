@@ -14,10 +14,12 @@
 #include <QStringList>
 #include <QVector>
 
+#include <functional>
 #include <memory>
 
 namespace ganvas::engine {
 class Job;
+struct LoadedGenerator;
 }
 
 namespace ganvas::core {
@@ -107,6 +109,9 @@ class ProjectionTask {
 public:
     /// @p target any format (alpha composited on white). Throws std::invalid_argument when empty.
     ProjectionTask(std::shared_ptr<GeneratorModel> model, const QImage& target, int steps = 200);
+    /// The target made by @p target on the job's worker when it starts (e.g. a snapshot of the
+    /// canvas composited there: Project canvas on a 4096² canvas). An empty picture fails the job.
+    ProjectionTask(std::shared_ptr<GeneratorModel> model, std::function<QImage()> target, int steps = 200);
     ~ProjectionTask();
     std::shared_ptr<engine::Job> job() const;
     Latent latent() const;
@@ -116,6 +121,7 @@ public:
 private:
     struct Private;
     std::unique_ptr<Private> d;
+    static engine::LoadedGenerator generatorOf(const GeneratorModel& model);
 };
 
 } // namespace ganvas::core

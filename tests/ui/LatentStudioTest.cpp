@@ -384,6 +384,42 @@ private Q_SLOTS:
         QVERIFY(settled(panel));
     }
 
+    /// Issue #16 defect 6: Project canvas composites its area in the job, not on the GUI thread.
+    void projectionMakesItsTargetOnTheWorker()
+    {
+        ui::MainWindow w;
+        auto* panel = openStudio(w);
+        QVERIFY(panel);
+        QVERIFY(settled(panel));
+        QThread* madeOn = nullptr;
+        core::ProjectionTask task(
+            panel->model(),
+            std::function<QImage()>([&] {
+                madeOn = QThread::currentThread();
+                QImage red(300, 300, QImage::Format_RGB32);
+                red.fill(QColor(200, 40, 40));
+                return red;
+            }),
+            3);
+        QCOMPARE(madeOn, nullptr); // nothing made yet
+        QSignalSpy finished(w.jobRunner(), &core::JobRunner::finished);
+        QSignalSpy failed(w.jobRunner(), &core::JobRunner::failed);
+        const core::JobId id = w.jobRunner()->submit(task.job());
+        QVERIFY(QTest::qWaitFor([&] { return !finished.isEmpty() || !failed.isEmpty(); }, 60000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+        QCOMPARE(finished.first().at(0).value<core::JobId>(), id);
+        QVERIFY(madeOn && madeOn != QThread::currentThread());
+        QCOMPARE(task.latent().size(), panel->model()->info().latentDim);
+        QVERIFY(!task.image().isNull());
+
+        // An empty picture fails the job in words.
+        core::ProjectionTask empty(panel->model(), std::function<QImage()>([] { return QImage(); }), 3);
+        w.jobRunner()->submit(empty.job());
+        QVERIFY(failed.wait(60000));
+        QVERIFY(failed.first().at(1).toString().contains(QStringLiteral("nothing to project")));
+        QVERIFY(empty.latent().isEmpty());
+    }
+
     void trainDialogRefusesAnEmptyFolder()
     {
         ui::MainWindow w;

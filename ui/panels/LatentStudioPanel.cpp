@@ -1153,19 +1153,14 @@ void LatentStudioPanel::showImage(const QImage& image)
 
 // ---- canvas -------------------------------------------------------------------------------------------
 
-QImage LatentStudioPanel::selectionArea(QRect* area) const
+QRect LatentStudioPanel::selectionSquare() const
 {
     const QRect bounds = m_document->selection().bounds(m_document->size());
     // Generators are square: the largest centred square of the area (no stretching).
     const int side = qMin(bounds.width(), bounds.height());
     QRect square(0, 0, side, side);
     square.moveCenter(bounds.center());
-    square = square.intersected(m_document->rect());
-    *area = square;
-    QImage image = m_document->render(square);
-    if (image.width() > kMaxProjectionSide || image.height() > kMaxProjectionSide)
-        image = image.scaled(kMaxProjectionSide, kMaxProjectionSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
-    return image;
+    return square.intersected(m_document->rect());
 }
 
 bool LatentStudioPanel::projectCanvas()
@@ -1178,14 +1173,21 @@ bool LatentStudioPanel::projectCanvas()
         setStatus(tr("A projection is already running."));
         return false;
     }
-    QRect area;
-    const QImage target = selectionArea(&area);
-    if (target.isNull() || area.isEmpty()) {
+    const QRect area = selectionSquare();
+    if (area.isEmpty()) {
         setStatus(tr("Nothing to project: the selection is empty."));
         return false;
     }
+    // The area is composited and scaled in the job, from a snapshot of the layers taken now
+    // (tile handles: cheap), not here on the GUI thread (issue #16 defect 6).
+    auto target = [layers = m_document->layers(), area] {
+        QImage image = core::Document::renderLayers(layers, area);
+        if (image.width() > kMaxProjectionSide || image.height() > kMaxProjectionSide)
+            image = image.scaled(kMaxProjectionSide, kMaxProjectionSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        return image;
+    };
     try {
-        m_projection = std::make_shared<core::ProjectionTask>(m_model, target);
+        m_projection = std::make_shared<core::ProjectionTask>(m_model, std::function<QImage()>(target));
     } catch (const std::exception& e) {
         setStatus(tr("Cannot project: %1").arg(QString::fromStdString(e.what())));
         return false;

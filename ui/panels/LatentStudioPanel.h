@@ -199,7 +199,8 @@ private:
     void showImage(const QImage& image);
     void setHistoryIcon(int row, const QImage& image);
     int historyRow(int id) const;
-    QImage selectionArea(QRect* area) const;
+    /// The largest centred square of the selection (or canvas), inside the canvas.
+    QRect selectionSquare() const;
 
     /// A placement waiting for its image: where it goes and what it records.
     struct Placement {
