@@ -434,8 +434,23 @@ std::shared_ptr<engine::Job> makeStyleTrainingJob(const ModelEntry& style, const
     o.outputDir = style.folder.toStdString();
     o.styles = {loadStyleImage(style)};
     o.steps = steps;
-    o.imageSize = 160;
-    o.learningRate = 0.01;
+    // The recipe of the shipped presets (tools/styles/train_marks_presets.sh, ADR 0013): a
+    // network that reads its style's marks and draws luminance, the picture's colours moved onto
+    // the style's palette when it runs; the style loss on luminance, the content loss at full
+    // resolution; 128 px crops, the style's statistics at 480 px.
+    o.network.channels = {16, 32, 64};
+    o.network.residualBlocks = 5;
+    o.network.output = "residual";
+    o.network.marksInput = true;
+    o.network.luminancePalette = true;
+    o.imageSize = 128;
+    o.styleScale = 3.75;
+    o.learningRate = 5e-4;
+    o.styleWeight = 10;
+    o.tvWeight = 0;
+    o.statistic = engine::StyleStatistic::MeanCovariance;
+    o.styleLuminance = true;
+    o.lossNetwork.contentStage = 0;
     o.resume = true;
     o.extraConfig = {{"style_image", QFileInfo(style.styleImage).fileName().toStdString()},
                      {"category", style.category.toStdString()},

@@ -581,6 +581,14 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(style.styleImage).fileName(), QStringLiteral("style.png"));
         QCOMPARE(QFileInfo(style.thumbnail).fileName(), QStringLiteral("thumbnail.png"));
         QCOMPARE(style.category, QStringLiteral("My styles"));
+        {
+            // The shipped presets' recipe: it reads its picture's marks and draws luminance.
+            QFile config(folder + QStringLiteral("/config.json"));
+            QVERIFY(config.open(QIODevice::ReadOnly));
+            const auto architecture = QJsonDocument::fromJson(config.readAll()).object()[QStringLiteral("architecture")].toObject();
+            QVERIFY(architecture[QStringLiteral("marks_input")].toBool());
+            QCOMPARE(architecture[QStringLiteral("palette")].toString(), QStringLiteral("luminance"));
+        }
         QVERIFY(!core::hasStyleTrainingCheckpoint(folder)); // a finished training removes it
         QFile checkpoint(folder + QStringLiteral("/checkpoint.safetensors"));
         QVERIFY(checkpoint.open(QIODevice::WriteOnly));

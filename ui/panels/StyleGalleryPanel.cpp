@@ -867,7 +867,7 @@ void StyleGalleryPanel::trainDialog()
     settings.setValue(QStringLiteral("styles/contentFolder"), dir);
     const QString folder = style->folder;
     try {
-        auto job = core::makeStyleTrainingJob(*style, dir, 600);
+        auto job = core::makeStyleTrainingJob(*style, dir, 300); // the shipped presets' length
         m_training.insert(m_runner->submit(job), folder);
         setStatus(tr("Training “%1” in the background on the pictures in %2 (see Jobs).")
                       .arg(style->name, QDir::toNativeSeparators(dir)));
