@@ -281,8 +281,10 @@ namespace {
 // strength blending), of one transformer-net tile's activations (32/64/128 channels at 1, 1/2,
 // 1/4 size, instance-norm temporaries), of the loss network's activations with gradients
 // (optimisation), plus what any job adds (allocator pools, thread buffers, weights). Fitted to
-// measured peaks and rounded up so that estimates err high.
-constexpr double kStyleFullPerPixel = 120;
+// measured peaks and rounded up so that estimates err high. The picture-sized part was raised
+// from 120 for the presets that read their style's marks and move the palette after the
+// network (ADR 0013: the marks beside the padded picture, the chroma transfer's temporaries).
+constexpr double kStyleFullPerPixel = 170;
 constexpr double kStyleTilePerPixel = 330;
 constexpr double kStyleFixed = 64e6;
 constexpr double kGatysPerWorkPixel = 3300;
