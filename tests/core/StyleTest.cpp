@@ -312,24 +312,13 @@ private Q_SLOTS:
     {
         // A tiny network trained here, loaded from its folder like a preset.
         QTemporaryDir root;
-        engine::StyleTrainOptions o;
-        o.id = "tiny";
-        o.name = "Tiny";
-        o.outputDir = root.filePath(QStringLiteral("styles/tiny")).toStdString();
-        o.network = {{4, 8, 8}, 1, "sigmoid"};
-        o.lossNetwork.channels = {8, 16, 16};
-        o.lossNetwork.contentStage = 1;
-        o.styles = {core::imageToTensor(stripes())};
+        auto o = tinyStyleTraining(root.filePath(QStringLiteral("styles/tiny")), "tiny", "Tiny", "sigmoid");
         o.steps = 4;
-        o.batch = 2;
-        o.imageSize = 32;
-        o.extraConfig = {{"category", "Test"}, {"style_image", "style.png"}};
+        o.styleScale = 1;
+        o.extraConfig["category"] = "Test";
         QDir().mkpath(root.filePath(QStringLiteral("styles/tiny")));
         QVERIFY(stripes().save(root.filePath(QStringLiteral("styles/tiny/style.png"))));
-        engine::StyleTrainJob train(o, [](int64_t step, int64_t b, int64_t s) {
-            torch::manual_seed(static_cast<uint64_t>(step));
-            return torch::rand({b, 3, s, s});
-        });
+        engine::StyleTrainJob train(o, randomCrops);
         QCOMPARE(run(train).outcome, engine::JobOutcome::Finished);
         const auto entry = core::ModelCatalogue::readEntry(root.filePath(QStringLiteral("styles/tiny")));
         QVERIFY2(entry.isValid(), qPrintable(entry.error));
