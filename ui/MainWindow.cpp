@@ -469,22 +469,15 @@ bool MainWindow::saveTo(const QString& path)
     auto error = std::make_shared<QString>();
     QEventLoop wait;
     bool ok = false, cancelled = false;
-    const core::JobId id = m_runner->submit(core::makeOraSaveJob(*m_document, path, error));
-    auto* context = new QObject(this);
-    connect(m_runner, &core::JobRunner::finished, context, [&](core::JobId done) {
-        if (done == id)
-            ok = true, wait.quit();
-    });
-    connect(m_runner, &core::JobRunner::failed, context, [&](core::JobId done, const QString& message) {
-        if (done == id)
-            *error = message, wait.quit();
-    });
-    connect(m_runner, &core::JobRunner::cancelled, context, [&](core::JobId done) {
-        if (done == id)
-            cancelled = true, wait.quit();
+    core::JobHandle* job = m_runner->submit(core::makeOraSaveJob(*m_document, path, error));
+    connect(job, &core::JobHandle::ended, &wait, [&](core::JobState state) {
+        ok = state == core::JobState::Finished;
+        cancelled = state == core::JobState::Cancelled;
+        if (state == core::JobState::Failed)
+            *error = job->error();
+        wait.quit();
     });
     wait.exec();
-    delete context;
     m_saving = false;
     if (cancelled) {
         statusBar()->showMessage(tr("Save cancelled; %1 was not changed.").arg(QFileInfo(path).fileName()), 5000);
@@ -720,24 +713,18 @@ MainWindow::JobEnd MainWindow::runAndWait(const std::shared_ptr<engine::Job>& jo
 {
     QEventLoop wait;
     JobEnd end = JobEnd::Failed;
-    const core::JobId id = m_runner->submit(job);
-    auto* context = new QObject(this);
-    connect(m_runner, &core::JobRunner::finished, context, [&](core::JobId done) {
-        if (done == id)
-            end = JobEnd::Finished, wait.quit();
-    });
-    connect(m_runner, &core::JobRunner::failed, context, [&](core::JobId done, const QString& message) {
-        if (done == id)
-            end = JobEnd::Failed, *error = message, wait.quit();
-    });
-    connect(m_runner, &core::JobRunner::cancelled, context, [&](core::JobId done) {
-        if (done == id)
-            end = JobEnd::Cancelled, wait.quit();
+    core::JobHandle* handle = m_runner->submit(job);
+    connect(handle, &core::JobHandle::ended, &wait, [&](core::JobState state) {
+        end = state == core::JobState::Finished    ? JobEnd::Finished
+              : state == core::JobState::Cancelled ? JobEnd::Cancelled
+                                                   : JobEnd::Failed;
+        if (state == core::JobState::Failed)
+            *error = handle->error();
+        wait.quit();
     });
     if (auto* d = dock(QStringLiteral("jobsDock")))
         d->show(), d->raise();
     wait.exec();
-    delete context;
     return end;
 }
 
@@ -974,13 +961,9 @@ void MainWindow::runBenchmark()
 {
     auto results = std::make_shared<QVector<core::BenchFigure>>();
     core::BenchRequest request;
-    const core::JobId id = m_runner->submit(core::makeBenchmarkJob(request, results));
-    // Show the figures when this job (and only this one) finishes.
-    auto* context = new QObject(this);
-    connect(m_runner, &core::JobRunner::finished, context, [this, id, results, context](core::JobId done) {
-        if (done != id)
-            return;
-        context->deleteLater();
+    core::JobHandle* job = m_runner->submit(core::makeBenchmarkJob(request, results));
+    // Show the figures when this job finishes.
+    connect(job, &core::JobHandle::finished, this, [this, results] {
         QStringList lines;
         for (const auto& f : *results)
             lines << (!f.error.isEmpty()     ? tr("%1: failed: %2").arg(f.name, f.error)
@@ -991,14 +974,6 @@ void MainWindow::runBenchmark()
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->setObjectName(QStringLiteral("benchmarkResults"));
         box->open();
-    });
-    connect(m_runner, &core::JobRunner::failed, context, [id, context](core::JobId done) {
-        if (done == id)
-            context->deleteLater();
-    });
-    connect(m_runner, &core::JobRunner::cancelled, context, [id, context](core::JobId done) {
-        if (done == id)
-            context->deleteLater();
     });
     if (auto* d = dock(QStringLiteral("jobsDock")))
         d->show(), d->raise();

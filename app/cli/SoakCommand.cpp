@@ -488,7 +488,7 @@ private:
                 auto task = std::make_shared<core::StyleTask>(r);
                 failure.clear();
                 waiter.reset();
-                current = runner.submit(task->job());
+                current = runner.submit(task->job())->id();
                 if (!waiter.wait(10 * 60 * 1000)) {
                     runner.cancel(current);
                     runner.waitForIdle(60000);
@@ -563,7 +563,8 @@ private:
         p.extra["generator"] = gi.id;
         p.extra["directions"] = directions;
 
-        core::LatentRenderer renderer;
+        core::JobRunner runner; // as the studio's: renders are Interactive jobs of its runner
+        core::LatentRenderer renderer(&runner);
         Waiter waiter;
         QString failure;
         QString waitingFor;

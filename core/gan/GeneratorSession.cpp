@@ -6,22 +6,19 @@
 #include "core/engine/gan/Projection.h"
 #include "core/engine/nn/TorchCompat.h"
 #include "core/image/ImageBridge.h"
+#include "core/jobs/JobRunner.h"
 #include "core/models/ModelCatalogue.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
-#include <QMetaObject>
 #include <QPainter>
 #include <QPointer>
 
 #include <opencv2/imgproc.hpp>
 
-#include <condition_variable>
-#include <deque>
-#include <map>
 #include <mutex>
 #include <random>
 #include <stdexcept>
-#include <thread>
 
 namespace ganvas::core {
 
@@ -251,61 +248,79 @@ QImage resizeForCanvas(const QImage& image, const QSize& size)
 
 // ----- LatentRenderer -----
 
-struct LatentRenderer::Worker {
-    struct Request {
-        std::shared_ptr<GeneratorModel> model;
-        QVector<Latent> latents;
-        double truncation = 1;
-    };
-    std::mutex mutex;
-    std::condition_variable wake;
-    std::map<QString, Request> pending;
-    std::deque<QString> order;
-    bool stop = false;
-    int rendered = 0;
-    std::thread thread;
+namespace {
+
+class GeneratorLoadJob final : public engine::Job {
+public:
+    GeneratorLoadJob(QString folder, QString name, std::shared_ptr<GeneratorLoad> into)
+        : m_folder(std::move(folder)), m_name(std::move(name)), m_into(std::move(into))
+    {}
+    std::string title() const override
+    {
+        return QCoreApplication::translate("ganvas::core::LatentRenderer", "Load generator “%1”")
+            .arg(m_name)
+            .toStdString();
+    }
+    engine::JobPriority priority() const override { return engine::JobPriority::Interactive; }
+    bool transient() const override { return true; }
+    void run(engine::JobContext& ctx) override
+    {
+        ctx.throwIfCancelled();
+        auto model = GeneratorModel::load(m_folder);
+        ctx.throwIfCancelled();
+        m_into->model = std::move(model);
+    }
+
+private:
+    QString m_folder, m_name;
+    std::shared_ptr<GeneratorLoad> m_into;
 };
 
-LatentRenderer::LatentRenderer(QObject* parent) : QObject(parent), m_worker(std::make_unique<Worker>())
+/// One render request: Interactive (a slider is being dragged), transient (job lists show it
+/// only when it runs long).
+class LatentRenderJob final : public engine::Job {
+public:
+    LatentRenderJob(std::shared_ptr<GeneratorModel> model, QVector<Latent> latents, double truncation)
+        : m_model(std::move(model)), m_latents(std::move(latents)), m_truncation(truncation)
+    {}
+    std::string title() const override
+    {
+        return QCoreApplication::translate("ganvas::core::LatentRenderer", "Render %n latent(s)", nullptr,
+                                           static_cast<int>(m_latents.size()))
+            .toStdString();
+    }
+    engine::JobPriority priority() const override { return engine::JobPriority::Interactive; }
+    bool transient() const override { return true; }
+    void run(engine::JobContext& ctx) override
+    {
+        ctx.throwIfCancelled();
+        m_images = m_model->render(m_latents, m_truncation);
+    }
+    const QVector<QImage>& images() const { return m_images; }
+
+private:
+    std::shared_ptr<GeneratorModel> m_model;
+    QVector<Latent> m_latents;
+    double m_truncation;
+    QVector<QImage> m_images;
+};
+
+} // namespace
+
+std::shared_ptr<engine::Job> makeGeneratorLoadJob(const QString& folder, const QString& name,
+                                                  std::shared_ptr<GeneratorLoad> into)
 {
-    auto* w = m_worker.get();
-    w->thread = std::thread([w, this] {
-        for (;;) {
-            QString tag;
-            Worker::Request request;
-            {
-                std::unique_lock lock(w->mutex);
-                w->wake.wait(lock, [w] { return w->stop || !w->order.empty(); });
-                if (w->stop)
-                    return;
-                tag = w->order.front();
-                w->order.pop_front();
-                request = std::move(w->pending[tag]);
-                w->pending.erase(tag);
-            }
-            try {
-                const auto images = request.model->render(request.latents, request.truncation);
-                {
-                    std::lock_guard lock(w->mutex);
-                    ++w->rendered;
-                }
-                QMetaObject::invokeMethod(this, [this, tag, images] { Q_EMIT rendered(tag, images); }, Qt::QueuedConnection);
-            } catch (const std::exception& e) {
-                const QString message = QString::fromUtf8(e.what());
-                QMetaObject::invokeMethod(this, [this, tag, message] { Q_EMIT failed(tag, message); }, Qt::QueuedConnection);
-            }
-        }
-    });
+    return std::make_shared<GeneratorLoadJob>(folder, name, std::move(into));
+}
+
+LatentRenderer::LatentRenderer(JobRunner* runner, QObject* parent) : QObject(parent), m_runner(runner)
+{
+    Q_ASSERT(runner);
 }
 
 LatentRenderer::~LatentRenderer()
 {
-    {
-        std::lock_guard lock(m_worker->mutex);
-        m_worker->stop = true;
-    }
-    m_worker->wake.notify_all();
-    m_worker->thread.join();
+    clear();
 }
 
 void LatentRenderer::request(std::shared_ptr<GeneratorModel> model, const QString& tag, const QVector<Latent>& latents,
@@ -313,26 +328,34 @@ void LatentRenderer::request(std::shared_ptr<GeneratorModel> model, const QStrin
 {
     if (!model)
         return;
-    {
-        std::lock_guard lock(m_worker->mutex);
-        if (m_worker->pending.find(tag) == m_worker->pending.end())
-            m_worker->order.push_back(tag);
-        m_worker->pending[tag] = Worker::Request{std::move(model), latents, truncation};
-    }
-    m_worker->wake.notify_one();
+    auto job = std::make_shared<LatentRenderJob>(std::move(model), latents, truncation);
+    SubmitOptions options;
+    options.coalesceKey = QStringLiteral("latent-render/%1/%2").arg(reinterpret_cast<quintptr>(this)).arg(tag);
+    JobHandle* handle = m_runner->submit(job, options);
+    m_latest.insert(tag, handle);
+    connect(handle, &JobHandle::finished, this, [this, tag, job] {
+        ++m_rendered;
+        Q_EMIT rendered(tag, job->images());
+    });
+    connect(handle, &JobHandle::failed, this, [this, tag](const QString& message) { Q_EMIT failed(tag, message); });
+    // Replaced by a newer request (coalescing) it reports nothing; cancelled from elsewhere (the
+    // Jobs dock) it reports, so that whoever waits for the tag stops waiting.
+    connect(handle, &JobHandle::cancelled, this, [this, tag, handle] {
+        if (m_latest.value(tag) == handle)
+            Q_EMIT failed(tag, tr("cancelled"));
+    });
+    connect(handle, &JobHandle::ended, this, [this, tag, handle] {
+        if (m_latest.value(tag) == handle)
+            m_latest.remove(tag);
+    });
 }
 
 void LatentRenderer::clear()
 {
-    std::lock_guard lock(m_worker->mutex);
-    m_worker->pending.clear();
-    m_worker->order.clear();
-}
-
-int LatentRenderer::renderedCount() const
-{
-    std::lock_guard lock(m_worker->mutex);
-    return m_worker->rendered;
+    for (const QPointer<JobHandle>& handle : std::as_const(m_latest))
+        if (handle && m_runner->cancelIfWaiting(handle->id()))
+            disconnect(handle, nullptr, this, nullptr); // a waiting request reports nothing
+    m_latest.clear();
 }
 
 // ----- ProjectionTask -----

@@ -6,9 +6,11 @@
 /// of latents, the background renderer slider drags use, and the projection of a picture into
 /// the latent space.
 
+#include <QHash>
 #include <QImage>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 #include <QSize>
 #include <QString>
 #include <QStringList>
@@ -23,6 +25,9 @@ struct LoadedGenerator;
 }
 
 namespace ganvas::core {
+
+class JobHandle;
+class JobRunner;
 
 /// A point in a generator's latent space (length = latentDim).
 using Latent = QVector<float>;
@@ -64,6 +69,16 @@ private:
     std::unique_ptr<Private> d;
 };
 
+/// Where makeGeneratorLoadJob puts the generator it loaded.
+struct GeneratorLoad {
+    std::shared_ptr<GeneratorModel> model; ///< set when the job finished
+};
+
+/// GeneratorModel::load(@p folder) as an Interactive, transient job (the Latent Space dock waits
+/// for it; it computes missing directions, about 1 s). Fails with the loader's message.
+std::shared_ptr<engine::Job> makeGeneratorLoadJob(const QString& folder, const QString& name,
+                                                  std::shared_ptr<GeneratorLoad> into);
+
 /// Spherical interpolation between two latents (t in [0,1]); linear when nearly parallel.
 Latent interpolateLatents(const Latent& a, const Latent& b, double t);
 /// Children of two parents: each is a random per-coordinate crossover or a blend (t uniform) of
@@ -77,30 +92,33 @@ Latent randomLatent(int latentDim, quint64 seed);
 /// keeping it opaque. Used until the AI upscaler lands.
 QImage resizeForCanvas(const QImage& image, const QSize& size);
 
-/// Renders latents off the UI thread, latest request wins: requests that arrive while one renders
-/// replace any waiting one, so a slider drag is throttled to the render speed and never queues
-/// stale work. Results come back as a queued signal on the thread that owns this object.
+/// Renders latents off the UI thread as Interactive jobs of a JobRunner (they run ahead of Apply
+/// and make a training give way), latest request wins: a request replaces a waiting one with the
+/// same tag (SubmitOptions::coalesceKey), so a slider drag is throttled to the render speed and
+/// never queues stale work. Results come back on the thread that owns this object (the runner's).
 class LatentRenderer : public QObject {
     Q_OBJECT
 public:
-    explicit LatentRenderer(QObject* parent = nullptr);
+    explicit LatentRenderer(JobRunner* runner, QObject* parent = nullptr);
     ~LatentRenderer() override;
     /// @p tag comes back with the images (e.g. "main", "dir3"). Independent tags do not replace
-    /// each other; a newer request with the same tag replaces a waiting one.
+    /// each other; a newer request with the same tag replaces a waiting one, which reports
+    /// nothing. A request cancelled from elsewhere (the Jobs dock) fails with "cancelled".
     void request(std::shared_ptr<GeneratorModel> model, const QString& tag, const QVector<Latent>& latents,
                  double truncation);
-    /// Drops waiting requests (e.g. when the generator changes).
+    /// Drops waiting requests (e.g. when the generator changes); they report nothing.
     void clear();
     /// Requests rendered so far (tests).
-    int renderedCount() const;
+    int renderedCount() const { return m_rendered; }
 
 Q_SIGNALS:
     void rendered(const QString& tag, const QVector<QImage>& images);
     void failed(const QString& tag, const QString& message);
 
 private:
-    struct Worker;
-    std::unique_ptr<Worker> m_worker;
+    JobRunner* m_runner;
+    QHash<QString, QPointer<JobHandle>> m_latest; ///< by tag: the newest request's job
+    int m_rendered = 0;
 };
 
 /// Projection of a picture into a generator's latent space, as the UI sees it: submit job() to the

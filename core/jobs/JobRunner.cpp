@@ -6,9 +6,11 @@
 
 #include <QElapsedTimer>
 #include <QMutexLocker>
+#include <QPointer>
 #include <QRunnable>
 #include <QThreadPool>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <limits>
@@ -36,39 +38,62 @@
 
 namespace ganvas::core {
 
-/// Counts the Normal-priority jobs queued or running on one device; Background jobs on that
-/// device wait at their next step while the count is above zero.
-class JobRunner::DeviceGate final : public engine::YieldGate {
+/// Counts the jobs of each priority queued or running on one device; a job waits at its next step
+/// (JobContext::yieldToForeground()) while any higher-ranked one is counted.
+class JobRunner::DeviceGate final {
 public:
-    void enter()
+    void enter(engine::JobPriority rank)
     {
         std::lock_guard lock(m_mutex);
-        ++m_foreground;
+        ++m_count[index(rank)];
     }
-    void leave()
+    void leave(engine::JobPriority rank)
     {
         {
             std::lock_guard lock(m_mutex);
-            --m_foreground;
+            --m_count[index(rank)];
         }
         m_changed.notify_all();
     }
-    double waitWhileOutranked(const engine::CancelToken& token) override
+    double waitWhileOutranked(engine::JobPriority rank, const engine::CancelToken& token)
     {
         std::unique_lock lock(m_mutex);
-        if (m_foreground == 0)
+        if (!outranked(rank))
             return 0.0;
         const auto t0 = std::chrono::steady_clock::now();
         // The token has no wake-up of its own: look at it every 20 ms.
-        while (m_foreground > 0 && !token.isCancelled())
+        while (outranked(rank) && !token.isCancelled())
             m_changed.wait_for(lock, std::chrono::milliseconds(20));
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
 
 private:
+    static int index(engine::JobPriority rank) { return static_cast<int>(rank); }
+    bool outranked(engine::JobPriority rank) const // with m_mutex held
+    {
+        for (int i = index(rank) + 1; i < kRanks; ++i)
+            if (m_count[i] > 0)
+                return true;
+        return false;
+    }
+    static constexpr int kRanks = static_cast<int>(engine::JobPriority::Interactive) + 1;
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    int m_foreground = 0;
+    int m_count[kRanks] = {};
+};
+
+/// The YieldGate of one job: its device's gate seen from its own priority.
+class JobRunner::RankGate final : public engine::YieldGate {
+public:
+    RankGate(std::shared_ptr<DeviceGate> gate, engine::JobPriority rank) : m_gate(std::move(gate)), m_rank(rank) {}
+    double waitWhileOutranked(const engine::CancelToken& token) override
+    {
+        return m_gate->waitWhileOutranked(m_rank, token);
+    }
+
+private:
+    std::shared_ptr<DeviceGate> m_gate;
+    engine::JobPriority m_rank;
 };
 
 struct JobRunner::Entry {
@@ -76,7 +101,9 @@ struct JobRunner::Entry {
     std::shared_ptr<engine::Job> job;
     engine::CancelToken token;
     std::shared_ptr<DeviceGate> gate;
-    bool background = false;
+    engine::JobPriority rank = engine::JobPriority::Normal;
+    QString coalesceKey;
+    std::atomic<bool> running{false};
 };
 
 namespace {
@@ -135,6 +162,8 @@ public:
     {
         emitOnRunnerThread(m_runner, [r = m_runner, id = m_id, level, text = QString::fromStdString(message)] {
             Q_EMIT r->logMessage(id, static_cast<int>(level), text);
+            if (JobHandle* h = r->handle(id))
+                Q_EMIT h->logMessage(static_cast<int>(level), text);
         });
     }
 
@@ -158,7 +187,11 @@ private:
         m_pendingProgress.reset();
         m_anyProgress = true;
         m_progressClock.restart();
-        emitOnRunnerThread(m_runner, [r = m_runner, id = m_id, p] { Q_EMIT r->progress(id, p.done, p.total, p.message); });
+        emitOnRunnerThread(m_runner, [r = m_runner, id = m_id, p] {
+            Q_EMIT r->progress(id, p.done, p.total, p.message);
+            if (JobHandle* h = r->handle(id))
+                Q_EMIT h->progress(p.done, p.total, p.message);
+        });
     }
 
     void emitPreview(torch::Tensor image, int pass) // by value: may be m_pendingPreview itself
@@ -168,6 +201,8 @@ private:
         m_previewClock.restart();
         emitOnRunnerThread(m_runner, [r = m_runner, id = m_id, picture = tensorToImage(image), pass] {
             Q_EMIT r->preview(id, picture, pass);
+            if (JobHandle* h = r->handle(id))
+                Q_EMIT h->preview(picture, pass);
         });
     }
 
@@ -214,44 +249,84 @@ QThreadPool* JobRunner::poolFor(const QString& lane)
     return pool;
 }
 
-JobId JobRunner::submit(std::shared_ptr<engine::Job> job)
+JobHandle::JobHandle(JobRunner* runner, JobId id, QString title)
+    : QObject(runner), m_runner(runner), m_id(id), m_title(std::move(title))
+{}
+
+void JobHandle::cancel()
+{
+    m_runner->cancel(m_id);
+}
+
+JobHandle* JobRunner::handle(JobId id) const
+{
+    return m_handles.value(id); // the runner's thread only: no lock
+}
+
+JobHandle* JobRunner::submit(std::shared_ptr<engine::Job> job, const SubmitOptions& options)
 {
     Q_ASSERT(job);
     auto entry = std::make_shared<Entry>();
     entry->job = std::move(job);
-    entry->background = entry->job->priority() == engine::JobPriority::Background;
-    const QString device = QString::fromStdString(entry->job->queue());
+    entry->rank = entry->job->priority();
+    entry->coalesceKey = options.coalesceKey;
+    const QString queue = QString::fromStdString(entry->job->queue());
     const QString gateKey = QString::fromStdString(entry->job->device().str());
+    const QString title = QString::fromStdString(entry->job->title());
     QThreadPool* pool = nullptr;
     {
         QMutexLocker lock(&m_mutex);
+        // Latest wins: what waits under the same key will never be wanted; what runs under it,
+        // only when the submitter says so.
+        if (!entry->coalesceKey.isEmpty())
+            for (const auto& other : std::as_const(m_active))
+                if (other->coalesceKey == entry->coalesceKey && (options.replaceRunning || !other->running.load()))
+                    other->token.cancel();
         entry->id = m_nextId++;
         m_active.insert(entry->id, entry);
-        // Background work waits in a lane of its own, so nothing queues behind a training run.
-        pool = poolFor(entry->background ? device + QStringLiteral("#background") : device);
+        // Each priority waits in a lane of its own: nothing queues behind lower-ranked work.
+        switch (entry->rank) {
+        case engine::JobPriority::Background: pool = poolFor(queue + QStringLiteral("#background")); break;
+        case engine::JobPriority::Normal: pool = poolFor(queue); break;
+        case engine::JobPriority::Interactive: pool = poolFor(queue + QStringLiteral("#interactive")); break;
+        }
         std::shared_ptr<DeviceGate>& gate = m_gates[gateKey];
         if (!gate)
             gate = std::make_shared<DeviceGate>();
         entry->gate = gate;
     }
-    if (!entry->background)
-        entry->gate->enter(); // from now until it ends, Background jobs on its device give way
-    Q_EMIT queued(entry->id, QString::fromStdString(entry->job->title()), device, entry->job->transient());
+    // From now until it ends, lower-ranked jobs on its device give way at their next step.
+    entry->gate->enter(entry->rank);
+    auto* h = new JobHandle(this, entry->id, title);
+    m_handles.insert(entry->id, h);
+    Q_EMIT queued(entry->id, title, queue, entry->job->transient());
     GANVAS_HAPPENS_BEFORE(entry.get());
     pool->start(QRunnable::create([this, entry] {
         GANVAS_HAPPENS_AFTER(entry.get());
         runEntry(entry);
     }));
-    return entry->id;
+    return h;
 }
 
 void JobRunner::runEntry(const std::shared_ptr<Entry>& entry)
 {
     SignalObserver observer(this, entry->id, m_throttleMs);
-    engine::JobContext context(entry->token, &observer, entry->background ? entry->gate.get() : nullptr);
+    RankGate gate(entry->gate, entry->rank);
+    engine::JobContext context(entry->token, &observer,
+                               entry->rank == engine::JobPriority::Interactive ? nullptr : &gate);
     engine::JobResult result{engine::JobOutcome::Cancelled, {}};
-    if (!entry->token.isCancelled()) {
-        emitOnRunnerThread(this, [this, id = entry->id] { Q_EMIT started(id); });
+    {
+        QMutexLocker lock(&m_mutex); // coalescing reads `running` under the same lock
+        entry->running = !entry->token.isCancelled();
+    }
+    if (entry->running) {
+        emitOnRunnerThread(this, [this, id = entry->id] {
+            Q_EMIT started(id);
+            if (JobHandle* h = handle(id)) {
+                h->m_state = JobState::Running;
+                Q_EMIT h->started();
+            }
+        });
         result = engine::runJob(*entry->job, context);
         if (result.outcome == engine::JobOutcome::Finished) {
             try {
@@ -261,24 +336,43 @@ void JobRunner::runEntry(const std::shared_ptr<Entry>& entry)
             }
         }
     }
-    if (!entry->background)
-        entry->gate->leave();
+    entry->gate->leave(entry->rank);
     bool nowIdle = false;
     {
         QMutexLocker lock(&m_mutex);
         m_active.remove(entry->id);
         nowIdle = m_active.isEmpty();
     }
-    emitOnRunnerThread(this, [this, id = entry->id, outcome = result.outcome,
-                              error = QString::fromStdString(result.error), nowIdle] {
-        switch (outcome) {
-        case engine::JobOutcome::Finished: Q_EMIT finished(id); break;
-        case engine::JobOutcome::Failed: Q_EMIT failed(id, error); break;
-        case engine::JobOutcome::Cancelled: Q_EMIT cancelled(id); break;
-        }
-        if (nowIdle && activeCount() == 0) // nothing was submitted since
-            Q_EMIT idle();
-    });
+    emitOnRunnerThread(
+        this, [this, id = entry->id, outcome = result.outcome, error = QString::fromStdString(result.error), nowIdle] {
+            JobHandle* h = m_handles.take(id);
+            switch (outcome) {
+            case engine::JobOutcome::Finished: Q_EMIT finished(id); break;
+            case engine::JobOutcome::Failed: Q_EMIT failed(id, error); break;
+            case engine::JobOutcome::Cancelled: Q_EMIT cancelled(id); break;
+            }
+            if (h) {
+                switch (outcome) {
+                case engine::JobOutcome::Finished:
+                    h->m_state = JobState::Finished;
+                    Q_EMIT h->finished();
+                    break;
+                case engine::JobOutcome::Failed:
+                    h->m_state = JobState::Failed;
+                    h->m_error = error;
+                    Q_EMIT h->failed(error);
+                    break;
+                case engine::JobOutcome::Cancelled:
+                    h->m_state = JobState::Cancelled;
+                    Q_EMIT h->cancelled();
+                    break;
+                }
+                Q_EMIT h->ended(h->m_state);
+                h->deleteLater();
+            }
+            if (nowIdle && activeCount() == 0) // nothing was submitted since
+                Q_EMIT idle();
+        });
 }
 
 void JobRunner::cancel(JobId id)
@@ -286,6 +380,16 @@ void JobRunner::cancel(JobId id)
     QMutexLocker lock(&m_mutex);
     if (const auto it = m_active.constFind(id); it != m_active.constEnd())
         (*it)->token.cancel();
+}
+
+bool JobRunner::cancelIfWaiting(JobId id)
+{
+    QMutexLocker lock(&m_mutex); // runEntry sets `running` under the same lock
+    const auto it = m_active.constFind(id);
+    if (it == m_active.constEnd() || (*it)->running.load())
+        return false;
+    (*it)->token.cancel();
+    return true;
 }
 
 void JobRunner::cancelAll()

@@ -27,6 +27,12 @@ public:
     std::string title() const override;
     torch::Device device() const override { return m_device; }
     bool transient() const override { return m_request.transient; }
+    /// Previews, Live and canvas thumbnails (transient) are Interactive: they run ahead of an
+    /// Apply or a refinement, which gives way to them between its iterations.
+    engine::JobPriority priority() const override
+    {
+        return m_request.transient ? engine::JobPriority::Interactive : engine::JobPriority::Normal;
+    }
     void run(engine::JobContext& ctx) override;
 
     /// The styled pixels (Format_RGBA8888, the content's size, or smaller for maxSide); valid

@@ -1,23 +1,27 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Latent Space dock and the generator training dialog, driven offscreen with real widgets
 // over a tiny random generator written for the test.
+#include "GanUiFixtures.h"
 #include "core/document/Document.h"
 #include "core/engine/gan/GanNetworks.h"
+#include "core/engine/jobs/Job.h"
 #include "core/engine/nn/SafeTensors.h"
 #include "core/gan/GeneratorSession.h"
 #include "core/jobs/JobRunner.h"
 #include "core/models/ModelCatalogue.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/MainWindow.h"
-#include "GanUiFixtures.h"
 #include "ui/dialogs/GanTrainDialog.h"
 #include "ui/panels/LatentStudioPanel.h"
+
+#include "JobSpy.h"
 
 #include <QtTest>
 #include <QtWidgets>
 
-#include <fstream>
 #include "tests/TestMain.h"
+#include <atomic>
+#include <fstream>
 
 using namespace ganvas;
 
@@ -52,6 +56,23 @@ void clickItem(QListWidget* list, int row)
     const QPoint centre = list->visualItemRect(item).center();
     QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::NoModifier, centre);
 }
+
+/// Stands in for a training on the studio's runner: Background, steps of ~10 ms that give way.
+class TrainingLikeJob : public engine::Job {
+public:
+    std::string title() const override { return "training"; }
+    engine::JobPriority priority() const override { return engine::JobPriority::Background; }
+    void run(engine::JobContext& ctx) override
+    {
+        for (;;) {
+            ctx.yieldToForeground();
+            ctx.throwIfCancelled();
+            ++steps;
+            QThread::msleep(10);
+        }
+    }
+    std::atomic<int> steps{0};
+};
 
 } // namespace
 
@@ -215,6 +236,44 @@ private Q_SLOTS:
         bool answered = false;
         QMetaObject::invokeMethod(panel, [&] { answered = true; }, Qt::QueuedConnection);
         QTRY_VERIFY_WITH_TIMEOUT(answered, 1000);
+    }
+
+    void sliderRendersAreInteractiveJobsOfTheStudiosRunner()
+    {
+        // Issue #16: slider renders ran on LatentRenderer's own thread, outside the runner, so a
+        // training never gave way to them. Now each is an Interactive, transient job of the
+        // studio's runner, and a drag during a training still ends on the final image.
+        ui::MainWindow w;
+        auto* panel = openStudio(w);
+        QVERIFY(panel);
+        QVERIFY(settled(panel));
+        auto training = std::make_shared<TrainingLikeJob>();
+        core::JobHandle* trainingJob = w.jobRunner()->submit(training);
+        QTRY_VERIFY_WITH_TIMEOUT(training->steps.load() >= 3, 10000);
+        QStringList renders;
+        connect(w.jobRunner(), &core::JobRunner::queued, this,
+                [&](core::JobId, const QString& title, const QString& queue, bool transient) {
+                    if (title.startsWith(QStringLiteral("Render")) && transient)
+                        renders << queue;
+                });
+        QSlider* slider = panel->directionSlider(0);
+        QVERIFY(slider);
+        slider->setSliderDown(true);
+        for (int v = 1; v <= 15; ++v)
+            slider->setValue(v);
+        slider->setSliderDown(false);
+        QVector<double> offsets(panel->directionCount(), 0.0);
+        offsets[0] = 1.5;
+        const core::Latent expected = panel->model()->moved(panel->model()->latentForSeed(panel->seed()), offsets);
+        QCOMPARE(panel->currentLatent(), expected);
+        QVERIFY(settled(panel, 10000));
+        QVERIFY(maxDifference(panel->currentImage(), renderDirect(panel, expected)) <= 1);
+        QVERIFY(!renders.isEmpty());
+        QCOMPARE(renders.first(), QStringLiteral("cpu"));
+        QCOMPARE(trainingJob->state(), core::JobState::Running); // it gave way and carries on
+        QSignalSpy cancelled(trainingJob, &core::JobHandle::cancelled);
+        trainingJob->cancel();
+        QVERIFY(cancelled.wait(5000));
     }
 
     void lockKeepsADirectionAcrossRandomise()
@@ -402,21 +461,20 @@ private Q_SLOTS:
             }),
             3);
         QCOMPARE(madeOn, nullptr); // nothing made yet
-        QSignalSpy finished(w.jobRunner(), &core::JobRunner::finished);
-        QSignalSpy failed(w.jobRunner(), &core::JobRunner::failed);
-        const core::JobId id = w.jobRunner()->submit(task.job());
+        core::JobHandle* job = w.jobRunner()->submit(task.job());
+        QSignalSpy finished(job, &core::JobHandle::finished);
+        QSignalSpy failed(job, &core::JobHandle::failed);
         QVERIFY(QTest::qWaitFor([&] { return !finished.isEmpty() || !failed.isEmpty(); }, 60000));
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
-        QCOMPARE(finished.first().at(0).value<core::JobId>(), id);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         QVERIFY(madeOn && madeOn != QThread::currentThread());
         QCOMPARE(task.latent().size(), panel->model()->info().latentDim);
         QVERIFY(!task.image().isNull());
 
         // An empty picture fails the job in words.
         core::ProjectionTask empty(panel->model(), std::function<QImage()>([] { return QImage(); }), 3);
-        w.jobRunner()->submit(empty.job());
-        QVERIFY(failed.wait(60000));
-        QVERIFY(failed.first().at(1).toString().contains(QStringLiteral("nothing to project")));
+        QSignalSpy emptyFailed(w.jobRunner()->submit(empty.job()), &core::JobHandle::failed);
+        QVERIFY(emptyFailed.wait(60000));
+        QVERIFY(emptyFailed.first().at(0).toString().contains(QStringLiteral("nothing to project")));
         QVERIFY(empty.latent().isEmpty());
     }
 
@@ -440,14 +498,15 @@ private Q_SLOTS:
         QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("ganStart")), Qt::LeftButton);
         QVERIFY(!dialog->errorText().isEmpty());
         QVERIFY(!dialog->isRunning());
-        QCOMPARE(queued.count(), 0);
-        QCOMPARE(w.jobRunner()->activeCount(), 0);
+        QCOMPARE(test::userJobs(queued).count(), 0);
+        // (The dock's own slider renders are jobs of the same runner: they end by themselves.)
+        QTRY_COMPARE_WITH_TIMEOUT(w.jobRunner()->activeCount(), 0, 5000);
         QVERIFY(dialog->findChild<QPushButton*>(QStringLiteral("ganStart"))->isEnabled());
 
         dialog->setDataFolder(empty.filePath(QStringLiteral("missing")));
         QVERIFY(!dialog->start());
         QVERIFY(!dialog->errorText().isEmpty());
-        QCOMPARE(queued.count(), 0);
+        QCOMPARE(test::userJobs(queued).count(), 0);
 
         QCOMPARE(ui::GanTrainDialog::idForName(QStringLiteral("My Cats!")), QStringLiteral("my-cats"));
         QCOMPARE(ui::GanTrainDialog::idForName(QStringLiteral("  Éclair  2 ")), QStringLiteral("eclair-2"));

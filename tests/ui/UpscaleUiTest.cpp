@@ -18,6 +18,8 @@
 #include "ui/panels/JobsPanel.h"
 #include "ui/panels/LatentStudioPanel.h"
 
+#include "JobSpy.h"
+
 #include <QtTest>
 #include <QPainter>
 #include <QtWidgets>
@@ -220,12 +222,13 @@ private Q_SLOTS:
             QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
         });
         w.findChild<QAction*>(QStringLiteral("actionExport"))->trigger(); // returns once written
-        QCOMPARE(queued.count(), 1);
-        QVERIFY(queued.first().at(1).toString().contains(QStringLiteral("Export big.png")));
+        QCOMPARE(test::userJobs(queued).count(), 1);
+        QVERIFY(test::userJobs(queued).first().at(1).toString().contains(QStringLiteral("Export big.png")));
         QCOMPARE(finished.count(), 1);
         QVERIFY(!fileWhileRunning);
         // It was shown in the Jobs dock.
-        QVERIFY(w.jobsPanel()->findChild<QWidget*>(QStringLiteral("jobRow-%1").arg(queued.first().at(0).toULongLong())));
+        QVERIFY(w.jobsPanel()->findChild<QWidget*>(
+            QStringLiteral("jobRow-%1").arg(test::userJobs(queued).first().at(0).toULongLong())));
 
         QImageReader reader(path);
         const QImage out = reader.read();
@@ -248,7 +251,7 @@ private Q_SLOTS:
         const QImage resampled(plain);
         QCOMPARE(resampled.size(), QSize(600, 440));
         QVERIFY(resampled.text(QStringLiteral("GanvasUpscaler")).isEmpty());
-        QCOMPARE(queued.count(), 2); // plain resampling runs in its own export job, no upscaler in it
+        QCOMPARE(test::userJobs(queued).count(), 2); // plain resampling runs in its own export job, no upscaler in it
     }
 
     void cancellingTheAiExportWritesNothing()
@@ -259,14 +262,17 @@ private Q_SLOTS:
         showWithPicture(w, pattern(QSize(64, 48)));
         // Cancel from the Jobs dock as soon as the job is listed there.
         bool clicked = false;
-        connect(w.jobRunner(), &core::JobRunner::queued, this, [&](core::JobId id) {
-            auto* row = w.jobsPanel()->findChild<QWidget*>(QStringLiteral("jobRow-%1").arg(id));
-            QVERIFY(row);
-            auto* cancel = row->findChild<QToolButton*>(QStringLiteral("cancelButton"));
-            QVERIFY(cancel);
-            cancel->click();
-            clicked = true;
-        });
+        connect(w.jobRunner(), &core::JobRunner::queued, this,
+                [&](core::JobId id, const QString&, const QString&, bool transient) {
+                    if (transient)
+                        return; // the Latent Space dock's own renders
+                    auto* row = w.jobsPanel()->findChild<QWidget*>(QStringLiteral("jobRow-%1").arg(id));
+                    QVERIFY(row);
+                    auto* cancel = row->findChild<QToolButton*>(QStringLiteral("cancelButton"));
+                    QVERIFY(cancel);
+                    cancel->click();
+                    clicked = true;
+                });
         QSignalSpy cancelled(w.jobRunner(), &core::JobRunner::cancelled);
         QVERIFY(!w.exportTo(path, {}, 92, core::findUpscaler(QStringLiteral("slim"), 2)));
         QVERIFY(clicked);
@@ -382,7 +388,7 @@ private Q_SLOTS:
         QSignalSpy queued(w.jobRunner(), &core::JobRunner::queued);
         panel->findChild<QSpinBox*>(QStringLiteral("latentPlaceSize"))->setValue(64);
         QTest::mouseClick(panel->findChild<QPushButton*>(QStringLiteral("latentPlace")), Qt::LeftButton);
-        QCOMPARE(queued.count(), 1);
+        QCOMPARE(test::userJobs(queued).count(), 1);
         QVERIFY(panel->isPlacing());
         QVERIFY(!panel->findChild<QPushButton*>(QStringLiteral("latentPlace"))->isEnabled());
         QVERIFY(panel->statusText().contains(QStringLiteral("esrgan-slim-x2")));
@@ -404,13 +410,17 @@ private Q_SLOTS:
         placed.clear();
         QVERIFY(panel->placeOnCanvas(48));
         QCOMPARE(placed.count(), 1);
-        QCOMPARE(queued.count(), 1);
+        QCOMPARE(test::userJobs(queued).count(), 1);
         QVERIFY(panel->statusText().contains(QStringLiteral("Lanczos")));
         QCOMPARE(doc->layerCount(), layers + 1);
 
         // Cancelling the enlargement adds nothing.
         QSignalSpy cancelled(w.jobRunner(), &core::JobRunner::cancelled);
-        connect(w.jobRunner(), &core::JobRunner::queued, this, [&](core::JobId id) { w.jobRunner()->cancel(id); });
+        connect(w.jobRunner(), &core::JobRunner::queued, this,
+                [&](core::JobId id, const QString&, const QString&, bool transient) {
+                    if (!transient) // not the dock's own renders
+                        w.jobRunner()->cancel(id);
+                });
         QVERIFY(panel->placeOnCanvas(100)); // no 4× installed: 2× then Lanczos
         QVERIFY(cancelled.count() == 1 || cancelled.wait(30000));
         QTRY_VERIFY(!panel->isPlacing());

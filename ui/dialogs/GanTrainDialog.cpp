@@ -222,13 +222,6 @@ GanTrainDialog::GanTrainDialog(core::JobRunner* runner, QWidget* parent) : QDial
     connect(m_start, &QPushButton::clicked, this, &GanTrainDialog::start);
     connect(m_pause, &QPushButton::clicked, this, &GanTrainDialog::togglePause);
     connect(m_stop, &QPushButton::clicked, this, &GanTrainDialog::stop);
-    if (m_runner) {
-        connect(m_runner, &core::JobRunner::progress, this, &GanTrainDialog::onProgress);
-        connect(m_runner, &core::JobRunner::preview, this, &GanTrainDialog::onPreview);
-        connect(m_runner, &core::JobRunner::finished, this, &GanTrainDialog::onFinished);
-        connect(m_runner, &core::JobRunner::failed, this, &GanTrainDialog::onFailed);
-        connect(m_runner, &core::JobRunner::cancelled, this, &GanTrainDialog::onCancelled);
-    }
     m_folder->setText(QSettings().value(QStringLiteral("gan/dataFolder")).toString());
     updateOutput();
     updateButtons();
@@ -422,7 +415,16 @@ bool GanTrainDialog::start()
     m_curve->setPoints({});
     m_data->clear();
     m_samples->setText(tr("Samples appear here"));
-    m_job = m_runner->submit(m_task->job());
+    core::JobHandle* job = m_runner->submit(m_task->job());
+    const core::JobId id = job->id();
+    m_job = id;
+    connect(job, &core::JobHandle::progress, this,
+            [this, id](qint64 done, qint64 total, const QString& message) { onProgress(id, done, total, message); });
+    connect(job, &core::JobHandle::preview, this,
+            [this, id](const QImage& image, int pass) { onPreview(id, image, pass); });
+    connect(job, &core::JobHandle::finished, this, [this, id] { onFinished(id); });
+    connect(job, &core::JobHandle::failed, this, [this, id](const QString& message) { onFailed(id, message); });
+    connect(job, &core::JobHandle::cancelled, this, [this, id] { onCancelled(id); });
     m_status->setText(resume ? tr("Resuming %1: preparing the pictures…").arg(name)
                              : tr("Training %1: preparing the pictures…").arg(name));
     updateButtons();

@@ -21,7 +21,6 @@
 #include <QScrollBar>
 #include <QSlider>
 #include <QSpinBox>
-#include <QThread>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -86,19 +85,14 @@ bool allZero(const QVector<double>& values)
 } // namespace
 
 LatentStudioPanel::LatentStudioPanel(core::JobRunner* runner, QWidget* parent)
-    : QWidget(parent), m_runner(runner), m_renderer(new core::LatentRenderer(this))
+    : QWidget(parent), m_runner(runner), m_renderer(new core::LatentRenderer(runner, this))
 {
+    Q_ASSERT(runner);
     setObjectName(QStringLiteral("latentStudio"));
     buildUi();
 
     connect(m_renderer, &core::LatentRenderer::rendered, this, &LatentStudioPanel::onRendered);
     connect(m_renderer, &core::LatentRenderer::failed, this, &LatentStudioPanel::onRenderFailed);
-    if (m_runner) {
-        connect(m_runner, &core::JobRunner::preview, this, &LatentStudioPanel::onJobPreview);
-        connect(m_runner, &core::JobRunner::finished, this, &LatentStudioPanel::onJobFinished);
-        connect(m_runner, &core::JobRunner::failed, this, &LatentStudioPanel::onJobFailed);
-        connect(m_runner, &core::JobRunner::cancelled, this, &LatentStudioPanel::onJobCancelled);
-    }
     // A slider moved by keyboard or code settles once it has been still for a moment; a mouse
     // drag settles on release.
     m_settleTimer.setSingleShot(true);
@@ -117,18 +111,10 @@ LatentStudioPanel::~LatentStudioPanel()
     if (m_projectionJob && m_runner)
         m_runner->cancel(m_projectionJob);
     if (m_placeJob && m_runner) {
-        // The job writes into the task's image until it stops: keep the task alive until then.
-        const core::JobId id = m_placeJob;
-        auto task = m_placeTask;
-        auto* keeper = new QObject(m_runner);
-        // Deleting the keeper drops these connections and with them the last reference.
-        const auto release = [keeper, id, task](core::JobId done) {
-            if (done == id)
-                keeper->deleteLater();
-        };
-        connect(m_runner, &core::JobRunner::finished, keeper, release);
-        connect(m_runner, &core::JobRunner::failed, keeper, [release](core::JobId done, const QString&) { release(done); });
-        connect(m_runner, &core::JobRunner::cancelled, keeper, release);
+        // The job writes into the task's image until it stops: the connection, which lives as long
+        // as the job's handle, keeps the task alive until then.
+        if (core::JobHandle* job = m_runner->handle(m_placeJob))
+            connect(job, &core::JobHandle::ended, job, [task = m_placeTask] { Q_UNUSED(task); });
         m_runner->cancel(m_placeJob);
     }
 }
@@ -515,27 +501,13 @@ void LatentStudioPanel::startLoad(const core::ModelEntry& entry)
     Q_EMIT historyChanged(0);
 
     // The bundled models load in well under a second, but computing missing directions takes
-    // about one: a helper thread keeps the window alive either way.
-    struct Result {
-        std::shared_ptr<core::GeneratorModel> model;
-        QString error;
-    };
-    auto result = std::make_shared<Result>();
-    const QString folder = entry.folder;
-    QThread* thread = QThread::create([folder, result] {
-        try {
-            result->model = core::GeneratorModel::load(folder);
-        } catch (const std::exception& e) {
-            result->error = QString::fromStdString(e.what());
-        } catch (...) {
-            result->error = tr("unknown error");
-        }
-    });
+    // about one: a job of the runner keeps the window alive either way.
+    auto load = std::make_shared<core::GeneratorLoad>();
+    core::JobHandle* job = m_runner->submit(core::makeGeneratorLoadJob(entry.folder, entry.name, load));
     const QString id = entry.id;
-    connect(thread, &QThread::finished, this,
-            [this, generation, id, result] { onLoaded(generation, id, result->model, result->error); });
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    thread->start();
+    connect(job, &core::JobHandle::ended, this, [this, generation, id, load, job](core::JobState state) {
+        onLoaded(generation, id, load->model, state == core::JobState::Cancelled ? tr("cancelled") : job->error());
+    });
 }
 
 void LatentStudioPanel::onLoaded(quint64 generation, const QString& id, std::shared_ptr<core::GeneratorModel> model,
@@ -1193,7 +1165,7 @@ bool LatentStudioPanel::projectCanvas()
         return false;
     }
     m_settleTimer.stop();
-    m_projectionJob = m_runner->submit(m_projection->job());
+    watchProjection(m_runner->submit(m_projection->job()));
     updateButtons();
     setStatus(tr("Projecting %1 × %2 px of the canvas into %3…")
                   .arg(area.width())
@@ -1229,29 +1201,31 @@ core::ModelEntry LatentStudioPanel::placeUpscaler(int from, int to) const
     return largest;
 }
 
-void LatentStudioPanel::onJobPreview(core::JobId id, const QImage& image, int pass)
+void LatentStudioPanel::watchProjection(core::JobHandle* job)
 {
-    Q_UNUSED(pass);
-    if (id == m_projectionJob && id != 0)
-        showImage(image);
+    const core::JobId id = job->id();
+    m_projectionJob = id;
+    // A cancelled projection may still report after the next one started: only the current one counts.
+    connect(job, &core::JobHandle::preview, this, [this, id](const QImage& image) {
+        if (id == m_projectionJob)
+            showImage(image);
+    });
+    connect(job, &core::JobHandle::ended, this, [this, id, job](core::JobState state) {
+        if (id != m_projectionJob)
+            return;
+        const auto task = m_projection;
+        m_projectionJob = 0;
+        m_projection.reset();
+        if (state == core::JobState::Finished)
+            projectionFinished(*task);
+        else
+            projectionStopped(state == core::JobState::Failed ? job->error() : QString());
+    });
 }
 
-void LatentStudioPanel::onJobFinished(core::JobId id)
+void LatentStudioPanel::projectionFinished(const core::ProjectionTask& task)
 {
-    if (id == m_placeJob && id != 0) {
-        const auto task = m_placeTask;
-        const Placement placement = m_placement;
-        endPlaceJob();
-        finishPlacement(placement, task->result(),
-                        placement.provenance.value(QStringLiteral("upscaler")).toString());
-        return;
-    }
-    if (id != m_projectionJob || id == 0)
-        return;
-    const auto task = m_projection;
-    m_projectionJob = 0;
-    m_projection.reset();
-    const core::Latent latent = task->latent();
+    const core::Latent latent = task.latent();
     if (!m_model || latent.size() != m_model->info().latentDim) {
         updateButtons();
         Q_EMIT projectionEnded(false);
@@ -1273,48 +1247,44 @@ void LatentStudioPanel::onJobFinished(core::JobId id)
     showCurrent();
     settle();
     setStatus(tr("Projected (pixel error %1 %): move the sliders to edit it.")
-                  .arg(QLocale().toString(task->pixelError() * 100, 'f', 1)));
+                  .arg(QLocale().toString(task.pixelError() * 100, 'f', 1)));
     Q_EMIT projectionEnded(true);
 }
 
-void LatentStudioPanel::onJobFailed(core::JobId id, const QString& message)
+void LatentStudioPanel::projectionStopped(const QString& error)
 {
-    if (id == m_placeJob && id != 0) {
-        // The picture is still wanted: place it enlarged the plain way.
-        Placement placement = m_placement;
-        endPlaceJob();
-        placement.provenance.remove(QStringLiteral("upscaler"));
-        placement.provenance[QStringLiteral("resize")] = QStringLiteral("lanczos");
-        if (finishPlacement(placement, placement.source, QString()))
-            setStatus(tr("AI enlargement failed (%1); %2 was placed enlarged with Lanczos instead.")
-                          .arg(message, placement.name));
-        return;
-    }
-    if (id != m_projectionJob || id == 0)
-        return;
-    m_projectionJob = 0;
-    m_projection.reset();
     showImage(m_image);
     updateButtons();
-    setStatus(tr("Projection failed: %1").arg(message));
+    setStatus(error.isEmpty() ? tr("Projection cancelled.") : tr("Projection failed: %1").arg(error));
     Q_EMIT projectionEnded(false);
 }
 
-void LatentStudioPanel::onJobCancelled(core::JobId id)
+void LatentStudioPanel::watchPlacement(core::JobHandle* job)
 {
-    if (id == m_placeJob && id != 0) {
+    const core::JobId id = job->id();
+    m_placeJob = id;
+    connect(job, &core::JobHandle::ended, this, [this, id, job](core::JobState state) {
+        if (id != m_placeJob)
+            return;
+        Placement placement = m_placement;
+        const auto task = m_placeTask;
         endPlaceJob();
-        setStatus(tr("Placing cancelled: nothing was added."));
-        return;
-    }
-    if (id != m_projectionJob || id == 0)
-        return;
-    m_projectionJob = 0;
-    m_projection.reset();
-    showImage(m_image);
-    updateButtons();
-    setStatus(tr("Projection cancelled."));
-    Q_EMIT projectionEnded(false);
+        switch (state) {
+        case core::JobState::Finished:
+            finishPlacement(placement, task->result(),
+                            placement.provenance.value(QStringLiteral("upscaler")).toString());
+            break;
+        case core::JobState::Failed:
+            // The picture is still wanted: place it enlarged the plain way.
+            placement.provenance.remove(QStringLiteral("upscaler"));
+            placement.provenance[QStringLiteral("resize")] = QStringLiteral("lanczos");
+            if (finishPlacement(placement, placement.source, QString()))
+                setStatus(tr("AI enlargement failed (%1); %2 was placed enlarged with Lanczos instead.")
+                              .arg(job->error(), placement.name));
+            break;
+        default: setStatus(tr("Placing cancelled: nothing was added.")); break;
+        }
+    });
 }
 
 int LatentStudioPanel::placeSide() const
@@ -1388,7 +1358,7 @@ bool LatentStudioPanel::placeOnCanvas(int side)
         p.provenance[QStringLiteral("upscaler")] = upscaler.id;
         p.provenance[QStringLiteral("resize")] = QStringLiteral("esrgan+lanczos");
         m_placement = p;
-        m_placeJob = m_runner->submit(m_placeTask->job());
+        watchPlacement(m_runner->submit(m_placeTask->job()));
         updateButtons();
         setStatus(tr("Enlarging %1 to %2 × %3 px with AI (%4)…")
                       .arg(p.name)

@@ -63,6 +63,7 @@ public:
         QString origin;            ///< "seed", "edit", "child", "blend", "projection"
     };
 
+    /// @p runner (required) runs projection, placement and every slider render.
     explicit LatentStudioPanel(core::JobRunner* runner, QWidget* parent = nullptr);
     ~LatentStudioPanel() override;
 
@@ -217,10 +218,13 @@ private:
     bool finishPlacement(const Placement& placement, const QImage& image, const QString& upscalerId);
     void endPlaceJob();
 
-    void onJobPreview(core::JobId id, const QImage& image, int pass);
-    void onJobFinished(core::JobId id);
-    void onJobFailed(core::JobId id, const QString& message);
-    void onJobCancelled(core::JobId id);
+    /// Follows a projection (or a placement) job through its handle: its previews, and its end
+    /// while it is still the current one.
+    void watchProjection(core::JobHandle* job);
+    void projectionFinished(const core::ProjectionTask& task);
+    /// Failed (@p error) or cancelled (empty).
+    void projectionStopped(const QString& error);
+    void watchPlacement(core::JobHandle* job);
 
     QPointer<core::JobRunner> m_runner;
     QPointer<core::Document> m_document;

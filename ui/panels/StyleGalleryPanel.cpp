@@ -85,6 +85,20 @@ QImage selectionMask(const core::Document& doc, const QRect& area)
 
 } // namespace
 
+core::JobId StyleGalleryPanel::submit(std::shared_ptr<engine::Job> job)
+{
+    // The panel hears its own jobs only, through their handles; the slots still tell its four
+    // kinds of job apart by id.
+    core::JobHandle* handle = m_runner->submit(std::move(job));
+    const core::JobId id = handle->id();
+    connect(handle, &core::JobHandle::preview, this,
+            [this, id](const QImage& image, int pass) { onPreview(id, image, pass); });
+    connect(handle, &core::JobHandle::finished, this, [this, id] { onFinished(id); });
+    connect(handle, &core::JobHandle::failed, this, [this, id](const QString& message) { onFailed(id, message); });
+    connect(handle, &core::JobHandle::cancelled, this, [this, id] { onCancelled(id); });
+    return id;
+}
+
 StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) : QWidget(parent), m_runner(runner)
 {
     setObjectName(QStringLiteral("styleGallery"));
@@ -270,11 +284,6 @@ StyleGalleryPanel::StyleGalleryPanel(core::JobRunner* runner, QWidget* parent) :
     connect(m_onCanvas, &QToolButton::toggled, this, &StyleGalleryPanel::setCanvasThumbnails);
     connect(m_delete, &QToolButton::clicked, this, &StyleGalleryPanel::deleteSelected);
 
-    connect(runner, &core::JobRunner::finished, this, &StyleGalleryPanel::onFinished);
-    connect(runner, &core::JobRunner::failed, this, &StyleGalleryPanel::onFailed);
-    connect(runner, &core::JobRunner::cancelled, this, &StyleGalleryPanel::onCancelled);
-    connect(runner, &core::JobRunner::preview, this, &StyleGalleryPanel::onPreview);
-
     m_strengthLabel->setText(tr("%1 %").arg(m_strength->value()));
     reload();
 }
@@ -406,7 +415,7 @@ void StyleGalleryPanel::renderCanvasThumbnails()
         request.transient = true;
         try {
             auto task = std::make_shared<core::StyleTask>(request);
-            m_thumbJobs.insert(m_runner->submit(task->job()), task);
+            m_thumbJobs.insert(submit(task->job()), task);
         } catch (const std::exception& e) {
             setStatus(QString::fromStdString(e.what()));
         }
@@ -534,7 +543,7 @@ void StyleGalleryPanel::startPreview()
         setStatus(QString::fromStdString(e.what()));
         return;
     }
-    m_previewJob = m_runner->submit(m_previewTask->job());
+    m_previewJob = submit(m_previewTask->job());
     setStatus(tr("Previewing %1…").arg(style->name));
 }
 
@@ -636,7 +645,7 @@ bool StyleGalleryPanel::applySelected()
     m_applyRect = area;
     m_applyLayer = layer;
     m_applyBrush = m_brush->isChecked();
-    m_applyJob = m_runner->submit(m_applyTask->job());
+    m_applyJob = submit(m_applyTask->job());
     setStatus(tr("Applying %1 to “%2”…").arg(style->name, m_document->layer(layer).name));
     updateButtons();
     return true;
@@ -868,7 +877,7 @@ void StyleGalleryPanel::trainDialog()
     const QString folder = style->folder;
     try {
         auto job = core::makeStyleTrainingJob(*style, dir, 300); // the shipped presets' length
-        m_training.insert(m_runner->submit(job), folder);
+        m_training.insert(submit(job), folder);
         setStatus(tr("Training “%1” in the background on the pictures in %2 (see Jobs).")
                       .arg(style->name, QDir::toNativeSeparators(dir)));
     } catch (const std::exception& e) {
@@ -960,7 +969,7 @@ void StyleGalleryPanel::startLive()
         m_live->setChecked(false);
         return;
     }
-    m_liveJob = m_runner->submit(m_liveTask->job());
+    m_liveJob = submit(m_liveTask->job());
 }
 
 } // namespace ganvas::ui

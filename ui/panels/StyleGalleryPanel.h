@@ -96,6 +96,8 @@ private:
     void rebuildList();
     void schedulePreview();
     void startPreview();
+    /// Submits @p job to the runner and routes its handle's reports to the slots below.
+    core::JobId submit(std::shared_ptr<engine::Job> job);
     void onFinished(core::JobId id);
     void onFailed(core::JobId id, const QString& message);
     void onCancelled(core::JobId id);

@@ -14,12 +14,13 @@
 
 namespace ganvas::engine {
 
-/// How a job ranks against other work on its device. Runners give Background jobs a lane of
-/// their own, so nothing queues behind them, and a Background job steps aside at
-/// JobContext::yieldToForeground() while Normal work is queued or running on its device.
+/// How a job ranks against other work on its device. Runners give each priority a lane of its own
+/// per queue, so nothing waits behind lower-ranked work, and a job steps aside at
+/// JobContext::yieldToForeground() while higher-ranked work is queued or running on its device.
 enum class JobPriority {
-    Background, ///< long work nobody waits for: training (style, generator)
-    Normal,     ///< work a user waits for: previews, Apply, upscaling, saving, evaluation
+    Background,  ///< long work nobody waits for: training (style, generator)
+    Normal,      ///< work a user waits for: Apply, refinement, upscaling, saving, evaluation
+    Interactive, ///< short work a user is steering right now: gallery previews, Live, slider renders
 };
 
 class Job {
@@ -37,7 +38,8 @@ public:
     /// run one after another. File jobs return "io" so a save never waits behind a training run.
     virtual std::string queue() const { return device().str(); }
 
-    /// Normal unless the job is long work that should give way (JobPriority). Any thread.
+    /// Normal unless the job is long work that should give way or short work a user is steering
+    /// (JobPriority). Any thread.
     virtual JobPriority priority() const { return JobPriority::Normal; }
 
     /// True for work the application starts by itself and replaces often (a gallery preview, a

@@ -27,12 +27,13 @@ public:
     virtual void onLog(LogLevel level, const std::string& message) {}
 };
 
-/// Lets a Background job (Job::priority()) give way to work a user waits for on its device.
-/// The runner provides it; jobs reach it through JobContext::yieldToForeground().
+/// Lets a job give way to higher-ranked work on its device (Job::priority(): a training to
+/// everything, Apply or a refinement to previews and slider renders). The runner provides it; jobs
+/// reach it through JobContext::yieldToForeground().
 class YieldGate {
 public:
     virtual ~YieldGate() = default;
-    /// Blocks while Normal-priority work is queued or running on the job's device. Returns when
+    /// Blocks while higher-priority work is queued or running on the job's device. Returns when
     /// there is none, or within ~20 ms of @p token being cancelled: the seconds it waited.
     virtual double waitWhileOutranked(const CancelToken& token) = 0;
 };
@@ -40,7 +41,8 @@ public:
 /// Handed to Job::run() on the worker thread. Not copyable; lives as long as the run.
 class JobContext {
 public:
-    /// @p gate: given by runners to Background jobs; without one, yieldToForeground() is free.
+    /// @p gate: given by runners to jobs that something can outrank; without one,
+    /// yieldToForeground() is free.
     explicit JobContext(const CancelToken& token, JobObserver* observer = nullptr, YieldGate* gate = nullptr)
         : m_token(token), m_observer(observer), m_gate(gate) {}
     JobContext(const JobContext&) = delete;
@@ -61,9 +63,9 @@ public:
     /// Throws JobCancelled when cancellation was requested. Jobs call this between units of work.
     void throwIfCancelled() const;
 
-    /// Between steps of long work: waits while work a user waits for runs on this device (only
-    /// when the runner gave this run a YieldGate), and returns the seconds it waited, so a job
-    /// can leave them out of its own rates. Never throws: check cancelled() afterwards.
+    /// Between steps of long work: waits while higher-ranked work runs on this device (only when
+    /// the runner gave this run a YieldGate), and returns the seconds it waited, so a job can
+    /// leave them out of its own rates. Never throws: check cancelled() afterwards.
     double yieldToForeground() { return m_gate ? m_gate->waitWhileOutranked(m_token) : 0.0; }
 
     int previewsSent() const { return m_previews; }

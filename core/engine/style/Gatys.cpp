@@ -42,6 +42,7 @@ struct Progress {
         done += n;
         if (ctx) {
             ctx->progress(std::min(done, total), total, message);
+            ctx->yieldToForeground(); // a gallery preview or Live update goes first (issue #16)
             ctx->throwIfCancelled();
         }
     }
