@@ -324,6 +324,9 @@ public:
                       "the network draws luminance only: trained on the pictures' own colours, it runs with the "
                       "picture's colours moved onto the style picture's palette (ADR 0013)")
             ->excludes("--palette-from-picture");
+        sub->add_flag("--tone-from-style", m_toneFromStyle,
+                      "when it runs, the result's luminance takes the style picture's mean and spread (its paper; "
+                      "\"tone\":\"style\", applied after the network, not in training)");
         sub->add_flag("--marks-input", m_marksInput,
                       "the network also reads its style picture's marks (ADR 0013; the style then needs its picture to run)");
         sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
@@ -434,6 +437,7 @@ public:
         o.styleLuminance = m_styleLuminance;
         o.network.paletteFromPicture = m_palette;
         o.network.luminancePalette = m_luminancePalette;
+        o.network.toneFromStyle = m_toneFromStyle;
         o.lossNetwork.seed = m_seed;
         o.lossNetwork.contentStage = m_contentStage;
         engine::parseStyleStatistic(m_statistic, &o.statistic);
@@ -533,6 +537,7 @@ private:
     bool m_styleLuminance = false;
     bool m_palette = false;
     bool m_luminancePalette = false;
+    bool m_toneFromStyle = false;
     uint64_t m_seed = 20161;
     int m_contentStage = 2;
     int64_t m_checkpointEvery = 100, m_previewEvery = 50;

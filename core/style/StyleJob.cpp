@@ -176,7 +176,7 @@ void StyleJob::run(engine::JobContext& ctx)
             // larger pictures in 1536 px tiles (measured peak memory in docs/PERFORMANCE.md).
             // The tile size is the request's (smaller when the memory pre-flight asked for it).
             options.tiling = {r.tileSize, 64, 32, 1};
-            if (net->options.marksInput || net->options.paletteFromPicture) { // its marks at the size it was trained to draw them
+            if (net->options.needsStylePicture()) { // its marks at the size it was trained to draw them
                 if (r.style.styleImage.isEmpty())
                     throw std::runtime_error(tr("style '%1' draws with its picture's marks, and its folder has no picture")
                                                  .arg(r.style.name)

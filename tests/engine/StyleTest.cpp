@@ -1059,6 +1059,45 @@ GANVAS_TEST(style, luminance_palette_moves_the_pictures_chroma_onto_the_styles)
     REQUIRE(loadStyleNet(base / "lum")->options.luminancePalette);
 }
 
+GANVAS_TEST(style, tone_from_style_gives_the_result_the_style_pictures_paper)
+{
+    // transferTone: the luminance takes the tone picture's mean and spread; chroma is kept.
+    torch::manual_seed(12);
+    const auto dark = torch::rand({2, 3, 40, 50}) * 0.4 + 0.1;                            // a dark photo
+    const auto paper = (torch::rand({1, 1, 64, 64}) * 0.25 + 0.7).expand({1, 3, 64, 64}); // light, low contrast
+    const auto toned = transferTone(dark, paper);
+    REQUIRE_EQ(toned.sizes(), dark.sizes());
+    const auto y = luminance(toned).flatten(1), target = luminance(paper).flatten(1);
+    for (int64_t i = 0; i < 2; ++i) {
+        REQUIRE(std::abs(y[i].mean().item<double>() - target[0].mean().item<double>()) < 0.01);
+        REQUIRE(std::abs(y[i].std().item<double>() - target[0].std().item<double>()) < 0.01);
+    }
+    REQUIRE(luminance(dark).mean().item<double>() < 0.4); // it did move
+    const auto chroma = [](const torch::Tensor& rgb) { return rgbToYCbCr(rgb).narrow(1, 1, 2); };
+    REQUIRE((chroma(toned) - chroma(dark)).abs().max().item<double>() < 0.02); // clamped at the edges only
+    // A flat picture's noise is enlarged at most twice, not to the tone picture's spread.
+    const auto flat = torch::full({1, 3, 20, 20}, 0.5) + torch::rand({1, 1, 20, 20}).expand({1, 3, 20, 20}) * 0.01;
+    const double before = luminance(flat).std().item<double>();
+    REQUIRE(luminance(transferTone(flat, torch::rand({1, 3, 20, 20}))).std().item<double>() <= 2 * before + 1e-4);
+
+    // "tone":"style": read and written, needs the style picture, runs to its paper.
+    TransformerOptions o{{4, 8, 8}, 1, "residual"};
+    o.toneFromStyle = true;
+    REQUIRE(o.toJson()["tone"] == "style");
+    REQUIRE(TransformerOptions::fromJson(o.toJson()).toneFromStyle);
+    REQUIRE(!TransformerOptions::fromJson(TransformerOptions{{4, 8, 8}, 1, "residual"}.toJson()).toneFromStyle);
+    auto bad = o.toJson();
+    bad["tone"] = "sepia";
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson(bad), std::invalid_argument, "architecture.tone");
+    TransformerNet net(o);
+    REQUIRE_THROWS_WITH(styliseTiled(net, dark.narrow(0, 0, 1), StyliseOptions{}), std::invalid_argument,
+                        "style picture");
+    StyliseOptions options;
+    options.marks = paper.contiguous();
+    const auto out = styliseTiled(net, dark.narrow(0, 0, 1), options);
+    REQUIRE(std::abs(luminance(out).mean().item<double>() - target[0].mean().item<double>()) < 0.01);
+}
+
 GANVAS_TEST(style, trainer_colour_term_pulls_the_palette_towards_the_style_picture)
 {
     // A red style picture with marks, grey content; the style loss sees luminance only, so

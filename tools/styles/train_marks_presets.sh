@@ -37,8 +37,15 @@ declare -A palette
 palette=([crosshatch]=luminance [cubist]=luminance [fauvist-blocks]=luminance [impasto-swirls]=luminance
          [ink-wash]=luminance [mosaic]=luminance [neon-flow]=luminance [pointillism]=network
          [pop-halftone]=luminance [stained-glass]=luminance [watercolour]=luminance [woodcut]=luminance)
+# Style weight per style (10 unless listed) and the styles whose result takes the style picture's
+# tone after the network (--tone-from-style: the paper of an ink wash). STYLE_WEIGHT=N and
+# TONE=style|network override them for every style, into their own folders.
+declare -A weight
+weight=()
+declare -A tone
+tone=([ink-wash]=style [watercolour]=style)
 work="$root/build-train"
-out="$work/marks${PALETTE:+-$PALETTE}"
+out="$work/marks${PALETTE:+-$PALETTE}${STYLE_WEIGHT:+-sw$STYLE_WEIGHT}${TONE:+-tone$TONE}"
 [[ -d "$work/photos/train" ]] || bash "$root/tools/styles/fetch_photos.sh" "$work/photos"
 
 # The training pictures whose licence lets the weights stay GPL-3.0-or-later.
@@ -66,8 +73,10 @@ for id in "${ids[@]}"; do
     draws="${PALETTE:-${palette[$id]}}"
     lum=()
     [[ "$draws" == luminance ]] && lum=(--luminance-palette)
+    sw="${STYLE_WEIGHT:-${weight[$id]:-10}}"
+    [[ "${TONE:-${tone[$id]:-network}}" == style ]] && lum+=(--tone-from-style)
     nice -n 10 "$cli" --precision auto style-train --preset "$root/resources/styles/$id" --content "$content" \
-        --output "$run" --steps "$steps" --size 128 --batch 4 --lr 5e-4 --style-weight 10 --tv-weight 0 \
+        --output "$run" --steps "$steps" --size 128 --batch 4 --lr 5e-4 --style-weight "$sw" --tv-weight 0 \
         --head residual --blocks 5 --statistic mean-covariance --style-scale 3.75 --marks-input --style-luminance \
         --content-stage 0 "${lum[@]}" --preview-every 1000000 > "$out/train-$id.log" 2>&1 ||
         { echo "train_marks_presets: $id failed, see $out/train-$id.log" >&2; exit 1; }
@@ -80,7 +89,7 @@ done
 "$cli" --precision auto style-eval --presets "${trained[@]}" --images "$eval" --side 256 --iterations 50 \
     --cache "$work/eval-cache" 2>/dev/null | tee "$out/eval.txt"
 
-if [[ $install -eq 1 && -z "${PALETTE:-}" ]]; then
+if [[ $install -eq 1 && -z "${PALETTE:-}${STYLE_WEIGHT:-}${TONE:-}" ]]; then
     for id in "${ids[@]}"; do
         dest="$root/resources/styles/$id"
         cp "$out/run-$id/$id/weights.safetensors" "$out/run-$id/$id/config.json" "$out/run-$id/$id/thumbnail.png" "$dest/"

@@ -148,6 +148,20 @@ torch::Tensor transferChroma(const torch::Tensor& luminanceFrom, const torch::Te
     return yCbCrToRgb(torch::cat({luminance(luminanceFrom.to(torch::kFloat32)), chroma}, 1)).clamp(0, 1);
 }
 
+torch::Tensor transferTone(const torch::Tensor& rgb, const torch::Tensor& tone)
+{
+    const auto x = rgb.to(torch::kFloat32);
+    const auto y = luminance(x);
+    const auto target = luminance(tone.to(torch::kFloat32)).flatten(1);
+    const auto mean = y.mean({1, 2, 3}, true), spread = y.flatten(1).std(1).view({-1, 1, 1, 1});
+    const auto toMean = target.mean(1).view({-1, 1, 1, 1}), toSpread = target.std(1).view({-1, 1, 1, 1});
+    const auto ratio = (toSpread / spread.clamp_min(1e-4)).clamp(0.5, 2.0);
+    // The same amount added to R, G and B moves Y by it and leaves Cb and Cr as they are (BT.601's
+    // luma weights sum to 1): one picture-sized temporary instead of a YCbCr round trip, which
+    // matters for the memory pre-flight at 4096².
+    return (x + (y * (ratio - 1) + (toMean - mean * ratio))).clamp_(0, 1);
+}
+
 torch::Tensor blendStrength(const torch::Tensor& content, const torch::Tensor& stylised, double strength,
                             const torch::Tensor& mask)
 {

@@ -36,6 +36,11 @@ torch::Tensor matchHistograms(const torch::Tensor& source, const torch::Tensor& 
 torch::Tensor transferChroma(const torch::Tensor& luminanceFrom, const torch::Tensor& chromaFrom,
                              const torch::Tensor& palette);
 
+/// @p rgb with its luminance given @p tone's mean and standard deviation (per picture of the
+/// batch; chroma unchanged): the style's light or dark paper and its contrast. The spread ratio
+/// is held to [0.5, 2] so that a flat picture's noise is not blown up. Sizes may differ.
+torch::Tensor transferTone(const torch::Tensor& rgb, const torch::Tensor& tone);
+
 /// @p luminanceFrom's luminance with @p chromaFrom's chroma, unchanged (same sizes).
 torch::Tensor withChromaOf(const torch::Tensor& luminanceFrom, const torch::Tensor& chromaFrom);
 

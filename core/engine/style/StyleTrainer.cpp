@@ -141,7 +141,8 @@ StyleTrainJob::StyleTrainJob(StyleTrainOptions options, BatchSource source)
     if (!(o.colourWeight >= 0 && o.colourWeight < 1e7))
         throw std::invalid_argument("style training: the colour weight must be 0 or more");
     if (!isMulti(o) && o.styles.size() > 1 &&
-        (o.network.marksInput || o.network.paletteFromPicture || o.network.luminancePalette || o.colourWeight > 0))
+        (o.network.marksInput || o.network.paletteFromPicture || o.network.luminancePalette ||
+         o.network.toneFromStyle || o.colourWeight > 0))
         throw std::invalid_argument("style training: marks input, the picture's palette and the colour term need one "
                                     "picture per style, not a blend");
     if (o.outputDir.empty())

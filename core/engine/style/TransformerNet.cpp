@@ -133,6 +133,11 @@ TransformerOptions TransformerOptions::fromJson(const nlohmann::json& a)
         o.paletteFromPicture = a["palette"] == "picture";
         o.luminancePalette = a["palette"] == "luminance";
     }
+    if (a.contains("tone")) {
+        if (a["tone"] != "style" && a["tone"] != "network")
+            throw std::invalid_argument("architecture.tone must be \"style\" or \"network\"");
+        o.toneFromStyle = a["tone"] == "style";
+    }
     return o;
 }
 
@@ -147,6 +152,8 @@ nlohmann::json TransformerOptions::toJson() const
         j["palette"] = "picture";
     else if (luminancePalette)
         j["palette"] = "luminance";
+    if (toneFromStyle)
+        j["tone"] = "style";
     return j;
 }
 
@@ -294,7 +301,7 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
     torch::Tensor padded =
         pad > 0 ? F::pad(image.to(torch::kFloat32), F::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect)) : image;
     const bool marks = net->options.marksInput;
-    if ((marks || net->options.paletteFromPicture || net->options.luminancePalette) &&
+    if (net->options.needsStylePicture() &&
         (!options.marks.defined() || options.marks.dim() != 4 || options.marks.size(1) != 3))
         throw std::invalid_argument("this style's network draws with its style picture's marks: the picture is needed");
     auto withMarks = [&](const torch::Tensor& rgb) {
@@ -327,8 +334,10 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
     if (pad > 0)
         out = out.narrow(2, pad, h0).narrow(3, pad, w0).contiguous();
     if (net->options.luminancePalette)
-        return transferChroma(out, image.to(torch::kFloat32), options.marks.to(torch::kFloat32));
-    return net->options.paletteFromPicture ? matchHistograms(out, options.marks.to(torch::kFloat32)).clamp(0, 1) : out;
+        out = transferChroma(out, image.to(torch::kFloat32), options.marks.to(torch::kFloat32));
+    else if (net->options.paletteFromPicture)
+        out = matchHistograms(out, options.marks.to(torch::kFloat32)).clamp(0, 1);
+    return net->options.toneFromStyle ? transferTone(out, options.marks) : out;
 }
 
 torch::Tensor networkMarks(const torch::Tensor& picture, int64_t h, int64_t w, uint64_t seed)

@@ -47,10 +47,16 @@ struct TransformerOptions {
     /// picture's chroma is moved onto the style picture's palette (transferChroma). Needs the
     /// picture like marksInput; exclusive with paletteFromPicture.
     bool luminancePalette = false;
+    /// The result's luminance takes the style picture's mean and spread after the network
+    /// ("tone":"style", transferTone): the light paper of an ink wash or a watercolour. Needs the
+    /// picture like marksInput.
+    bool toneFromStyle = false;
+    /// True when running the network needs its style picture (StyliseOptions::marks).
+    bool needsStylePicture() const { return marksInput || paletteFromPicture || luminancePalette || toneFromStyle; }
 
     /// Reads {"type":"johnson","channels":[a,b,c],"residual_blocks":n,"output":"residual"} and an
-    /// optional "styles":n, "marks_input":true and "palette":"picture"|"luminance". Throws std::invalid_argument naming the bad key (limits: channels
-    /// 1..512, blocks 0..16, styles 1..256).
+    /// optional "styles":n, "marks_input":true "palette":"picture"|"luminance" and "tone":"style". Throws
+    /// std::invalid_argument naming the bad key (limits: channels 1..512, blocks 0..16, styles 1..256).
     static TransformerOptions fromJson(const nlohmann::json& architecture);
     nlohmann::json toJson() const;
 };
