@@ -2,6 +2,7 @@
 #include "core/document/Document.h"
 #include "core/engine/jobs/Job.h"
 #include "core/jobs/JobRunner.h"
+#include "tests/StepJob.h"
 
 #include <QPointer>
 #include <QtTest>
@@ -47,49 +48,7 @@ std::shared_ptr<engine::Job> job(std::function<void(engine::JobContext&)> fn)
     return std::make_shared<FnJob>(std::move(fn));
 }
 
-/// Stands in for a training run: Background priority, steps of ~10 ms until cancelled, offering
-/// to give way before each step as GanTrainJob and StyleTrainJob do.
-class TrainingLikeJob : public engine::Job {
-public:
-    std::string title() const override { return "training"; }
-    engine::JobPriority priority() const override { return engine::JobPriority::Background; }
-    void run(engine::JobContext& ctx) override
-    {
-        for (;;) {
-            const double waited = ctx.yieldToForeground();
-            yielded = yielded.load() + waited;
-            ctx.throwIfCancelled();
-            if (foregroundRunning)
-                ++stepsDuringForeground;
-            ++steps;
-            QThread::msleep(10);
-        }
-    }
-    std::atomic<int> steps{0}, stepsDuringForeground{0};
-    std::atomic<bool> foregroundRunning{false};
-    std::atomic<double> yielded{0};
-};
-
-/// Stands in for an Apply or a refinement: Normal priority, iterations of ~10 ms that give way as
-/// the optimisation does (Gatys' progress step), until cancelled.
-class ApplyLikeJob : public engine::Job {
-public:
-    std::string title() const override { return "apply"; }
-    void run(engine::JobContext& ctx) override
-    {
-        for (;;) {
-            yielded = yielded.load() + ctx.yieldToForeground();
-            ctx.throwIfCancelled();
-            if (interactiveRunning)
-                ++stepsDuringInteractive;
-            ++steps;
-            QThread::msleep(10);
-        }
-    }
-    std::atomic<int> steps{0}, stepsDuringInteractive{0};
-    std::atomic<bool> interactiveRunning{false};
-    std::atomic<double> yielded{0};
-};
+using test::StepJob;
 
 class InteractiveJob : public FnJob {
 public:
@@ -276,7 +235,7 @@ private Q_SLOTS:
         QSignalSpy started(&runner, &JobRunner::started);
         QSignalSpy finished(&runner, &JobRunner::finished);
         QSignalSpy cancelled(&runner, &JobRunner::cancelled);
-        auto training = std::make_shared<TrainingLikeJob>();
+        auto training = std::make_shared<StepJob>(engine::JobPriority::Background);
         const JobId trainingId = runner.submit(training)->id();
         QTRY_VERIFY_WITH_TIMEOUT(training->steps.load() >= 5, 10000);
 
@@ -287,9 +246,9 @@ private Q_SLOTS:
                                     .submit(job([&](engine::JobContext&) {
                                         startedAfterMs = clock.elapsed();
                                         QThread::msleep(50); // a training step begun before the submit ends meanwhile
-                                        training->foregroundRunning = true;
+                                        training->outrankedRunning = true;
                                         QThread::msleep(300);
-                                        training->foregroundRunning = false;
+                                        training->outrankedRunning = false;
                                     }))
                                     ->id();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
@@ -298,7 +257,7 @@ private Q_SLOTS:
         QVERIFY2(startedAfterMs >= 0 && startedAfterMs < 100,
                  qPrintable(QStringLiteral("the preview started after %1 ms").arg(startedAfterMs.load())));
         QVERIFY2(totalMs < 2350, qPrintable(QStringLiteral("the preview took %1 ms").arg(totalMs)));
-        QCOMPARE(training->stepsDuringForeground.load(), 0);
+        QCOMPARE(training->stepsWhileOutranked.load(), 0);
         QVERIFY2(training->yielded.load() > 0.25, qPrintable(QString::number(training->yielded.load())));
 
         // Afterwards the training carries on, and still answers cancel.
@@ -315,7 +274,7 @@ private Q_SLOTS:
         // training while it waits ends it within the 100 ms of the job contract.
         JobRunner runner;
         QSignalSpy cancelled(&runner, &JobRunner::cancelled);
-        auto training = std::make_shared<TrainingLikeJob>();
+        auto training = std::make_shared<StepJob>(engine::JobPriority::Background);
         const JobId trainingId = runner.submit(training)->id();
         QTRY_VERIFY_WITH_TIMEOUT(training->steps.load() >= 1, 10000);
         const JobId longId = runner
@@ -450,8 +409,8 @@ private Q_SLOTS:
         // give way between their steps while it runs, and it finishes within 2 s of its own
         // 0.3 s of work. Before, it queued behind the Apply (one FIFO lane for Normal work).
         JobRunner runner;
-        auto training = std::make_shared<TrainingLikeJob>();
-        auto apply = std::make_shared<ApplyLikeJob>();
+        auto training = std::make_shared<StepJob>(engine::JobPriority::Background);
+        auto apply = std::make_shared<StepJob>(engine::JobPriority::Normal);
         core::JobHandle* trainingJob = runner.submit(training);
         core::JobHandle* applyJob = runner.submit(apply);
         QTRY_VERIFY_WITH_TIMEOUT(apply->steps.load() >= 5, 10000);
@@ -463,11 +422,11 @@ private Q_SLOTS:
         QSignalSpy finished(runner.submit(interactive([&](engine::JobContext&) {
             startedAfterMs = clock.elapsed();
             QThread::msleep(50); // an Apply step begun before the submit ends meanwhile
-            apply->interactiveRunning = true;
-            training->foregroundRunning = true;
+            apply->outrankedRunning = true;
+            training->outrankedRunning = true;
             QThread::msleep(300);
-            apply->interactiveRunning = false;
-            training->foregroundRunning = false;
+            apply->outrankedRunning = false;
+            training->outrankedRunning = false;
         })),
                             &core::JobHandle::finished);
         QVERIFY(finished.wait(10000));
@@ -475,8 +434,8 @@ private Q_SLOTS:
         QVERIFY2(startedAfterMs >= 0 && startedAfterMs < 100,
                  qPrintable(QStringLiteral("the preview started after %1 ms").arg(startedAfterMs.load())));
         QVERIFY2(totalMs < 2350, qPrintable(QStringLiteral("the preview took %1 ms").arg(totalMs)));
-        QCOMPARE(apply->stepsDuringInteractive.load(), 0);
-        QCOMPARE(training->stepsDuringForeground.load(), 0);
+        QCOMPARE(apply->stepsWhileOutranked.load(), 0);
+        QCOMPARE(training->stepsWhileOutranked.load(), 0);
         // (It adds up the wait when it wakes, just after the preview's end.)
         QTRY_VERIFY2_WITH_TIMEOUT(apply->yielded.load() > 0.25, qPrintable(QString::number(apply->yielded.load())),
                                   1000);

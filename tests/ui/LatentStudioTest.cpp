@@ -13,6 +13,7 @@
 #include "ui/MainWindow.h"
 #include "ui/dialogs/GanTrainDialog.h"
 #include "ui/panels/LatentStudioPanel.h"
+#include "tests/StepJob.h"
 
 #include "JobSpy.h"
 
@@ -56,23 +57,6 @@ void clickItem(QListWidget* list, int row)
     const QPoint centre = list->visualItemRect(item).center();
     QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::NoModifier, centre);
 }
-
-/// Stands in for a training on the studio's runner: Background, steps of ~10 ms that give way.
-class TrainingLikeJob : public engine::Job {
-public:
-    std::string title() const override { return "training"; }
-    engine::JobPriority priority() const override { return engine::JobPriority::Background; }
-    void run(engine::JobContext& ctx) override
-    {
-        for (;;) {
-            ctx.yieldToForeground();
-            ctx.throwIfCancelled();
-            ++steps;
-            QThread::msleep(10);
-        }
-    }
-    std::atomic<int> steps{0};
-};
 
 } // namespace
 
@@ -247,7 +231,7 @@ private Q_SLOTS:
         auto* panel = openStudio(w);
         QVERIFY(panel);
         QVERIFY(settled(panel));
-        auto training = std::make_shared<TrainingLikeJob>();
+        auto training = std::make_shared<test::StepJob>(engine::JobPriority::Background);
         core::JobHandle* trainingJob = w.jobRunner()->submit(training);
         QTRY_VERIFY_WITH_TIMEOUT(training->steps.load() >= 3, 10000);
         QStringList renders;
