@@ -24,9 +24,10 @@
 
 #include "JobSpy.h"
 
+#include "tests/TestMain.h"
 #include <QtTest>
 #include <QtWidgets>
-#include "tests/TestMain.h"
+#include <algorithm>
 
 using namespace ganvas;
 
@@ -176,7 +177,10 @@ private Q_SLOTS:
         QCOMPARE(row->statusText(), QStringLiteral("first pass"));
         QVERIFY(row->cancelButton()->isVisible());
         QTest::mouseClick(row->cancelButton(), Qt::LeftButton);
-        QVERIFY(cancelled.wait(5000) || cancelled.count() == 1);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            std::any_of(cancelled.begin(), cancelled.end(),
+                        [&](const QList<QVariant>& args) { return args.at(0).toULongLong() == id; }),
+            5000);
         QTRY_VERIFY_WITH_TIMEOUT(row->statusText().startsWith(QStringLiteral("Cancelled")), 5000);
         QCOMPARE(row->state(), core::JobState::Cancelled);
         QVERIFY(!row->cancelButton()->isVisible());
