@@ -224,6 +224,10 @@ public:
             ->excludes(steps);
         sub->add_flag("--resume", m_request.resume, "continue from the checkpoint in --output");
         sub->add_option("--crop", m_crop, "centre or random")->check(CLI::IsMember({"centre", "random"}));
+        sub->add_option("--architecture", m_architecture,
+                        "dcgan (default) or fastgan: skip-layer excitation and a "
+                        "reconstructing discriminator")
+            ->check(CLI::IsMember({"dcgan", "fastgan"}));
         sub->add_option("--channels", m_request.channels, "base channels of both networks (default 32)")->check(CLI::Range(4, 1024));
         sub->add_option("--latent", m_request.latentDim, "latent size (default 128)")->check(CLI::Range(8, 1024));
         sub->add_option("--augment", m_augment, "DiffAugment: colour,translation,cutout or none");
@@ -242,6 +246,7 @@ public:
         m_request.name = QString::fromStdString(m_name);
         m_request.id = QString::fromStdString(m_id);
         m_request.crop = QString::fromStdString(m_crop);
+        m_request.architecture = QString::fromStdString(m_architecture);
         m_request.augment = QString::fromStdString(m_augment);
         const auto compute = core::currentCompute();
         m_request.precision = compute.precision;
@@ -288,6 +293,7 @@ public:
 private:
     core::GanTrainRequest m_request;
     std::string m_data, m_output, m_name, m_id, m_crop = "centre", m_augment = "colour,translation,cutout";
+    std::string m_architecture = "dcgan";
     std::string m_previews;
 };
 

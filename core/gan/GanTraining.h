@@ -30,6 +30,7 @@ struct GanTrainRequest {
     double minutes = 0;          ///< > 0: stop after this long (and save)
     bool resume = false;         ///< continue from outputFolder/checkpoint.safetensors
     QString crop = QStringLiteral("centre"); ///< "centre" or "random"
+    QString architecture = QStringLiteral("dcgan"); ///< "dcgan" or "fastgan" (engine/gan/GanNetworks.h)
     int channels = 32;           ///< generator and discriminator base channels
     int latentDim = 128;
     QString augment = QStringLiteral("colour,translation,cutout");

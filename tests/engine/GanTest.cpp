@@ -14,8 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 
 using namespace ganvas::engine;
 namespace fs = std::filesystem;
@@ -465,4 +467,168 @@ GANVAS_TEST(gan, bad_architectures_are_refused_with_the_key_named)
     REQUIRE(files >= 5);
     const fs::path good = fs::path(ganvas::test::testDataDir()) / "good" / "config" / "generator-dcgan.json";
     REQUIRE_EQ(GanOptions::fromJson(nlohmann::json::parse(std::ifstream(good))["architecture"]).resolution, int64_t(64));
+}
+
+namespace {
+
+GanOptions tinyFast(int64_t resolution = 32)
+{
+    auto o = tiny(resolution);
+    o.type = GanArchitecture::FastGAN;
+    return o;
+}
+
+} // namespace
+
+GANVAS_TEST(gan, fastgan_excites_fine_layers_and_its_discriminator_rebuilds_real_pictures)
+{
+    torch::manual_seed(11);
+    for (int64_t r : {32, 64, 128}) {
+        Generator g(tinyFast(r));
+        Discriminator d(tinyFast(r));
+        initGanWeights(*g);
+        initGanWeights(*d);
+        g->train();
+        const auto x = g->forward(torch::randn({2, 16}));
+        REQUIRE_EQ(x.size(1), int64_t(3));
+        REQUIRE_EQ(x.size(2), r);
+        REQUIRE(x.abs().max().item<double>() <= 1.0);
+        REQUIRE_EQ(g->earlyFeatures(torch::randn({3, 16})).size(1), tinyFast(r).channelsAt(0, 8) * 16);
+        const auto [logits, rebuilt] = d->forwardReconstructing(x);
+        REQUIRE_EQ(logits.dim(), int64_t(1));
+        REQUIRE_EQ(logits.size(0), int64_t(2));
+        REQUIRE(rebuilt.defined());
+        REQUIRE_EQ(rebuilt.size(1), int64_t(3));
+        REQUIRE_EQ(rebuilt.size(2), int64_t(32));
+        REQUIRE(torch::equal(d->forward(x), logits));
+        REQUIRE(d->reconstructs());
+        REQUIRE_EQ(reconstructionTarget(x).size(3), int64_t(32));
+        // Skip-layer excitation is in the graph: every gate's weights get a gradient.
+        (x.square().sum() + rebuilt.square().sum()).backward();
+        int gates = 0;
+        for (const auto& p : g->named_parameters())
+            if (p.key().rfind("excite.", 0) == 0) {
+                ++gates;
+                REQUIRE(p.value().grad().defined());
+                REQUIRE(p.value().grad().abs().sum().item<double>() > 0);
+            }
+        REQUIRE_EQ(gates, 2 * (tinyFast(r).levels() - 2)); // two convolutions a gate, one gate per level from 3
+        // A latent is one picture: sampling is deterministic (no noise inputs).
+        g->eval();
+        const auto z = torch::randn({2, 16});
+        REQUIRE(torch::equal(g->forward(z), g->forward(z)));
+        REQUIRE(torch::equal(g->forward(z), g->forwardReference(z)));
+    }
+    // A plain DCGAN discriminator rebuilds nothing.
+    Discriminator plain(tiny(32));
+    REQUIRE(!plain->reconstructs());
+    REQUIRE(!plain->forwardReconstructing(torch::zeros({1, 3, 32, 32})).second.defined());
+
+    // Cost, counted by hand for 32 px and base 8 (channels 32-16-8 at 4-8-16 px, 4 at 32 px):
+    const double macs = 16.0 * 64 * 16                            // z -> 4x4, twice the channels for GLU
+                        + 32.0 * 32 * 9 * 64 + 16.0 * 32 * 9 * 64 // 8 px, two convolutions
+                        + 16.0 * 16 * 9 * 256                     // 16 px, one
+                        + 8.0 * 8 * 9 * 1024 + 4.0 * 8 * 9 * 1024 // 32 px, two
+                        + 32.0 * 4 * 16 + 4.0 * 4                 // the gate of 32 px by 4 px
+                        + 4.0 * 3 * 9 * 1024;                     // to RGB
+    REQUIRE_NEAR(Generator(tinyFast(32))->macsPerImage(), macs, 1);
+    REQUIRE(Discriminator(tinyFast(64))->macsPerImage() > Discriminator(tiny(64))->macsPerImage());
+
+    // config.json round trip; a typo names both architectures; old configs without a type are DCGAN.
+    REQUIRE(GanOptions::fromJson(tinyFast(64).toJson()).type == GanArchitecture::FastGAN);
+    REQUIRE(tinyFast(64).toJson()["type"] == "fastgan");
+    REQUIRE(GanOptions::fromJson({{"resolution", 32}}).type == GanArchitecture::DCGAN);
+    REQUIRE_THROWS_WITH(GanOptions::fromJson({{"type", "fastgna"}}), std::invalid_argument, "\"fastgan\"");
+    REQUIRE_THROWS_WITH(ganArchitectureFromName("stylegan"), std::invalid_argument, "\"dcgan\" or \"fastgan\"");
+}
+
+GANVAS_TEST(gan, fastgan_discriminator_learns_to_rebuild_and_the_trainer_saves_a_fastgan)
+{
+    // 60 steps on the two-shape set: the decoder's L1 error on real pictures must fall well below
+    // where it started (white pictures against an untrained decoder's grey).
+    torch::manual_seed(5);
+    const auto data = tinyData(16);
+    auto o = tinyTraining(fs::path(ganvas::test::tempDir()) / "fast");
+    o.network = tinyFast();
+    o.batch = 8;
+    o.learningRate = 2e-3; // a tiny network learns in tens of steps
+    Generator g(o.network);
+    Discriminator d(o.network);
+    initGanWeights(*g);
+    initGanWeights(*d);
+    GanStepper stepper(o, g, d);
+    std::vector<double> errors;
+    for (int step = 0; step < 60; ++step) {
+        const auto real = data.index_select(0, torch::randint(16, {8}, torch::kLong)).to(torch::kFloat32) / 127.5 - 1.0;
+        const auto r = stepper.step(real, step % 16 == 0);
+        REQUIRE(std::isfinite(r[0]) && std::isfinite(r[1]));
+        errors.push_back(r[5]);
+    }
+    const auto mean = [&](size_t from, size_t count) {
+        return std::accumulate(errors.begin() + from, errors.begin() + from + count, 0.0) / count;
+    };
+    REQUIRE(mean(0, 5) > 0.3);
+    REQUIRE(mean(55, 5) < 0.7 * mean(0, 5));
+
+    // The trainer writes a FastGAN that loads as one, and its history carries the error.
+    GanTrainJob job(o, data);
+    CancelToken token;
+    JobContext ctx(token);
+    REQUIRE(runJob(job, ctx).outcome == JobOutcome::Finished);
+    REQUIRE(job.history().back().reconstruction > 0);
+    const auto loaded = loadGenerator(o.outputDir);
+    REQUIRE(loaded.options.type == GanArchitecture::FastGAN);
+    REQUIRE(loaded.config["architecture"]["type"] == "fastgan");
+    auto net = loaded.net;
+    const auto images = sampleImages(net, latentsForSeed(0, 2, 16));
+    REQUIRE_EQ(images.size(2), int64_t(32));
+    REQUIRE(torch::equal(images, sampleImages(net, latentsForSeed(0, 2, 16))));
+    // Resuming a DCGAN checkpoint as a FastGAN is refused.
+    auto dcgan = tinyTraining(fs::path(ganvas::test::tempDir()) / "mixed");
+    {
+        GanTrainJob partial(dcgan, data);
+        CancelToken t;
+        Counter c;
+        c.cancelAt = &t;
+        c.cancelStep = 2;
+        JobContext x(t, &c);
+        REQUIRE(runJob(partial, x).outcome == JobOutcome::Cancelled);
+    }
+    dcgan.resume = true;
+    dcgan.network.type = GanArchitecture::FastGAN;
+    GanTrainJob wrong(dcgan, data);
+    CancelToken t2;
+    JobContext x2(t2);
+    const auto r = runJob(wrong, x2);
+    REQUIRE(r.outcome == JobOutcome::Failed);
+    REQUIRE(r.error.find("different network") != std::string::npos);
+}
+
+// --tool gan-forward FOLDER Z.raw COUNT OUT.raw: loads the generator in FOLDER as the studio does,
+// runs it on COUNT latents (float32, little-endian) and writes its raw [-1,1] output (float32) for
+// tests/reference/gan_crosscheck.py, which compares it with the Python twin's.
+int runGanTool(int argc, char** argv)
+{
+    if (argc != 5) {
+        std::cerr << "usage: --tool gan-forward FOLDER Z.raw COUNT OUT.raw\n";
+        return 2;
+    }
+    try {
+        auto loaded = loadGenerator(argv[1]);
+        const int64_t count = std::stoll(argv[3]);
+        std::ifstream in(argv[2], std::ios::binary);
+        auto z = torch::empty({count, loaded.options.latentDim}, torch::kFloat32);
+        in.read(reinterpret_cast<char*>(z.data_ptr<float>()), static_cast<std::streamsize>(z.numel() * sizeof(float)));
+        if (!in)
+            throw std::runtime_error("latent file too short");
+        torch::InferenceMode guard;
+        const auto out = loaded.net->forward(z).contiguous();
+        std::ofstream(argv[4], std::ios::binary)
+            .write(reinterpret_cast<const char*>(out.data_ptr<float>()),
+                   static_cast<std::streamsize>(out.numel() * sizeof(float)));
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
 }

@@ -183,11 +183,14 @@ GANVAS_TEST(safetensors, missing_file_is_an_error)
 // --tool safetensors-write FILE: writes the fixed tensors tests/reference/safetensors_crosscheck.py expects.
 // --tool safetensors-dump FILE: prints every tensor as JSON (dtype, shape, values as float64).
 int runUpscaleTool(int argc, char** argv); // UpscaleTest.cpp
+int runGanTool(int argc, char** argv);     // GanTest.cpp
 
 int runTool(int argc, char** argv)
 {
     if (argc >= 1 && std::string(argv[0]) == "upscale-raw")
         return runUpscaleTool(argc, argv);
+    if (argc >= 1 && std::string(argv[0]) == "gan-forward")
+        return runGanTool(argc, argv);
     if (argc != 2) {
         std::cerr << "usage: --tool safetensors-write|safetensors-dump FILE\n";
         return 2;

@@ -116,22 +116,23 @@ def case_style_threads(args, device):
     return {"value": one / many, "unit": "x"}
 
 
-def case_gan_sample(args, device):
+def case_gan_sample(args, device, architecture="dcgan"):
     import gan_reference
     torch.manual_seed(0)
-    g = gan_reference.Generator(32 if args.quick else 64).to(device).eval()
+    G = gan_reference.FastGenerator if architecture == "fastgan" else gan_reference.Generator
+    g = G(32 if args.quick else 64).to(device).eval()
     z = torch.randn(1, 128, device=device)
     with torch.inference_mode():
         s = median_seconds(lambda: g(z), device, 5 if args.quick else 50, 0.2 if args.quick else 2.0)
     return {"value": s * 1e3, "unit": "ms"}
 
 
-def case_gan_train(args, device):
+def case_gan_train(args, device, architecture="dcgan"):
     """The textbook recipe: fp32, the same step as ours (gan_reference.Trainer)."""
     import gan_reference
     torch.manual_seed(0)
     return {"value": gan_reference.bench_train(32 if args.quick else 64, 128, 32, 32, device,
-                                               0.5 if args.quick else 8.0), "unit": "img/s"}
+                                               0.5 if args.quick else 8.0, architecture), "unit": "img/s"}
 
 
 def case_upscale_slim(args, device):
@@ -166,6 +167,9 @@ CASES = {
     "gan-sample": case_gan_sample,
     "gan-train-fp32": case_gan_train,
     "gan-train-bf16": case_gan_train,
+    "fastgan-sample": lambda args, device: case_gan_sample(args, device, "fastgan"),
+    "fastgan-train-fp32": lambda args, device: case_gan_train(args, device, "fastgan"),
+    "fastgan-train-bf16": lambda args, device: case_gan_train(args, device, "fastgan"),
     "upscale-slim-x4": case_upscale_slim,
 }
 

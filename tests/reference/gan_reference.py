@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The Python reference of Ganvas' GAN (core/engine/gan/): the same generator and discriminator
-(DCGAN shape; batch norm in G, none in D), the same recipe (non-saturating loss, lazy R1 every 16
+"""The Python reference of Ganvas' GAN (core/engine/gan/): the same generators and discriminators
+(DCGAN shape: batch norm in G, none in D; and FastGAN: skip-layer excitation in G, a two-path
+discriminator with a decoder that rebuilds real pictures at 32 px; same tensor names), the same recipe (non-saturating loss, lazy R1 every 16
 steps, DiffAugment colour/translation/cutout, generator EMA), in PyTorch's Python API with the
 textbook fp32 numerics. Used by
   - bench_peer.py (cases gan-train-*, gan-sample): images/s and ms per image in the same run;
@@ -60,6 +61,86 @@ class Discriminator(nn.Module):
         return self.net(x).view(x.size(0))
 
 
+def fast_channels(level, base, levels, max_channels):
+    return channels_at(level, base, levels, max_channels) if level < levels else max(4, base // 2)
+
+
+def fast_up_block(cin, cout, twice):
+    layers = [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(cin, 2 * cout, 3, 1, 1, bias=False),
+              nn.BatchNorm2d(2 * cout), nn.GLU(1)]
+    if twice:
+        layers += [nn.Conv2d(cout, 2 * cout, 3, 1, 1, bias=False), nn.BatchNorm2d(2 * cout), nn.GLU(1)]
+    return nn.Sequential(*layers)
+
+
+class FastGenerator(nn.Module):
+    """core/engine/gan/GanNetworks.cpp's "fastgan" generator, layer for layer."""
+
+    def __init__(self, resolution=64, latent=128, base=32, max_channels=512):
+        super().__init__()
+        levels = int(round(math.log2(resolution / 4)))
+        c = lambda l: fast_channels(l, base, levels, max_channels)
+        self.latent = latent
+        self.init = nn.Sequential(nn.ConvTranspose2d(latent, 2 * c(0), 4, bias=False), nn.BatchNorm2d(2 * c(0)))
+        self.blocks = nn.ModuleList(fast_up_block(c(l - 1), c(l), l % 2 == 1) for l in range(1, levels + 1))
+        self.excite = nn.ModuleList(
+            nn.Sequential(nn.AdaptiveAvgPool2d(4), nn.Conv2d(c(l), c(l + 3), 4, bias=False), nn.SiLU(),
+                          nn.Conv2d(c(l + 3), c(l + 3), 1, bias=False), nn.Sigmoid())
+            for l in range(0, levels - 2))
+        self.to_rgb = nn.Conv2d(c(levels), 3, 3, 1, 1)
+
+    def forward(self, z):
+        x = F.glu(self.init(z.view(z.size(0), z.size(1), 1, 1)), 1)
+        feats = [x]
+        for l, block in enumerate(self.blocks, start=1):
+            x = block(x)
+            if l >= 3:
+                x = x * self.excite[l - 3](feats[l - 3])
+            feats.append(x)
+        return torch.tanh(self.to_rgb(x))
+
+
+class DownBlock(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.main = nn.Sequential(nn.Conv2d(cin, cout, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(cout, cout, 3, 1, 1),
+                                  nn.LeakyReLU(0.2))
+        self.direct = nn.Sequential(nn.AvgPool2d(2), nn.Conv2d(cin, cout, 1), nn.LeakyReLU(0.2))
+
+    def forward(self, x):
+        return (self.main(x) + self.direct(x)) * 0.5
+
+
+class FastDiscriminator(nn.Module):
+    """The "fastgan" discriminator with its decoder; forward() gives (logits, rebuilt 32 px picture)."""
+
+    def __init__(self, resolution=64, base=32, max_channels=512):
+        super().__init__()
+        levels = int(round(math.log2(resolution / 4)))
+        c = lambda l: channels_at(l, base, levels, max_channels)
+        self.from_rgb = nn.Sequential(nn.Conv2d(3, c(levels - 1), 4, 2, 1), nn.LeakyReLU(0.2))
+        self.down = nn.ModuleList(DownBlock(c(l), c(l - 1)) for l in range(levels - 1, 0, -1))
+        self.logit = nn.Conv2d(c(0), 1, 4)
+        d1 = max(8, c(1) // 2)
+        d2 = max(8, d1 // 2)
+        self.decoder = nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(c(1), 2 * d1, 3, 1, 1), nn.GLU(1),
+                                     nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(d1, 2 * d2, 3, 1, 1), nn.GLU(1),
+                                     nn.Conv2d(d2, 3, 3, 1, 1), nn.Tanh())
+
+    def forward(self, x):
+        h = self.from_rgb(x)
+        at8 = None
+        for block in self.down:
+            h = block(h)
+            if h.size(2) == 8:
+                at8 = h
+        return self.logit(h).view(x.size(0)), self.decoder(at8)
+
+
+def reconstruction_target(x):
+    return x if x.size(2) == 32 else F.adaptive_avg_pool2d(x, 32)
+
+
 def init_weights(m):
     if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
         nn.init.normal_(m.weight, 0.0, 0.02)
@@ -97,13 +178,17 @@ def diff_augment(x):
 
 
 class Trainer:
-    def __init__(self, resolution=64, latent=128, base=32, batch=32, lr=2e-4, device="cpu", seed=1):
+    def __init__(self, resolution=64, latent=128, base=32, batch=32, lr=2e-4, device="cpu", seed=1,
+                 architecture="dcgan"):
         torch.manual_seed(seed)
-        self.g = Generator(resolution, latent, base).to(device)
-        self.d = Discriminator(resolution, base).to(device)
+        fast = architecture == "fastgan"
+        G = FastGenerator if fast else Generator
+        self.g = G(resolution, latent, base).to(device)
+        self.d = (FastDiscriminator if fast else Discriminator)(resolution, base).to(device)
+        self.fast = fast
         self.g.apply(init_weights)
         self.d.apply(init_weights)
-        self.ema = Generator(resolution, latent, base).to(device)
+        self.ema = G(resolution, latent, base).to(device)
         self.ema.load_state_dict(self.g.state_dict())
         self.ema.requires_grad_(False)
         self.gopt = torch.optim.Adam(self.g.parameters(), lr, betas=(0.5, 0.99))
@@ -118,22 +203,29 @@ class Trainer:
         z = torch.randn(b, self.latent, device=real.device)
         fake = self.g(z)
         self.d.requires_grad_(True)
-        real_logits = self.d(diff_augment(real))
-        fake_logits = self.d(diff_augment(fake.detach()))
+        logits = lambda x: self.d(x)[0] if self.fast else self.d(x)
+        real_seen = diff_augment(real)
+        if self.fast:
+            real_logits, rebuilt = self.d(real_seen)
+        else:
+            real_logits = self.d(real_seen)
+        fake_logits = logits(diff_augment(fake.detach()))
         d_loss = F.softplus(fake_logits).mean() + F.softplus(-real_logits).mean()
+        if self.fast:
+            d_loss = d_loss + (rebuilt - reconstruction_target(real_seen)).abs().mean()
         self.dopt.zero_grad()
         d_loss.backward()
         self.dopt.step()
         if self.step_count % self.r1_every == 0:
             x = real.detach().clone().requires_grad_(True)
-            out = self.d(diff_augment(x))
+            out = logits(diff_augment(x))
             (grad,) = torch.autograd.grad(out.sum(), x, create_graph=True)
             pen = grad.square().sum([1, 2, 3]).mean()
             self.dopt.zero_grad()
             (pen * (self.r1_gamma * 0.5 * self.r1_every)).backward()
             self.dopt.step()
         self.d.requires_grad_(False)
-        g_loss = F.softplus(-self.d(diff_augment(fake))).mean()
+        g_loss = F.softplus(-logits(diff_augment(fake))).mean()
         self.gopt.zero_grad()
         g_loss.backward()
         self.gopt.step()
@@ -200,7 +292,7 @@ def load_folder(folder, resolution):
 def train(args):
     torch.set_num_threads(args.threads or torch.get_num_threads())
     data = load_folder(args.data, args.resolution)
-    t = Trainer(args.resolution, args.latent, args.channels, args.batch, seed=args.seed)
+    t = Trainer(args.resolution, args.latent, args.channels, args.batch, seed=args.seed, architecture=args.architecture)
     t0 = time.perf_counter()
     step = 0
     gen = torch.Generator().manual_seed(args.seed)
@@ -222,7 +314,7 @@ def train(args):
     config = {"format": 1, "id": args.id, "name": "Python reference baseline", "kind": "generator",
               "weights": "weights.safetensors", "license": "GPL-3.0-or-later",
               "source": "tests/reference/gan_reference.py (PyTorch Python API, fp32)",
-              "architecture": {"type": "dcgan", "resolution": args.resolution, "latent_dim": args.latent,
+              "architecture": {"type": args.architecture, "resolution": args.resolution, "latent_dim": args.latent,
                                "g_channels": args.channels, "d_channels": args.channels, "max_channels": 512},
               "training": {"steps": step, "batch": args.batch, "images": data.size(0), "seconds": seconds,
                            "images_per_second": step * args.batch / seconds, "precision": "fp32",
@@ -232,8 +324,8 @@ def train(args):
     print(f"trained {step} steps in {seconds:.0f} s ({step * args.batch / seconds:.1f} img/s)")
 
 
-def bench_train(resolution, latent, base, batch, device, min_seconds):
-    t = Trainer(resolution, latent, base, batch, device=device)
+def bench_train(resolution, latent, base, batch, device, min_seconds, architecture="dcgan"):
+    t = Trainer(resolution, latent, base, batch, device=device, architecture=architecture)
     real = torch.rand(batch, 3, resolution, resolution, device=device) * 2 - 1
     for _ in range(3):
         t.step(real)
@@ -255,6 +347,7 @@ def main():
     tr.add_argument("--resolution", type=int, default=64)
     tr.add_argument("--latent", type=int, default=128)
     tr.add_argument("--channels", type=int, default=32)
+    tr.add_argument("--architecture", choices=["dcgan", "fastgan"], default="dcgan")
     tr.add_argument("--batch", type=int, default=32)
     tr.add_argument("--threads", type=int, default=0)
     tr.add_argument("--seed", type=int, default=1)

@@ -17,6 +17,8 @@
 
 #include "JobSpy.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 #include <QtWidgets>
 
@@ -528,6 +530,10 @@ private Q_SLOTS:
         dialog->setSteps(2);
         dialog->setBatch(4);
         dialog->setMinutes(0);
+        // Issue #14: the network is the artist's choice; FastGAN goes through the same path.
+        auto* architecture = dialog->findChild<QComboBox*>(QStringLiteral("ganArchitecture"));
+        QCOMPARE(architecture->currentData().toString(), QStringLiteral("dcgan"));
+        architecture->setCurrentIndex(architecture->findData(QStringLiteral("fastgan")));
         QSignalSpy trained(dialog, &ui::GanTrainDialog::generatorTrained);
         QSignalSpy ended(dialog, &ui::GanTrainDialog::ended);
         QVERIFY2(dialog->start(), qPrintable(dialog->errorText()));
@@ -541,6 +547,13 @@ private Q_SLOTS:
         QVERIFY(!dialog->dataSummaryText().isEmpty());
         QVERIFY(dialog->curvePointCount() >= 1);
         QVERIFY(QFileInfo::exists(output + QStringLiteral("/config.json")));
+        {
+            QFile config(output + QStringLiteral("/config.json"));
+            QVERIFY(config.open(QIODevice::ReadOnly));
+            const QJsonObject arch =
+                QJsonDocument::fromJson(config.readAll()).object().value(QStringLiteral("architecture")).toObject();
+            QCOMPARE(arch.value(QStringLiteral("type")).toString(), QStringLiteral("fastgan"));
+        }
         // The studio rescanned the catalogue: the new generator can be chosen.
         QCOMPARE(panel->generatorCount(), generators + 1);
         QVERIFY(panel->findChild<QComboBox*>(QStringLiteral("latentGenerator"))

@@ -145,6 +145,14 @@ GanTrainDialog::GanTrainDialog(core::JobRunner* runner, QWidget* parent) : QDial
     m_resolution->setToolTip(tr("Bigger images need many more pictures and much longer training"));
     form->addRow(tr("Resolution"), m_resolution);
 
+    m_architecture = new QComboBox(this);
+    m_architecture->setObjectName(QStringLiteral("ganArchitecture"));
+    m_architecture->addItem(tr("DCGAN (fastest steps)"), QStringLiteral("dcgan"));
+    m_architecture->addItem(tr("FastGAN (for a few hundred pictures)"), QStringLiteral("fastgan"));
+    m_architecture->setToolTip(tr("FastGAN lets coarse layers steer fine ones and has a discriminator that must also "
+                                  "redraw the pictures it sees, which keeps it from memorising a small set"));
+    form->addRow(tr("Network"), m_architecture);
+
     m_minutes = new QSpinBox(this);
     m_minutes->setObjectName(QStringLiteral("ganMinutes"));
     m_minutes->setRange(0, 24 * 60);
@@ -304,8 +312,8 @@ void GanTrainDialog::updateOutput()
 void GanTrainDialog::updateButtons()
 {
     const bool running = m_job != 0;
-    for (QWidget* w : std::initializer_list<QWidget*>{m_folder, m_browse, m_name, m_resolution, m_minutes, m_steps,
-                                                      m_batch, m_resume})
+    for (QWidget* w : std::initializer_list<QWidget*>{m_folder, m_browse, m_name, m_resolution, m_architecture,
+                                                      m_minutes, m_steps, m_batch, m_resume})
         w->setEnabled(!running);
     m_start->setEnabled(!running);
     m_pause->setEnabled(running);
@@ -365,6 +373,7 @@ bool GanTrainDialog::start()
     request.id = idForName(name);
     request.name = name;
     request.resolution = m_resolution->currentData().toInt();
+    request.architecture = m_architecture->currentData().toString();
     request.batch = m_batch->value();
     request.steps = m_steps->value();
     request.minutes = m_minutes->value();

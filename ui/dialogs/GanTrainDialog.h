@@ -95,6 +95,7 @@ private:
     QLineEdit* m_name;
     QLabel* m_output;
     QComboBox* m_resolution;
+    QComboBox* m_architecture;
     QSpinBox* m_minutes;
     QSpinBox* m_steps;
     QSpinBox* m_batch;

@@ -116,21 +116,21 @@ BenchResult styleThreads(const BenchOptions& o)
     return r;
 }
 
-
 /// The bundled generator's architecture (64 px, latent 128, 32 base channels); bench_peer.py
-/// builds the identical network (tests/reference/gan_reference.py).
-GanOptions benchGan(const BenchOptions& o)
+/// builds the identical DCGAN (tests/reference/gan_reference.py).
+GanOptions benchGan(const BenchOptions& o, GanArchitecture type)
 {
     GanOptions g;
     g.resolution = o.quick ? 32 : 64;
+    g.type = type;
     return g;
 }
 
-BenchResult ganSample(const BenchOptions& o)
+BenchResult ganSample(const BenchOptions& o, GanArchitecture type)
 {
     ThreadCountGuard threads(o.threads);
     torch::manual_seed(0);
-    Generator g(benchGan(o));
+    Generator g(benchGan(o, type));
     g->to(o.device);
     g->eval();
     const auto z = torch::randn({1, g->options().latentDim}, torch::TensorOptions().device(o.device));
@@ -150,12 +150,12 @@ BenchResult ganSample(const BenchOptions& o)
     return r;
 }
 
-BenchResult ganTrain(const BenchOptions& o, Precision precision)
+BenchResult ganTrain(const BenchOptions& o, Precision precision, GanArchitecture type)
 {
     ThreadCountGuard threads(o.threads);
     torch::manual_seed(0);
     GanTrainOptions t;
-    t.network = benchGan(o);
+    t.network = benchGan(o, type);
     t.batch = 32;
     t.precision = precision;
     Generator g(t.network);
@@ -200,11 +200,20 @@ void registerEngineBenchCases(BenchRegistry& registry)
     registry.add(makeBenchCase("matmul-fp32", "fp32 matrix product, 2048x2048 (512 quick)", &matmul));
     registry.add(makeBenchCase("stylenet-fp32", "16-32-64 style network forward, 512x512 (128 quick), fp32", &styleFp32));
     registry.add(makeBenchCase("stylenet-bf16", "same network with bf16 autocast", &styleBf16));
-    registry.add(makeBenchCase("gan-sample", "64 px generator (32 quick), one image, fp32", &ganSample));
+    constexpr auto dcgan = GanArchitecture::DCGAN;
+    constexpr auto fastgan = GanArchitecture::FastGAN;
+    registry.add(makeBenchCase("gan-sample", "64 px generator (32 quick), one image, fp32",
+                               [](const BenchOptions& o) { return ganSample(o, dcgan); }));
     registry.add(makeBenchCase("gan-train-fp32", "GAN training step, 64 px (32 quick), batch 32, fp32",
-                               [](const BenchOptions& o) { return ganTrain(o, Precision::Float32); }));
+                               [](const BenchOptions& o) { return ganTrain(o, Precision::Float32, dcgan); }));
     registry.add(makeBenchCase("gan-train-bf16", "same training step with bf16 autocast",
-                               [](const BenchOptions& o) { return ganTrain(o, Precision::BFloat16); }));
+                               [](const BenchOptions& o) { return ganTrain(o, Precision::BFloat16, dcgan); }));
+    registry.add(makeBenchCase("fastgan-sample", "the same sample from a FastGAN generator of the same base, fp32",
+                               [](const BenchOptions& o) { return ganSample(o, fastgan); }));
+    registry.add(makeBenchCase("fastgan-train-fp32", "FastGAN training step (with its decoder), same size, fp32",
+                               [](const BenchOptions& o) { return ganTrain(o, Precision::Float32, fastgan); }));
+    registry.add(makeBenchCase("fastgan-train-bf16", "same FastGAN step with bf16 autocast",
+                               [](const BenchOptions& o) { return ganTrain(o, Precision::BFloat16, fastgan); }));
     registry.add(makeBenchCase("stylenet-threads", "same network: 1 thread vs all threads (speed-up)", &styleThreads));
 }
 

@@ -30,9 +30,16 @@ GanOptions GanOptions::fromJson(const nlohmann::json& a)
 {
     if (!a.is_object())
         throw std::invalid_argument("architecture must be an object");
-    if (a.contains("type") && (!a.at("type").is_string() || a.at("type").get<std::string>() != "dcgan"))
-        throw std::invalid_argument("architecture.type must be \"dcgan\"");
     GanOptions o;
+    if (a.contains("type")) {
+        if (!a.at("type").is_string())
+            throw std::invalid_argument("architecture.type must be \"dcgan\" or \"fastgan\"");
+        try {
+            o.type = ganArchitectureFromName(a.at("type").get<std::string>());
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string("architecture.type: ") + e.what());
+        }
+    }
     o.resolution = readInt(a, "resolution", o.resolution);
     o.latentDim = readInt(a, "latent_dim", o.latentDim);
     o.gChannels = readInt(a, "g_channels", o.gChannels);
@@ -44,8 +51,8 @@ GanOptions GanOptions::fromJson(const nlohmann::json& a)
 
 nlohmann::json GanOptions::toJson() const
 {
-    return {{"type", "dcgan"},       {"resolution", resolution}, {"latent_dim", latentDim},
-            {"g_channels", gChannels}, {"d_channels", dChannels}, {"max_channels", maxChannels}};
+    return {{"type", typeName()},      {"resolution", resolution}, {"latent_dim", latentDim},
+            {"g_channels", gChannels}, {"d_channels", dChannels},  {"max_channels", maxChannels}};
 }
 
 void GanOptions::validate() const
@@ -60,6 +67,20 @@ void GanOptions::validate() const
         throw std::invalid_argument("max_channels must be between 4 and 2048");
 }
 
+std::string GanOptions::typeName() const
+{
+    return type == GanArchitecture::FastGAN ? "fastgan" : "dcgan";
+}
+
+GanArchitecture ganArchitectureFromName(const std::string& name)
+{
+    if (name == "dcgan")
+        return GanArchitecture::DCGAN;
+    if (name == "fastgan")
+        return GanArchitecture::FastGAN;
+    throw std::invalid_argument("'" + name + "' is not an architecture: use \"dcgan\" or \"fastgan\"");
+}
+
 int GanOptions::levels() const
 {
     return static_cast<int>(std::lround(std::log2(static_cast<double>(resolution) / 4.0)));
@@ -72,11 +93,98 @@ int64_t GanOptions::channelsAt(int level, int64_t base) const
     return std::min<int64_t>(maxChannels, base << std::max(0, up));
 }
 
+namespace {
+
+namespace nn = torch::nn;
+
+/// FastGAN's channels at level l (4 * 2^l px) of a network with base @p base: the "dcgan" rule,
+/// and half the base at the output level.
+int64_t fastChannels(const GanOptions& o, int level, int64_t base)
+{
+    return level < o.levels() ? o.channelsAt(level, base) : std::max<int64_t>(4, base / 2);
+}
+
+nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, int64_t padding = 0, bool bias = true)
+{
+    return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(bias));
+}
+
+nn::Upsample upsample()
+{
+    return nn::Upsample(nn::UpsampleOptions().scale_factor(std::vector<double>{2.0, 2.0}).mode(torch::kNearest));
+}
+
+/// Nearest up-sampling, then one or two 3x3 convolutions to twice @p out, batch norm and GLU.
+nn::Sequential fastUpBlock(int64_t in, int64_t out, bool twice)
+{
+    nn::Sequential block(upsample(), conv(in, 2 * out, 3, 1, 1, false), nn::BatchNorm2d(2 * out),
+                         nn::GLU(nn::GLUOptions(1)));
+    if (twice) {
+        block->push_back(conv(out, 2 * out, 3, 1, 1, false));
+        block->push_back(nn::BatchNorm2d(2 * out));
+        block->push_back(nn::GLU(nn::GLUOptions(1)));
+    }
+    return block;
+}
+
+/// Skip-layer excitation: channel gates [N,big,1,1] in (0,1) from features of @p small channels.
+nn::Sequential excitation(int64_t small, int64_t big)
+{
+    return nn::Sequential(nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions(4)), conv(small, big, 4, 1, 0, false),
+                          nn::SiLU(), conv(big, big, 1, 1, 0, false), nn::Sigmoid());
+}
+
+/// The discriminator's two-path down-sampling block: (4x4 stride-2, 3x3) | (average pool, 1x1).
+struct DownBlockImpl : nn::Module {
+    DownBlockImpl(int64_t in, int64_t out)
+    {
+        main = register_module(
+            "main", nn::Sequential(conv(in, out, 4, 2, 1), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)),
+                                   conv(out, out, 3, 1, 1), nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2))));
+        direct = register_module("direct", nn::Sequential(nn::AvgPool2d(nn::AvgPool2dOptions(2)), conv(in, out, 1),
+                                                          nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2))));
+    }
+    torch::Tensor forward(const torch::Tensor& x) { return (main->forward(x) + direct->forward(x)) * 0.5; }
+    nn::Sequential main{nullptr}, direct{nullptr};
+};
+TORCH_MODULE(DownBlock);
+
+/// Multiply-accumulates of a k x k convolution from @p in to @p out channels at side @p side.
+double convMacs(double in, double out, double k, double side)
+{
+    return in * out * k * k * side * side;
+}
+
+/// The decoder's channels after its first and second up-sampling.
+std::pair<int64_t, int64_t> decoderChannels(const GanOptions& o)
+{
+    const int64_t first = std::max<int64_t>(8, o.channelsAt(1, o.dChannels) / 2);
+    return {first, std::max<int64_t>(8, first / 2)};
+}
+
+} // namespace
+
 GeneratorImpl::GeneratorImpl(const GanOptions& options) : m_options(options)
 {
     m_options.validate();
-    namespace nn = torch::nn;
     const int levels = m_options.levels();
+    if (m_options.type == GanArchitecture::FastGAN) {
+        const auto c0 = fastChannels(m_options, 0, m_options.gChannels);
+        m_init = register_module(
+            "init",
+            nn::Sequential(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(m_options.latentDim, 2 * c0, 4).bias(false)),
+                           nn::BatchNorm2d(2 * c0)));
+        m_blocks = register_module("blocks", nn::ModuleList());
+        for (int l = 1; l <= levels; ++l)
+            m_blocks->push_back(fastUpBlock(fastChannels(m_options, l - 1, m_options.gChannels),
+                                            fastChannels(m_options, l, m_options.gChannels), l % 2 == 1));
+        m_excite = register_module("excite", nn::ModuleList());
+        for (int l = 0; l + 3 <= levels; ++l)
+            m_excite->push_back(excitation(fastChannels(m_options, l, m_options.gChannels),
+                                           fastChannels(m_options, l + 3, m_options.gChannels)));
+        m_toRgb = register_module("to_rgb", conv(fastChannels(m_options, levels, m_options.gChannels), 3, 3, 1, 1));
+        return;
+    }
     const auto c0 = m_options.channelsAt(0, m_options.gChannels);
     m_first = nn::Sequential(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(m_options.latentDim, c0, 4).bias(false)),
                              nn::BatchNorm2d(c0), nn::ReLU(nn::ReLUOptions(true)));
@@ -122,8 +230,23 @@ torch::Tensor subpixelTransposedConv(const torch::Tensor& x, const torch::Tensor
     return torch::pixel_shuffle(torch::conv2d(x, subpixelKernel(weight).to(x.scalar_type()), b, 1, 1), 2);
 }
 
+torch::Tensor GeneratorImpl::forwardFast(const torch::Tensor& z)
+{
+    auto x = torch::glu(m_init->forward(z.view({z.size(0), z.size(1), 1, 1})), 1);
+    std::vector<torch::Tensor> features{x};
+    for (size_t l = 1; l <= m_blocks->size(); ++l) {
+        x = m_blocks[l - 1]->as<nn::Sequential>()->forward(x);
+        if (l >= 3)
+            x = x * m_excite[l - 3]->as<nn::Sequential>()->forward(features[l - 3]);
+        features.push_back(x);
+    }
+    return torch::tanh(m_toRgb->forward(x));
+}
+
 torch::Tensor GeneratorImpl::forward(const torch::Tensor& z)
 {
+    if (m_options.type == GanArchitecture::FastGAN)
+        return forwardFast(z);
     // Sampling (eval mode) keeps LibTorch's transposed convolution: for one image it measured
     // 1.5 ms against 16 ms for the sub-pixel form, whose kernels are gathered on every call.
     if (!is_training())
@@ -143,17 +266,34 @@ torch::Tensor GeneratorImpl::forward(const torch::Tensor& z)
 
 torch::Tensor GeneratorImpl::forwardReference(const torch::Tensor& z)
 {
+    if (m_options.type == GanArchitecture::FastGAN)
+        return forwardFast(z);
     return m_rest->forward(m_first->forward(z.view({z.size(0), z.size(1), 1, 1})));
 }
 
 torch::Tensor GeneratorImpl::earlyFeatures(const torch::Tensor& z)
 {
+    if (m_options.type == GanArchitecture::FastGAN)
+        return torch::glu(m_init->forward(z.view({z.size(0), z.size(1), 1, 1})), 1).flatten(1);
     return m_first->forward(z.view({z.size(0), z.size(1), 1, 1})).flatten(1);
 }
 
 double GeneratorImpl::macsPerImage() const
 {
     const int levels = m_options.levels();
+    if (m_options.type == GanArchitecture::FastGAN) {
+        const auto ch = [&](int l) { return static_cast<double>(fastChannels(m_options, l, m_options.gChannels)); };
+        double macs = static_cast<double>(m_options.latentDim) * 2 * ch(0) * 16;
+        for (int l = 1; l <= levels; ++l) {
+            const double side = 4 << l;
+            macs += convMacs(ch(l - 1), 2 * ch(l), 3, side);
+            if (l % 2 == 1)
+                macs += convMacs(ch(l), 2 * ch(l), 3, side);
+            if (l >= 3)
+                macs += convMacs(ch(l - 3), ch(l), 4, 1) + convMacs(ch(l), ch(l), 1, 1);
+        }
+        return macs + convMacs(ch(levels), 3, 3, m_options.resolution);
+    }
     double macs = static_cast<double>(m_options.latentDim) * m_options.channelsAt(0, m_options.gChannels) * 16;
     for (int l = 1; l <= levels; ++l) {
         const double in = m_options.channelsAt(l - 1, m_options.gChannels);
@@ -167,8 +307,22 @@ double GeneratorImpl::macsPerImage() const
 DiscriminatorImpl::DiscriminatorImpl(const GanOptions& options) : m_options(options)
 {
     m_options.validate();
-    namespace nn = torch::nn;
     const int levels = m_options.levels();
+    if (m_options.type == GanArchitecture::FastGAN) {
+        const auto ch = [&](int l) { return m_options.channelsAt(l, m_options.dChannels); };
+        m_from = register_module("from_rgb", nn::Sequential(conv(3, ch(levels - 1), 4, 2, 1),
+                                                            nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2))));
+        m_down = register_module("down", nn::ModuleList());
+        for (int l = levels - 1; l >= 1; --l)
+            m_down->push_back(DownBlock(ch(l), ch(l - 1)));
+        m_logit = register_module("logit", conv(ch(0), 1, 4));
+        const auto [d1, d2] = decoderChannels(m_options);
+        m_decoder =
+            register_module("decoder", nn::Sequential(upsample(), conv(ch(1), 2 * d1, 3, 1, 1),
+                                                      nn::GLU(nn::GLUOptions(1)), upsample(), conv(d1, 2 * d2, 3, 1, 1),
+                                                      nn::GLU(nn::GLUOptions(1)), conv(d2, 3, 3, 1, 1), nn::Tanh()));
+        return;
+    }
     m_net = nn::Sequential();
     // Mirror of the generator: level index counts from the finest (levels-1) down to 0 (4x4).
     int64_t in = 3;
@@ -184,12 +338,46 @@ DiscriminatorImpl::DiscriminatorImpl(const GanOptions& options) : m_options(opti
 
 torch::Tensor DiscriminatorImpl::forward(const torch::Tensor& x)
 {
+    if (m_options.type == GanArchitecture::FastGAN)
+        return forwardReconstructing(x).first;
     return m_net->forward(x).view({x.size(0)});
+}
+
+std::pair<torch::Tensor, torch::Tensor> DiscriminatorImpl::forwardReconstructing(const torch::Tensor& x)
+{
+    if (m_options.type != GanArchitecture::FastGAN)
+        return {forward(x), torch::Tensor()};
+    auto h = m_from->forward(x);
+    torch::Tensor at8;
+    for (const auto& block : *m_down) {
+        h = block->as<DownBlockImpl>()->forward(h);
+        if (h.size(2) == 8)
+            at8 = h;
+    }
+    // Only real pictures are rebuilt; the caller decides which (the decoder costs little).
+    return {m_logit->forward(h).view({x.size(0)}), m_decoder->forward(at8)};
+}
+
+torch::Tensor reconstructionTarget(const torch::Tensor& x)
+{
+    return x.size(2) == 32 ? x : torch::adaptive_avg_pool2d(x, {32, 32});
 }
 
 double DiscriminatorImpl::macsPerImage() const
 {
     const int levels = m_options.levels();
+    if (m_options.type == GanArchitecture::FastGAN) {
+        // Logits only (the decoder runs on real pictures, once per D step).
+        const auto ch = [&](int l) { return static_cast<double>(m_options.channelsAt(l, m_options.dChannels)); };
+        double side = static_cast<double>(m_options.resolution) / 2;
+        double macs = convMacs(3, ch(levels - 1), 4, side);
+        for (int l = levels - 1; l >= 1; --l) {
+            side /= 2;
+            macs += convMacs(ch(l), ch(l - 1), 4, side) + convMacs(ch(l - 1), ch(l - 1), 3, side) +
+                    convMacs(ch(l), ch(l - 1), 1, side);
+        }
+        return macs + ch(0) * 16;
+    }
     double macs = 0;
     double in = 3;
     double side = static_cast<double>(m_options.resolution);

@@ -64,21 +64,29 @@ GanStepper::GanStepper(const GanTrainOptions& o, Generator gen, Discriminator di
 {
 }
 
-std::array<double, 5> GanStepper::step(const torch::Tensor& real, bool r1)
+std::array<double, 6> GanStepper::step(const torch::Tensor& real, bool r1)
 {
     const auto& o = options;
     const auto b = real.size(0);
     const auto z = torch::randn({b, o.network.latentDim}, real.options());
-    torch::Tensor fake, dLoss, gLoss, realLogits, fakeLogits;
+    torch::Tensor fake, dLoss, gLoss, realLogits, fakeLogits, reconstruction;
 
-    // Discriminator: real up, fake down (non-saturating logistic loss).
+    // Discriminator: real up, fake down (non-saturating logistic loss); a reconstructing
+    // discriminator also rebuilds the real pictures it saw (L1 at 32 px).
     setRequiresGrad(*d, true);
     {
         AutocastGuard autocast(real.device(), o.precision);
         fake = g->forward(z);
-        realLogits = d->forward(diffAugment(real, o.augment)).to(torch::kFloat32);
+        const auto realSeen = diffAugment(real, o.augment);
+        auto [logits, rebuilt] = d->forwardReconstructing(realSeen);
+        realLogits = logits.to(torch::kFloat32);
         fakeLogits = d->forward(diffAugment(fake.detach(), o.augment)).to(torch::kFloat32);
         dLoss = torch::softplus(fakeLogits).mean() + torch::softplus(-realLogits).mean();
+        if (rebuilt.defined()) {
+            reconstruction =
+                (rebuilt.to(torch::kFloat32) - reconstructionTarget(realSeen).to(torch::kFloat32)).abs().mean();
+            dLoss = dLoss + reconstruction;
+        }
     }
     dOpt.zero_grad();
     dLoss.backward();
@@ -107,8 +115,12 @@ std::array<double, 5> GanStepper::step(const torch::Tensor& real, bool r1)
     gLoss.backward();
     gOpt.step();
     setRequiresGrad(*d, true);
-    return {dLoss.item<double>(), gLoss.item<double>(), r1Value, realLogits.mean().item<double>(),
-            fakeLogits.mean().item<double>()};
+    return {dLoss.item<double>(),
+            gLoss.item<double>(),
+            r1Value,
+            realLogits.mean().item<double>(),
+            fakeLogits.mean().item<double>(),
+            reconstruction.defined() ? reconstruction.item<double>() : 0.0};
 }
 
 void recalibrateBatchNorm(Generator& g, int64_t batches, int64_t batch, uint64_t seed)
@@ -326,7 +338,7 @@ void GanTrainJob::run(JobContext& ctx)
                                      " (loss is not finite); lower the learning rate");
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() - pausedSeconds;
-        GanTrainPoint point{step, r[0], r[1], r[2], r[3], r[4], 0, seconds};
+        GanTrainPoint point{step, r[0], r[1], r[2], r[3], r[4], 0, seconds, r[5]};
         point.imagesPerSecond = static_cast<double>((step - m_firstStep) * o.batch) / std::max(seconds, 1e-9);
         {
             std::lock_guard lock(m_mutex);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 /// @file GanTrainer.h
-/// Adversarial training for small datasets (issue #5): non-saturating logistic loss, lazy R1
+/// Adversarial training for small datasets (issues #5, #14): non-saturating logistic loss, lazy R1
 /// penalty on real images (Mescheder et al. 2018; every 16 steps, Karras et al. 2020),
 /// DiffAugment on everything the discriminator sees (Zhao et al. 2020), an exponential moving
 /// average of the generator (Karras et al. 2018) that is what gets saved and sampled, and
@@ -55,6 +55,7 @@ struct GanTrainPoint {
     double dLoss = 0, gLoss = 0, r1 = 0;
     double realScore = 0, fakeScore = 0; ///< mean D logits
     double imagesPerSecond = 0, seconds = 0;
+    double reconstruction = 0; ///< a reconstructing discriminator's L1 error on real pictures (0: none)
 };
 
 struct GanEvalPoint {
@@ -103,11 +104,12 @@ private:
 /// running statistics it carries.
 void recalibrateBatchNorm(Generator& g, int64_t batches = 16, int64_t batch = 64, uint64_t seed = 99);
 
-/// The training step of one batch, shared with the benchmark. Returns {dLoss, gLoss}.
+/// The training step of one batch, shared with the benchmark.
 struct GanStepper {
     GanStepper(const GanTrainOptions& options, Generator g, Discriminator d);
-    /// One D step and one G step on @p real [B,3,R,R] in [-1,1]; R1 when @p r1.
-    std::array<double, 5> step(const torch::Tensor& real, bool r1);
+    /// One D step and one G step on @p real [B,3,R,R] in [-1,1]; R1 when @p r1. Returns D loss,
+    /// G loss, R1, mean real and fake logits, and the reconstruction error (0 for "dcgan").
+    std::array<double, 6> step(const torch::Tensor& real, bool r1);
     Generator g;
     Discriminator d;
     torch::optim::Adam gOpt, dOpt;
