@@ -5,25 +5,36 @@
 /// application and the test object are destroyed, then the process ends without the shared
 /// libraries' finalisers, where OpenBLAS can hang after every case has passed. They start as the
 /// programs do: with BLAS kernels that match the CPU (core/engine/nn/BlasKernels.h).
+///
+/// Each test process gets a data and a settings folder of its own (XDG_DATA_HOME and
+/// XDG_CONFIG_HOME in a temporary folder, inherited by the processes it starts): user models,
+/// styles, journals and settings of one test never meet another's when CTest runs them side by
+/// side, nor the developer's own. Caches (XDG_CACHE_HOME) stay shared.
 
 #include "core/engine/nn/BlasKernels.h"
 #include "core/engine/nn/ProcessExit.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
-#define GANVAS_QTEST_MAIN_WRAPPER(TestObject, ...)                                                  \
-    static int ganvasRunTests(int argc, char* argv[])                                              \
-    {                                                                                              \
-        QT_PREPEND_NAMESPACE(QTest::Internal::callInitMain)<TestObject>();                         \
-        __VA_ARGS__                                                                                \
-        TestObject tc;                                                                             \
-        QTEST_SET_MAIN_SOURCE_PATH                                                                 \
-        return QTest::qExec(&tc, argc, argv);                                                      \
-    }                                                                                              \
-    int main(int argc, char* argv[])                                                               \
-    {                                                                                              \
-        ganvas::engine::chooseBlasKernels(argv);                                                   \
-        ganvas::engine::exitProcess(ganvasRunTests(argc, argv));                                   \
+#define GANVAS_QTEST_MAIN_WRAPPER(TestObject, ...)                                                                     \
+    static int ganvasRunTests(int argc, char* argv[])                                                                  \
+    {                                                                                                                  \
+        QTemporaryDir home(QDir::tempPath() + QStringLiteral("/ganvas-test-XXXXXX"));                                  \
+        if (home.isValid()) {                                                                                          \
+            qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath(QStringLiteral("data"))));                        \
+            qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath(QStringLiteral("config"))));                    \
+        }                                                                                                              \
+        QT_PREPEND_NAMESPACE(QTest::Internal::callInitMain)<TestObject>();                                             \
+        __VA_ARGS__                                                                                                    \
+        TestObject tc;                                                                                                 \
+        QTEST_SET_MAIN_SOURCE_PATH                                                                                     \
+        return QTest::qExec(&tc, argc, argv);                                                                          \
+    }                                                                                                                  \
+    int main(int argc, char* argv[])                                                                                   \
+    {                                                                                                                  \
+        ganvas::engine::chooseBlasKernels(argv);                                                                       \
+        ganvas::engine::exitProcess(ganvasRunTests(argc, argv));                                                       \
     }
 
 /// QTEST_MAIN: a QApplication (QGuiApplication without Qt Widgets).

@@ -7,6 +7,8 @@
 #include <QPointer>
 #include <QtTest>
 
+#include <torch/torch.h>
+
 #include <atomic>
 #include <functional>
 #include "tests/TestMain.h"

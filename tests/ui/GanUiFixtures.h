@@ -2,11 +2,8 @@
 #pragma once
 /// @file GanUiFixtures.h
 /// Fixtures the GUI tests of issues #5, #6 and #7 share: a tiny random generator folder, a tiny
-/// nearest-neighbour upscaler folder and a pixel comparison. Only the fixture reaches into the engine; the studio sees the generator through
-/// the catalogue like any other.
-
-#include "core/engine/gan/GanNetworks.h"
-#include "core/engine/nn/SafeTensors.h"
+/// nearest-neighbour upscaler folder and a pixel comparison. Only the fixture reaches into the
+/// engine; the studio sees the generator through the catalogue like any other.
 
 #include <QDir>
 #include <QFile>
@@ -14,12 +11,8 @@
 #include <QString>
 #include <QtTest>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 
 namespace ganvas::test {
 
@@ -60,23 +53,9 @@ inline void writeNearestUpscaler(const QString& root, const QString& variant, in
 }
 
 /// A random (untrained) generator folder: resolution 32, latent 16, 8 channels, id "tiny".
-inline void writeTinyGenerator(const QString& folder)
-{
-    QDir().mkpath(folder);
-    torch::manual_seed(0);
-    engine::Generator g(engine::GanOptions{32, 16, 8, 8});
-    engine::initGanWeights(*g);
-    const std::filesystem::path dir = folder.toStdString();
-    engine::saveSafeTensors(dir / "weights.safetensors", engine::moduleState(*g));
-    const nlohmann::json config = {{"format", 1},
-                                   {"id", "tiny"},
-                                   {"name", "Tiny"},
-                                   {"kind", "generator"},
-                                   {"weights", "weights.safetensors"},
-                                   {"license", "GPL-3.0-or-later"},
-                                   {"architecture", g->options().toJson()}};
-    std::ofstream(dir / "config.json") << config.dump(2);
-}
+/// Defined in GanUiFixtures.cpp: the one test file of the studio's tests that needs LibTorch's
+/// C++ front end, compiled once rather than in every test that includes this header.
+void writeTinyGenerator(const QString& folder);
 
 /// Largest per-channel difference (RGBA) between two images (-1 when the sizes differ).
 inline int maxDifference(const QImage& a, const QImage& b)

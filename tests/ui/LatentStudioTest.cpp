@@ -3,17 +3,15 @@
 // over a tiny random generator written for the test.
 #include "GanUiFixtures.h"
 #include "core/document/Document.h"
-#include "core/engine/gan/GanNetworks.h"
 #include "core/engine/jobs/Job.h"
-#include "core/engine/nn/SafeTensors.h"
 #include "core/gan/GeneratorSession.h"
 #include "core/jobs/JobRunner.h"
 #include "core/models/ModelCatalogue.h"
 #include "core/settings/ComputeSettings.h"
+#include "tests/StepJob.h"
 #include "ui/MainWindow.h"
 #include "ui/dialogs/GanTrainDialog.h"
 #include "ui/panels/LatentStudioPanel.h"
-#include "tests/StepJob.h"
 
 #include "JobSpy.h"
 

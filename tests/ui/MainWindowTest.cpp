@@ -2,25 +2,28 @@
 // Drives the real studio window offscreen with QTest events.
 #include "core/document/Document.h"
 #include "core/engine/jobs/Job.h"
+
+#include "CanvasInput.h"
 #include "core/io/ImageIO.h"
-#include "core/jobs/JobRunner.h"
 #include "core/io/OraFile.h"
+#include "core/jobs/JobRunner.h"
 #include "core/journal/AutosaveSession.h"
 #include "core/settings/ComputeSettings.h"
-#include "CanvasInput.h"
 #include "ui/MainWindow.h"
 #include "ui/canvas/CanvasView.h"
 #include "ui/dialogs/AboutDialog.h"
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/dialogs/NewCanvasDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
-#include "ui/panels/JobRow.h"
 #include "ui/panels/BrushPanel.h"
-#include "ui/panels/CurveEditor.h"
 #include "ui/panels/ColourPanel.h"
+#include "ui/panels/CurveEditor.h"
+#include "ui/panels/JobRow.h"
 #include "ui/panels/JobsPanel.h"
 #include "ui/panels/LayersPanel.h"
 #include "ui/panels/StyleGalleryPanel.h"
+#include <ATen/ops/full.h>
+#include <torch/version.h>
 
 #include "JobSpy.h"
 
@@ -42,7 +45,7 @@ public:
     void run(engine::JobContext& ctx) override
     {
         ctx.progress(1, 4, "first pass");
-        ctx.preview(torch::full({3, 32, 32}, 0.5f), 0);
+        ctx.preview(at::full({3, 32, 32}, 0.5f), 0);
         QElapsedTimer clock;
         clock.start();
         while (m_runMs < 0 || clock.elapsed() < m_runMs) {

@@ -4,15 +4,13 @@
 // real widgets over a tiny "upscaler" written for the test (a TF.js layers-model that is only a
 // nearest-neighbour UpSampling2D, so its output is known exactly) and a tiny random generator;
 // the bundled resources are hidden so that only these models are installed.
+#include "GanUiFixtures.h"
 #include "core/document/Document.h"
-#include "core/engine/gan/GanNetworks.h"
-#include "core/engine/nn/SafeTensors.h"
 #include "core/jobs/JobRunner.h"
 #include "core/models/ModelCatalogue.h"
 #include "core/settings/ComputeSettings.h"
 #include "core/upscale/UpscaleTask.h"
 #include "ui/MainWindow.h"
-#include "GanUiFixtures.h"
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/dialogs/UpscaleDialog.h"
 #include "ui/panels/JobsPanel.h"

@@ -8,7 +8,7 @@
 
 #include "core/engine/jobs/JobContext.h"
 
-#include <torch/torch.h>
+#include <c10/core/Device.h>
 
 #include <string>
 
@@ -32,7 +32,7 @@ public:
 
     /// The device the job runs on, from its own configuration. Runners keep one queue per device
     /// so a GPU is never oversubscribed. Any thread.
-    virtual torch::Device device() const { return torch::Device(torch::kCPU); }
+    virtual c10::Device device() const { return c10::Device(c10::kCPU); }
 
     /// Which runner queue the job waits in: its device by default, so compute jobs on one device
     /// run one after another. File jobs return "io" so a save never waits behind a training run.

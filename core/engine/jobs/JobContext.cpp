@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/engine/jobs/JobContext.h"
 
+#include <torch/torch.h>
+
 #include <algorithm>
 #include <stdexcept>
 

@@ -5,7 +5,9 @@
 
 #include "core/engine/jobs/CancelToken.h"
 
-#include <torch/torch.h>
+// The tensor type alone, not LibTorch's front end (<torch/torch.h> costs ~16 s of compile time
+// in every file that includes it; these two ~2 s): files that only submit or observe jobs stay light.
+#include <ATen/core/Tensor.h>
 
 #include <cstdint>
 #include <string>
@@ -23,7 +25,7 @@ public:
     virtual void onProgress(int64_t done, int64_t total, const std::string& message) {}
     /// @p image: CPU float tensor [C,H,W], C = 3 (RGB) or 4 (RGBA), values in [0,1], owned by the
     /// observer (a private copy). @p pass counts coarse-to-fine passes from 0.
-    virtual void onPreview(const torch::Tensor& image, int pass) {}
+    virtual void onPreview(const at::Tensor& image, int pass) {}
     virtual void onLog(LogLevel level, const std::string& message) {}
 };
 
@@ -55,7 +57,7 @@ public:
     /// Sends a preview. Accepts [C,H,W] or [1,C,H,W] with C = 1, 3 or 4 on any device and dtype;
     /// the observer gets a detached CPU float copy clamped to [0,1] (grey is expanded to RGB).
     /// Throws std::invalid_argument for any other shape.
-    void preview(const torch::Tensor& image, int pass = 0);
+    void preview(const at::Tensor& image, int pass = 0);
 
     void log(LogLevel level, const std::string& message);
 
