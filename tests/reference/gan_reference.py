@@ -112,7 +112,8 @@ class DownBlock(nn.Module):
 
 
 class FastDiscriminator(nn.Module):
-    """The "fastgan" discriminator with its decoder; forward() gives (logits, rebuilt 32 px picture)."""
+    """The "fastgan" discriminator with its decoder; forward() gives (logits, rebuilt 32 px picture),
+    or the logits alone with rebuild=False (fakes and R1: the decoder does not run)."""
 
     def __init__(self, resolution=64, base=32, max_channels=512):
         super().__init__()
@@ -127,14 +128,15 @@ class FastDiscriminator(nn.Module):
                                      nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(d1, 2 * d2, 3, 1, 1), nn.GLU(1),
                                      nn.Conv2d(d2, 3, 3, 1, 1), nn.Tanh())
 
-    def forward(self, x):
+    def forward(self, x, rebuild=True):
         h = self.from_rgb(x)
         at8 = None
         for block in self.down:
             h = block(h)
             if h.size(2) == 8:
                 at8 = h
-        return self.logit(h).view(x.size(0)), self.decoder(at8)
+        logits = self.logit(h).view(x.size(0))
+        return (logits, self.decoder(at8)) if rebuild else logits
 
 
 def reconstruction_target(x):
@@ -203,7 +205,7 @@ class Trainer:
         z = torch.randn(b, self.latent, device=real.device)
         fake = self.g(z)
         self.d.requires_grad_(True)
-        logits = lambda x: self.d(x)[0] if self.fast else self.d(x)
+        logits = lambda x: self.d(x, rebuild=False) if self.fast else self.d(x)
         real_seen = diff_augment(real)
         if self.fast:
             real_logits, rebuilt = self.d(real_seen)

@@ -339,14 +339,12 @@ DiscriminatorImpl::DiscriminatorImpl(const GanOptions& options) : m_options(opti
 torch::Tensor DiscriminatorImpl::forward(const torch::Tensor& x)
 {
     if (m_options.type == GanArchitecture::FastGAN)
-        return forwardReconstructing(x).first;
+        return fastTrunk(x).first; // fakes and R1 need no picture: the decoder does not run
     return m_net->forward(x).view({x.size(0)});
 }
 
-std::pair<torch::Tensor, torch::Tensor> DiscriminatorImpl::forwardReconstructing(const torch::Tensor& x)
+std::pair<torch::Tensor, torch::Tensor> DiscriminatorImpl::fastTrunk(const torch::Tensor& x)
 {
-    if (m_options.type != GanArchitecture::FastGAN)
-        return {forward(x), torch::Tensor()};
     auto h = m_from->forward(x);
     torch::Tensor at8;
     for (const auto& block : *m_down) {
@@ -354,8 +352,15 @@ std::pair<torch::Tensor, torch::Tensor> DiscriminatorImpl::forwardReconstructing
         if (h.size(2) == 8)
             at8 = h;
     }
-    // Only real pictures are rebuilt; the caller decides which (the decoder costs little).
-    return {m_logit->forward(h).view({x.size(0)}), m_decoder->forward(at8)};
+    return {m_logit->forward(h).view({x.size(0)}), at8};
+}
+
+std::pair<torch::Tensor, torch::Tensor> DiscriminatorImpl::forwardReconstructing(const torch::Tensor& x)
+{
+    if (m_options.type != GanArchitecture::FastGAN)
+        return {forward(x), torch::Tensor()};
+    auto [logits, at8] = fastTrunk(x);
+    return {logits, m_decoder->forward(at8)};
 }
 
 torch::Tensor reconstructionTarget(const torch::Tensor& x)

@@ -123,6 +123,9 @@ public:
     double macsPerImage() const;
 
 private:
+    /// "fastgan": the logits and the 8x8 features the decoder reads.
+    std::pair<torch::Tensor, torch::Tensor> fastTrunk(const torch::Tensor& x);
+
     GanOptions m_options;
     torch::nn::Sequential m_net{nullptr}; ///< "dcgan"
     // "fastgan"
