@@ -149,8 +149,9 @@ GanTrainDialog::GanTrainDialog(core::JobRunner* runner, QWidget* parent) : QDial
     m_architecture->setObjectName(QStringLiteral("ganArchitecture"));
     m_architecture->addItem(tr("DCGAN (fastest steps)"), QStringLiteral("dcgan"));
     m_architecture->addItem(tr("FastGAN (for a few hundred pictures)"), QStringLiteral("fastgan"));
-    m_architecture->setToolTip(tr("FastGAN lets coarse layers steer fine ones and has a discriminator that must also "
-                                  "redraw the pictures it sees, which keeps it from memorising a small set"));
+    m_architecture->setToolTip(
+        tr("FastGAN lets coarse layers steer fine ones and has a discriminator that must also "
+           "redraw the pictures it sees, meant to keep it from memorising a small set (Liu et al. 2021)"));
     form->addRow(tr("Network"), m_architecture);
 
     m_minutes = new QSpinBox(this);
