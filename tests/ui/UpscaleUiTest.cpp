@@ -320,7 +320,7 @@ private Q_SLOTS:
         });
         QVERIFY(!w.upscaleImage(core::findUpscaler(QStringLiteral("slim"), 2)));
         QCOMPARE(w.document(), doc);
-        QCOMPARE(finished.count(), 1);
+        QCOMPARE(test::ofUserJobs(finished, queued).count(), 1); // the studio's own redraw jobs may end meanwhile
     }
 
     void upscaleLayerEnlargesItsContentOntoANewLayer()
