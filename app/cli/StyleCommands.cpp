@@ -327,6 +327,11 @@ public:
         sub->add_flag("--tone-from-style", m_toneFromStyle,
                       "when it runs, the result's luminance takes the style picture's mean and spread (its paper; "
                       "\"tone\":\"style\", applied after the network, not in training)");
+        sub->add_option(
+            "--cells", m_cells,
+            "when it runs, the result is cut into facets or lead-lined panes along the picture's shapes "
+            "(ADR 0016), as JSON: {\"shape\":\"facets\"|\"panes\",\"across\":14,\"texture\":0.3,"
+            "\"lines\":0,\"follow\":0.6,\"jitter\":0.7,\"relief\":1.5}; applied after the network, not in training");
         sub->add_flag("--marks-input", m_marksInput,
                       "the network also reads its style picture's marks (ADR 0013; the style then needs its picture to run)");
         sub->add_option("--seed", m_seed, "loss network seed (default 20161)");
@@ -389,6 +394,15 @@ public:
             o.multiStyle.push_back(std::move(out));
             m_presetEntries.push_back(entry);
         }
+        engine::CellOptions cells; // checked before anything is read or written
+        if (!m_cells.empty()) {
+            try {
+                cells = engine::CellOptions::fromJson(nlohmann::json::parse(m_cells));
+            } catch (const std::exception& e) {
+                std::cerr << "ganvas-cli style-train: --cells: " << e.what() << "\n";
+                return kExitUsage;
+            }
+        }
         QImage firstStyle;
         for (const auto& path : m_styles) {
             const QImage image = core::loadImage(QString::fromStdString(path), &error);
@@ -438,6 +452,7 @@ public:
         o.network.paletteFromPicture = m_palette;
         o.network.luminancePalette = m_luminancePalette;
         o.network.toneFromStyle = m_toneFromStyle;
+        o.network.cells = cells;
         o.lossNetwork.seed = m_seed;
         o.lossNetwork.contentStage = m_contentStage;
         engine::parseStyleStatistic(m_statistic, &o.statistic);
@@ -538,6 +553,7 @@ private:
     bool m_palette = false;
     bool m_luminancePalette = false;
     bool m_toneFromStyle = false;
+    std::string m_cells;
     uint64_t m_seed = 20161;
     int m_contentStage = 2;
     int64_t m_checkpointEvery = 100, m_previewEvery = 50;

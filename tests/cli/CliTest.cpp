@@ -278,11 +278,45 @@ private Q_SLOTS:
         broken.close();
 
         const QString model = dir.filePath("models/styles/stripes");
-        Run r = run(kCli, {"style-train", "--style", dir.filePath("style.png"), "--content", dir.filePath("photos"),
-                           "--output", model, "--name", "Stripes", "--category", "Test", "--steps", "4", "--size", "32",
-                           "--batch", "2", "--channels", "4", "8", "8", "--blocks", "1", "--checkpoint-every", "2"});
+        Run r = run(kCli, {"style-train",
+                           "--style",
+                           dir.filePath("style.png"),
+                           "--content",
+                           dir.filePath("photos"),
+                           "--output",
+                           model,
+                           "--name",
+                           "Stripes",
+                           "--category",
+                           "Test",
+                           "--steps",
+                           "4",
+                           "--size",
+                           "32",
+                           "--batch",
+                           "2",
+                           "--channels",
+                           "4",
+                           "8",
+                           "8",
+                           "--blocks",
+                           "1",
+                           "--checkpoint-every",
+                           "2",
+                           "--cells",
+                           R"({"shape":"panes","across":8,"lines":0.1})"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY(r.err.contains("content: 2 images, 1 skipped"));
+        {
+            // The cells step is part of the style it wrote (ADR 0016).
+            QFile config(model + "/config.json");
+            QVERIFY(config.open(QIODevice::ReadOnly));
+            const auto cells =
+                QJsonDocument::fromJson(config.readAll()).object()["architecture"].toObject()["cells"].toObject();
+            QCOMPARE(cells["shape"].toString(), QStringLiteral("panes"));
+            QCOMPARE(cells["across"].toDouble(), 8.0);
+            QCOMPARE(cells["lines"].toDouble(), 0.1);
+        }
         QVERIFY(r.out.contains("trained 'Stripes': 4 steps"));
         for (const char* file : {"config.json", "weights.safetensors", "style.png", "thumbnail.png"})
             QVERIFY2(QFileInfo::exists(model + "/" + file), file);
@@ -421,6 +455,17 @@ private Q_SLOTS:
                        "--output", dir.filePath("m2"), "--steps", "2"});
         QCOMPARE(r.code, 1);
         QVERIFY(r.err.contains("no usable images"));
+        // A bad cells step is refused before anything is read or written.
+        r = run(kCli, {"style-train", "--style", dir.filePath("style.png"), "--content", dir.filePath("photos"),
+                       "--output", dir.filePath("m3"), "--steps", "2", "--cells", R"({"shape":"hexagons"})"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("--cells: architecture.cells.shape"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("m3")));
+        r = run(kCli, {"style-train", "--style", dir.filePath("style.png"), "--content", dir.filePath("photos"),
+                       "--output", dir.filePath("m3"), "--steps", "2", "--cells", "{not json"});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("--cells"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("m3")));
     }
 
     void styleTrainResumesAfterInterrupt()

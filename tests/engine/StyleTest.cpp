@@ -1139,3 +1139,175 @@ GANVAS_TEST(style, trainer_colour_term_pulls_the_palette_towards_the_style_pictu
     std::printf("red minus green-blue: %.3f without the colour term, %.3f with it\n", without, with);
     REQUIRE(with > without + 0.1);
 }
+
+namespace {
+// True when every label of @p labels ([H,W] int32) is one 4-connected piece.
+bool cellsAreConnected(const torch::Tensor& labels)
+{
+    const int64_t h = labels.size(0), w = labels.size(1);
+    const int32_t* l = labels.data_ptr<int32_t>();
+    std::vector<uint8_t> seen(static_cast<size_t>(h * w), 0);
+    std::vector<uint8_t> started(static_cast<size_t>(labels.max().item<int64_t>() + 1), 0);
+    for (int64_t s = 0; s < h * w; ++s) {
+        if (seen[s])
+            continue;
+        if (started[l[s]])
+            return false; // a second piece of a label already walked
+        started[l[s]] = 1;
+        std::vector<int64_t> todo{s};
+        seen[s] = 1;
+        while (!todo.empty()) {
+            const int64_t p = todo.back();
+            todo.pop_back();
+            const int64_t y = p / w, x = p % w;
+            for (const int64_t n :
+                 {x > 0 ? p - 1 : -1, x + 1 < w ? p + 1 : -1, y > 0 ? p - w : -1, y + 1 < h ? p + w : -1})
+                if (n >= 0 && !seen[n] && l[n] == l[s])
+                    seen[n] = 1, todo.push_back(n);
+        }
+    }
+    return true;
+}
+} // namespace
+
+GANVAS_TEST(style, cells_follow_the_pictures_shapes_each_one_piece)
+{
+    // Red left, blue right, a little noise: cells of about 12 px that never cross the edge.
+    torch::manual_seed(3);
+    auto picture = torch::zeros({1, 3, 64, 96});
+    picture.index_put_({0, 0, torch::indexing::Slice(), torch::indexing::Slice(0, 45)}, 0.9);
+    picture.index_put_({0, 2, torch::indexing::Slice(), torch::indexing::Slice(45, 96)}, 0.9);
+    picture = (picture + torch::rand({1, 3, 64, 96}) * 0.05).clamp(0, 1);
+    const auto labels = segmentCells(picture, 12.0, 0.6);
+    REQUIRE(labels.dim() == 2 && labels.size(0) == 64 && labels.size(1) == 96);
+    REQUIRE(labels.scalar_type() == torch::kInt32);
+    const int64_t cells = labels.max().item<int64_t>() + 1;
+    REQUIRE(labels.min().item<int64_t>() == 0);
+    REQUIRE(cells >= 25);
+    REQUIRE(cells <= 70); // about (64/12)·(96/12) = 43
+    REQUIRE(cellsAreConnected(labels));
+    const auto left = labels.narrow(1, 0, 45), right = labels.narrow(1, 45, 51);
+    for (int64_t k = 0; k < cells; ++k)
+        REQUIRE(!((left == k).any().item<bool>() && (right == k).any().item<bool>()));
+    REQUIRE(torch::equal(labels, segmentCells(picture, 12.0, 0.6))); // the same cells every run
+
+    // On a flat picture compact cells come out of similar sizes: none tiny, none huge.
+    const auto flat = segmentCells(torch::full({1, 3, 60, 80}, 0.5), 10.0, 0.0);
+    REQUIRE(cellsAreConnected(flat));
+    const auto sizes = torch::bincount(flat.flatten().to(torch::kLong)).to(torch::kDouble);
+    const double mean = sizes.mean().item<double>();
+    REQUIRE(sizes.min().item<double>() >= 0.25 * mean);
+    REQUIRE(sizes.max().item<double>() <= 3.0 * mean);
+    REQUIRE_THROWS_WITH(segmentCells(torch::rand({3, 8, 8}), 4.0, 0.5), std::invalid_argument, "[1,3,H,W]");
+}
+
+GANVAS_TEST(style, facets_are_fitted_planes_and_panes_have_lead_lines)
+{
+    const int64_t h = 60, w = 90;
+    auto ys = torch::linspace(0, 1, h).view({1, 1, h, 1}).expand({1, 1, h, w});
+    auto xs = torch::linspace(0, 1, w).view({1, 1, 1, w}).expand({1, 1, h, w});
+    const auto ramp = torch::cat({xs, ys, torch::full({1, 1, h, w}, 0.5)}, 1).contiguous(); // a plane per channel
+    torch::manual_seed(5);
+    const auto content = (torch::full({1, 3, h, w}, 0.5) + torch::rand({1, 3, h, w}) * 0.1).contiguous();
+    const auto labels = segmentCells(content, static_cast<double>(w) / 10.0, 0.6, 0.7);
+
+    CellOptions facets;
+    facets.shape = CellOptions::Shape::Facets;
+    facets.across = 10;
+    facets.texture = 0;
+    facets.follow = 0.6;
+    // A plane is its own best fit: the ramp comes back.
+    REQUIRE((paintCells(ramp, content, facets) - ramp).abs().max().item<double>() < 1e-3);
+    // More relief turns each facet more steeply around the same mean.
+    facets.relief = 2;
+    const auto turned = paintCells(ramp, content, facets);
+    REQUIRE((turned - ramp).abs().max().item<double>() > 0.02);
+    const int64_t cells = labels.max().item<int64_t>() + 1;
+    for (int64_t k = 0; k < cells; ++k) {
+        const auto in = (labels == k).view({1, 1, h, w}).expand({1, 3, h, w});
+        if (in.sum().item<int64_t>() < 30)
+            continue;
+        const auto a = turned.masked_select(in).view({3, -1}).mean(1), b = ramp.masked_select(in).view({3, -1}).mean(1);
+        REQUIRE((a - b).abs().max().item<double>() < 0.02); // (clamped to 0..1 at the picture's edges)
+    }
+
+    // Panes: one colour each, dark lead between them, none inside.
+    CellOptions panes;
+    panes.shape = CellOptions::Shape::Panes;
+    panes.across = 10;
+    panes.texture = 0;
+    panes.follow = 0.6;
+    const auto glass = paintCells(ramp, content, panes);
+    for (int64_t k = 0; k < cells; ++k) {
+        const auto in = (labels == k).view({1, 1, h, w}).expand({1, 3, h, w});
+        const auto v = glass.masked_select(in).view({3, -1});
+        REQUIRE(v.size(1) == 0 || (v.amax(1) - v.amin(1)).max().item<double>() < 1e-5);
+    }
+    panes.lines = 0.2;
+    const auto leaded = paintCells(ramp, content, panes);
+    const auto dark = (leaded.amax(1) < 0.2).flatten();
+    // Lead lies where the cells meet: every boundary pixel is dark, and not every other one.
+    const auto boundary = torch::zeros({h, w}, torch::kBool);
+    boundary.narrow(1, 0, w - 1).logical_or_(labels.narrow(1, 0, w - 1) != labels.narrow(1, 1, w - 1));
+    boundary.narrow(0, 0, h - 1).logical_or_(labels.narrow(0, 0, h - 1) != labels.narrow(0, 1, h - 1));
+    REQUIRE(dark.index({boundary.flatten()}).all().item<bool>());
+    const double share = dark.to(torch::kDouble).mean().item<double>();
+    REQUIRE(share > 0.05);
+    REQUIRE(share < 0.5);
+    REQUIRE(!dark.index({(boundary.flatten() == false)}).all().item<bool>());
+
+    // All of the network's marks kept: the result is the network's; tiny pictures are left alone.
+    panes.lines = 0;
+    panes.texture = 1;
+    REQUIRE((paintCells(ramp, content, panes) - ramp).abs().max().item<double>() < 1e-6);
+    const auto tiny = torch::rand({1, 3, 12, 12});
+    REQUIRE(torch::equal(paintCells(tiny, tiny, facets), tiny));
+    REQUIRE_THROWS_WITH(paintCells(ramp, tiny, facets), std::invalid_argument, "one size");
+}
+
+GANVAS_TEST(style, cells_are_read_from_the_styles_config_and_run_with_its_network)
+{
+    CellOptions c = CellOptions::fromJson(nlohmann::json::parse(
+        R"({"shape":"panes","across":12,"texture":0,"lines":0.1,"follow":0.4,"jitter":0.5,"relief":2})"));
+    REQUIRE(c.shape == CellOptions::Shape::Panes);
+    REQUIRE(c.across == 12);
+    REQUIRE(c.lines == 0.1);
+    REQUIRE(c.relief == 2);
+    REQUIRE(CellOptions::fromJson(c.toJson()).toJson() == c.toJson());
+    REQUIRE(!CellOptions::fromJson(nlohmann::json::parse(R"({"shape":"none"})")).enabled());
+    REQUIRE_THROWS_WITH(CellOptions::fromJson(nlohmann::json::parse(R"({"shape":"hexagons"})")), std::invalid_argument,
+                        "architecture.cells.shape");
+    REQUIRE_THROWS_WITH(CellOptions::fromJson(nlohmann::json::parse(R"({"across":0})")), std::invalid_argument,
+                        "architecture.cells.across");
+    REQUIRE_THROWS_WITH(CellOptions::fromJson(nlohmann::json::parse(R"({"texture":"lots"})")), std::invalid_argument,
+                        "architecture.cells.texture");
+    REQUIRE_THROWS_WITH(CellOptions::fromJson(nlohmann::json::parse("[1]")), std::invalid_argument, "object");
+
+    // Through the network's options: written, read back, and applied after the network.
+    TransformerOptions o{{4, 8, 8}, 1, "residual"};
+    REQUIRE(!o.toJson().contains("cells"));
+    c.lines = 0;
+    o.cells = c;
+    const auto j = o.toJson();
+    REQUIRE(j["cells"]["shape"] == "panes");
+    REQUIRE(TransformerOptions::fromJson(j).cells.toJson() == c.toJson());
+    auto bad = j;
+    bad["cells"]["lines"] = 3;
+    REQUIRE_THROWS_WITH(TransformerOptions::fromJson(bad), std::invalid_argument, "architecture.cells.lines");
+
+    torch::manual_seed(8);
+    TransformerNet net(o);
+    const auto picture = torch::rand({1, 3, 48, 72});
+    const auto out = styliseTiled(net, picture, StyliseOptions{});
+    const auto labels = segmentCells(picture, 72.0 / 12.0, c.follow, c.jitter);
+    const int64_t cells = labels.max().item<int64_t>() + 1;
+    for (int64_t k = 0; k < cells; ++k) {
+        const auto v = out.masked_select((labels == k).view({1, 1, 48, 72}).expand({1, 3, 48, 72})).view({3, -1});
+        REQUIRE(v.size(1) == 0 || (v.amax(1) - v.amin(1)).max().item<double>() < 1e-5);
+    }
+    o.cells = CellOptions{};
+    torch::manual_seed(8);
+    TransformerNet plain(o); // the same network without its cells: a picture with texture
+    const auto raw = styliseTiled(plain, picture, StyliseOptions{});
+    REQUIRE((raw - out).abs().max().item<double>() > 0.01);
+}

@@ -44,6 +44,10 @@ declare -A weight
 weight=()
 declare -A tone
 tone=([ink-wash]=style [watercolour]=style)
+# Cells after the network (--cells, ADR 0016): Cubist facets and stained-glass panes with lead lines.
+declare -A cells
+cells=([cubist]='{"shape":"facets","across":14,"texture":0.3,"follow":0.6,"relief":1.5}'
+       [stained-glass]='{"shape":"panes","across":18,"texture":0.15,"follow":0.5,"lines":0.12}')
 work="$root/build-train"
 out="$work/marks${PALETTE:+-$PALETTE}${STYLE_WEIGHT:+-sw$STYLE_WEIGHT}${TONE:+-tone$TONE}"
 [[ -d "$work/photos/train" ]] || bash "$root/tools/styles/fetch_photos.sh" "$work/photos"
@@ -75,6 +79,7 @@ for id in "${ids[@]}"; do
     [[ "$draws" == luminance ]] && lum=(--luminance-palette)
     sw="${STYLE_WEIGHT:-${weight[$id]:-10}}"
     [[ "${TONE:-${tone[$id]:-network}}" == style ]] && lum+=(--tone-from-style)
+    [[ -n "${cells[$id]:-}" ]] && lum+=(--cells "${cells[$id]}")
     nice -n 10 "$cli" --precision auto style-train --preset "$root/resources/styles/$id" --content "$content" \
         --output "$run" --steps "$steps" --size 128 --batch 4 --lr 5e-4 --style-weight "$sw" --tv-weight 0 \
         --head residual --blocks 5 --statistic mean-covariance --style-scale 3.75 --marks-input --style-luminance \

@@ -138,6 +138,8 @@ TransformerOptions TransformerOptions::fromJson(const nlohmann::json& a)
             throw std::invalid_argument("architecture.tone must be \"style\" or \"network\"");
         o.toneFromStyle = a["tone"] == "style";
     }
+    if (a.contains("cells"))
+        o.cells = CellOptions::fromJson(a["cells"]);
     return o;
 }
 
@@ -154,6 +156,8 @@ nlohmann::json TransformerOptions::toJson() const
         j["palette"] = "luminance";
     if (toneFromStyle)
         j["tone"] = "style";
+    if (cells.enabled())
+        j["cells"] = cells.toJson();
     return j;
 }
 
@@ -337,7 +341,9 @@ torch::Tensor styliseTiled(TransformerNet& net, const torch::Tensor& image, cons
         out = transferChroma(out, image.to(torch::kFloat32), options.marks.to(torch::kFloat32));
     else if (net->options.paletteFromPicture)
         out = matchHistograms(out, options.marks.to(torch::kFloat32)).clamp(0, 1);
-    return net->options.toneFromStyle ? transferTone(out, options.marks) : out;
+    if (net->options.toneFromStyle)
+        out = transferTone(out, options.marks);
+    return net->options.cells.enabled() ? paintCells(out, image.to(torch::kFloat32), net->options.cells) : out;
 }
 
 torch::Tensor networkMarks(const torch::Tensor& picture, int64_t h, int64_t w, uint64_t seed)

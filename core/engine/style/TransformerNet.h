@@ -10,6 +10,7 @@
 #include "core/engine/image/Tiling.h"
 #include "core/engine/jobs/JobContext.h"
 #include "core/engine/nn/TorchCompat.h"
+#include "core/engine/style/Cells.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -51,12 +52,15 @@ struct TransformerOptions {
     /// ("tone":"style", transferTone): the light paper of an ink wash or a watercolour. Needs the
     /// picture like marksInput.
     bool toneFromStyle = false;
+    /// Cells after the network ("cells":{...}, ADR 0016): facets or lead-lined panes cut along the
+    /// content picture's shapes, the large forms the network's small receptive field misses.
+    CellOptions cells = {};
     /// True when running the network needs its style picture (StyliseOptions::marks).
     bool needsStylePicture() const { return marksInput || paletteFromPicture || luminancePalette || toneFromStyle; }
 
     /// Reads {"type":"johnson","channels":[a,b,c],"residual_blocks":n,"output":"residual"} and an
-    /// optional "styles":n, "marks_input":true "palette":"picture"|"luminance" and "tone":"style". Throws
-    /// std::invalid_argument naming the bad key (limits: channels 1..512, blocks 0..16, styles 1..256).
+    /// optional "styles":n, "marks_input":true "palette":"picture"|"luminance", "tone":"style" and "cells":{...}.
+    /// Throws std::invalid_argument naming the bad key (limits: channels 1..512, blocks 0..16, styles 1..256).
     static TransformerOptions fromJson(const nlohmann::json& architecture);
     nlohmann::json toJson() const;
 };
