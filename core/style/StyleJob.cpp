@@ -165,6 +165,7 @@ void StyleJob::run(engine::JobContext& ctx)
         break;
     }
     case StyleMethod::Network: {
+        engine::CellOptions cells;
         {
             torch::InferenceMode guard;
             ModelCatalogue::requireVerified(r.style);
@@ -185,9 +186,10 @@ void StyleJob::run(engine::JobContext& ctx)
                     loadStyleImage(r.style), styleMarkSide(r.style, static_cast<int>(std::max(rgb.size(2), rgb.size(3)))));
             }
             styled = engine::styliseTiled(net, rgb, options, &ctx);
+            cells = net->options.cells;
         }
         if (r.refine) // outside inference mode: the optimisation needs gradients
-            styled = refineNetworkResult(styled.clone(), rgb, maskT, ctx);
+            styled = refineNetworkResult(styled.clone(), rgb, maskT, cells, ctx);
         break;
     }
     case StyleMethod::Optimisation:
@@ -241,7 +243,56 @@ torch::Tensor StyleJob::optimise(const torch::Tensor& rgb, const torch::Tensor& 
     return engine::runGatys(*net, input, options, m_device, &ctx, &m_report);
 }
 
-torch::Tensor StyleJob::refineNetworkResult(const torch::Tensor& styled, const torch::Tensor& rgb, const torch::Tensor& mask,
+namespace {
+/// Reports of an optimisation run inside a style with cells (ADR 0016): every preview is cut
+/// into the style's cells before it is shown (over the picture at the preview's size: the
+/// coarse passes are smaller); progress, logs, cancellation and giving way go to the job's own.
+class CellPreviews final : public engine::JobObserver {
+public:
+    CellPreviews(engine::JobContext& outer, const torch::Tensor& content, const torch::Tensor& mask,
+                 const engine::CellOptions& cells)
+        : m_outer(outer), m_content(content), m_mask(mask), m_cells(cells)
+    {}
+    void onProgress(int64_t done, int64_t total, const std::string& message) override
+    {
+        m_outer.progress(done, total, message);
+    }
+    void onPreview(const at::Tensor& image, int pass) override
+    {
+        // Previews are masked (the picture itself outside the selection): cells only inside it.
+        const auto rgb = (image.dim() == 3 ? image.unsqueeze(0) : image).narrow(1, 0, 3);
+        const auto painted = paint(rgb);
+        m_outer.preview(m_mask.defined() ? engine::blendStrength(rgb, painted, 1.0, atSize(m_mask, rgb)) : painted,
+                        pass);
+    }
+    void onLog(engine::LogLevel level, const std::string& message) override { m_outer.log(level, message); }
+    torch::Tensor paint(const torch::Tensor& rgb) const
+    {
+        torch::NoGradGuard noGrad;
+        return engine::paintCells(rgb.to(torch::kCPU, torch::kFloat32), atSize(m_content, rgb), m_cells);
+    }
+
+private:
+    // @p t ([1,C,h,w]) on the CPU as floats at @p like's height and width.
+    static torch::Tensor atSize(const torch::Tensor& t, const torch::Tensor& like)
+    {
+        auto out = t.to(torch::kCPU, torch::kFloat32);
+        if (out.size(2) == like.size(2) && out.size(3) == like.size(3))
+            return out;
+        return torch::nn::functional::interpolate(out, torch::nn::functional::InterpolateFuncOptions()
+                                                           .size(std::vector<int64_t>{like.size(2), like.size(3)})
+                                                           .mode(torch::kArea));
+    }
+
+    engine::JobContext& m_outer;
+    torch::Tensor m_content;
+    torch::Tensor m_mask;
+    engine::CellOptions m_cells;
+};
+} // namespace
+
+torch::Tensor StyleJob::refineNetworkResult(const torch::Tensor& styled, const torch::Tensor& rgb,
+                                            const torch::Tensor& mask, const engine::CellOptions& cells,
                                             engine::JobContext& ctx)
 {
     // The network's result first, as the optimisation's previews are (full strength, the style's
@@ -264,7 +315,12 @@ torch::Tensor StyleJob::refineNetworkResult(const torch::Tensor& styled, const t
     // the picture's size), so the refined marks are the size of those shown first.
     const int side = static_cast<int>(std::max(rgb.size(2), rgb.size(3)));
     const double scale = std::clamp(static_cast<double>(styleMarkSide(m_request.style, side)) / side, 0.06, 8.0);
-    return optimise(rgb, shown, scale, ctx);
+    if (!cells.enabled())
+        return optimise(rgb, shown, scale, ctx);
+    CellPreviews observer(ctx, rgb, mask, cells);
+    engine::JobContext inner(ctx.token(), &observer, ctx.gate());
+    const torch::Tensor refined = optimise(rgb, shown, scale, inner);
+    return observer.paint(refined.detach()).to(refined.device());
 }
 
 QSize styleWorkSize(const StyleRequest& request)

@@ -10,6 +10,7 @@
 
 #include "core/engine/jobs/Job.h"
 #include "core/engine/nn/TorchCompat.h"
+#include "core/engine/style/Cells.h"
 #include "core/engine/style/Gatys.h"
 #include "core/style/StyleRequest.h"
 
@@ -48,9 +49,10 @@ private:
     /// The optimisation against the request's style pictures; @p shown (may be undefined): what
     /// the user sees until its first preview, kept if accepted before (GatysInput::shown).
     torch::Tensor optimise(const torch::Tensor& rgb, const torch::Tensor& shown, double styleScale, engine::JobContext& ctx);
-    /// StyleRequest::refine: previews the network's result, then runs the optimisation.
+    /// StyleRequest::refine: previews the network's result, then runs the optimisation. A style with a cells step (ADR
+    /// 0016) has it applied to every pass shown and to the result, so the refinement keeps its facets or lead lines.
     torch::Tensor refineNetworkResult(const torch::Tensor& styled, const torch::Tensor& rgb, const torch::Tensor& mask,
-                                      engine::JobContext& ctx);
+                                      const engine::CellOptions& cells, engine::JobContext& ctx);
 
     StyleRequest m_request;
     torch::Device m_device;

@@ -308,6 +308,63 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, core::StyleJob{broken});
     }
 
+    void refinementKeepsTheStylesCells()
+    {
+        // A style with panes (ADR 0016): the network's result, every refined pass shown and the
+        // refined result are flat panes: a few dozen colours (about 5 × 3 cells at 50 × 30 px)
+        // where the picture has hundreds.
+        QTemporaryDir root;
+        const QString folder = root.filePath(QStringLiteral("styles/panes"));
+        auto o = tinyStyleTraining(folder, "panes", "Panes", "sigmoid");
+        o.steps = 2;
+        o.network.cells.shape = engine::CellOptions::Shape::Panes;
+        o.network.cells.across = 5;
+        o.network.cells.texture = 0;
+        QDir().mkpath(folder);
+        QVERIFY(stripes().save(folder + QStringLiteral("/style.png")));
+        engine::StyleTrainJob train(o, randomCrops);
+        QCOMPARE(run(train).outcome, engine::JobOutcome::Finished);
+        core::StyleRequest request;
+        request.style = core::ModelCatalogue::readEntry(folder);
+        QVERIFY2(request.style.isValid(), qPrintable(request.style.error));
+        request.content = picture(200, 120);
+        request.maxSide = 50;
+        request.refine = true;
+        request.optimisation.passIterations = {6, 4};
+        request.optimisation.startSide = 24;
+        request.optimisation.previewEvery = 2;
+        struct Shown : engine::JobObserver {
+            QVector<int> passes;
+            QVector<int64_t> colours; // distinct colours of each preview
+            void onPreview(const torch::Tensor& image, int pass) override
+            {
+                passes << pass;
+                const auto q = (image.reshape({3, -1}) * 255).round().to(torch::kLong);
+                colours << std::get<0>(torch::_unique(q[0] * 65536 + q[1] * 256 + q[2])).numel();
+            }
+        } shown;
+        core::StyleJob refined(request);
+        QCOMPARE(run(refined, &shown).outcome, engine::JobOutcome::Finished);
+        QVERIFY(shown.passes.size() >= 3);
+        QCOMPARE(shown.passes.first(), -1);
+        for (int i = 0; i < shown.passes.size(); ++i)
+            QVERIFY2(shown.colours[i] <= 40,
+                     qPrintable(QStringLiteral("pass %1: %2 colours").arg(shown.passes[i]).arg(shown.colours[i])));
+        QSet<QRgb> colours;
+        const QImage result = refined.result().convertToFormat(QImage::Format_ARGB32);
+        for (int y = 0; y < result.height(); ++y)
+            for (int x = 0; x < result.width(); ++x)
+                if (qAlpha(result.pixel(x, y)) == 255)
+                    colours.insert(result.pixel(x, y));
+        QVERIFY2(colours.size() <= 40, qPrintable(QString::number(colours.size())));
+        QSet<QRgb> before;
+        const QImage content = request.content.scaled(result.size()).convertToFormat(QImage::Format_ARGB32);
+        for (int y = 0; y < content.height(); ++y)
+            for (int x = 0; x < content.width(); ++x)
+                before.insert(content.pixel(x, y));
+        QVERIFY(before.size() > 200);
+    }
+
     void networkAndOptimisationJobs()
     {
         // A tiny network trained here, loaded from its folder like a preset.
