@@ -6,6 +6,7 @@
 #include "core/engine/gan/GanTrainer.h"
 #include "core/engine/nn/Device.h"
 #include "core/engine/nn/TorchCompat.h"
+#include "core/engine/style/Cells.h"
 #include "core/engine/style/TransformerNet.h"
 
 #include <chrono>
@@ -90,6 +91,48 @@ BenchResult styleBf16(const BenchOptions& o)
     r.details["speedup_vs_fp32"] = fp32 / bf16;
     if (o.device.is_cpu() && !cpuSupportsBf16())
         r.note = "this CPU has no native bf16 (emulated)";
+    return r;
+}
+
+/// The cells step after a preset network (ADR 0016) on a photo-like picture: smooth shapes
+/// plus noise, so the cells follow edges as they do on a photo.
+BenchResult styleCells(const BenchOptions& o)
+{
+    ThreadCountGuard threads(o.threads);
+    torch::InferenceMode guard;
+    const int64_t side = o.quick ? 256 : 1024;
+    torch::manual_seed(0);
+    const auto shapes =
+        torch::nn::functional::interpolate(torch::rand({1, 3, 16, 16}), torch::nn::functional::InterpolateFuncOptions()
+                                                                            .size(std::vector<int64_t>{side, side})
+                                                                            .mode(torch::kBilinear)
+                                                                            .align_corners(false));
+    const auto content = (shapes + 0.05 * torch::rand({1, 3, side, side})).clamp(0, 1).contiguous();
+    const auto styled = torch::rand({1, 3, side, side});
+    CellOptions facets;
+    facets.shape = CellOptions::Shape::Facets;
+    facets.across = 14;
+    facets.follow = 0.6;
+    facets.relief = 1.5;
+    CellOptions panes;
+    panes.shape = CellOptions::Shape::Panes;
+    panes.across = 18;
+    panes.texture = 0.15;
+    panes.lines = 0.12;
+    const int runs = o.quick ? 2 : 3;
+    const double minSeconds = o.quick ? 0.2 : 2.0;
+    const double f = medianSeconds([&] { (void)paintCells(styled, content, facets); }, torch::kCPU, runs, minSeconds);
+    const double p = medianSeconds([&] { (void)paintCells(styled, content, panes); }, torch::kCPU, runs, minSeconds);
+    const double seg =
+        medianSeconds([&] { (void)segmentCells(content, side / 14.0, 0.6); }, torch::kCPU, runs, minSeconds);
+    BenchResult r;
+    r.value = f * 1e3;
+    r.unit = "ms";
+    r.higherIsBetter = false;
+    r.details["size"] = static_cast<double>(side);
+    r.details["panes_ms"] = p * 1e3;
+    r.details["segmentation_ms"] = seg * 1e3;
+    r.note = "runs on one thread (no peer: PyTorch has no SLIC)";
     return r;
 }
 
@@ -215,6 +258,8 @@ void registerEngineBenchCases(BenchRegistry& registry)
     registry.add(makeBenchCase("fastgan-train-bf16", "same FastGAN step with bf16 autocast",
                                [](const BenchOptions& o) { return ganTrain(o, Precision::BFloat16, fastgan); }));
     registry.add(makeBenchCase("stylenet-threads", "same network: 1 thread vs all threads (speed-up)", &styleThreads));
+    registry.add(
+        makeBenchCase("style-cells", "cells after the network (ADR 0016): Cubist facets at 1024^2, fp32", &styleCells));
 }
 
 } // namespace ganvas::engine

@@ -118,23 +118,31 @@ torch::Tensor segmentCells(const torch::Tensor& rgb, double cellSide, double fol
         }
 
     std::vector<int32_t> label(static_cast<size_t>(h * w), 0);
-    std::vector<double> best(static_cast<size_t>(h * w));
-    const int64_t reach = static_cast<int64_t>(std::ceil(1.5 * s));
+    std::vector<float> best(static_cast<size_t>(h * w));
+    // Each centre looks a cell's side around it (SLIC's 2S window): every pixel is reached by
+    // the centres of its own and the neighbouring cells.
+    const int64_t reach = static_cast<int64_t>(std::ceil(s));
     for (int it = 0; it < std::max(1, iterations); ++it) {
-        std::fill(best.begin(), best.end(), std::numeric_limits<double>::max());
+        std::fill(best.begin(), best.end(), std::numeric_limits<float>::max());
         for (size_t k = 0; k < centres.size(); ++k) {
             const Centre& c = centres[k];
+            const float cw = static_cast<float>(colourWeight), sw = static_cast<float>(spaceWeight);
+            const float c0 = static_cast<float>(c.c[0]), c1 = static_cast<float>(c.c[1]),
+                        c2 = static_cast<float>(c.c[2]);
             const int64_t y0 = std::max<int64_t>(0, static_cast<int64_t>(c.y) - reach);
             const int64_t y1 = std::min<int64_t>(h, static_cast<int64_t>(c.y) + reach + 1);
             const int64_t x0 = std::max<int64_t>(0, static_cast<int64_t>(c.x) - reach);
             const int64_t x1 = std::min<int64_t>(w, static_cast<int64_t>(c.x) + reach + 1);
             for (int64_t y = y0; y < y1; ++y) {
-                const double dy = (static_cast<double>(y) + 0.5 - c.y);
+                const float dy = static_cast<float>(static_cast<double>(y) + 0.5 - c.y);
+                const float dyy = sw * dy * dy;
+                const float x0f = static_cast<float>(static_cast<double>(x0) + 0.5 - c.x);
+                const int64_t row = y * w;
                 for (int64_t x = x0; x < x1; ++x) {
-                    const int64_t p = y * w + x;
-                    const double dx = (static_cast<double>(x) + 0.5 - c.x);
-                    const double d0 = ch[0][p] - c.c[0], d1 = ch[1][p] - c.c[1], d2 = ch[2][p] - c.c[2];
-                    const double d = colourWeight * (d0 * d0 + d1 * d1 + d2 * d2) + spaceWeight * (dx * dx + dy * dy);
+                    const int64_t p = row + x;
+                    const float dx = x0f + static_cast<float>(x - x0);
+                    const float d0 = ch[0][p] - c0, d1 = ch[1][p] - c1, d2 = ch[2][p] - c2;
+                    const float d = cw * (d0 * d0 + d1 * d1 + d2 * d2) + sw * dx * dx + dyy;
                     if (d < best[p]) {
                         best[p] = d;
                         label[p] = static_cast<int32_t>(k);
