@@ -261,11 +261,14 @@ public:
     {
         // Previews are masked (the picture itself outside the selection): cells only inside it.
         const auto rgb = (image.dim() == 3 ? image.unsqueeze(0) : image).narrow(1, 0, 3);
+        ++m_previews;
         const auto painted = paint(rgb);
         m_outer.preview(m_mask.defined() ? engine::blendStrength(rgb, painted, 1.0, atSize(m_mask, rgb)) : painted,
                         pass);
     }
     void onLog(engine::LogLevel level, const std::string& message) override { m_outer.log(level, message); }
+    /// Previews of the optimisation's passes shown so far.
+    int previews() const { return m_previews; }
     torch::Tensor paint(const torch::Tensor& rgb) const
     {
         torch::NoGradGuard noGrad;
@@ -288,6 +291,7 @@ private:
     torch::Tensor m_content;
     torch::Tensor m_mask;
     engine::CellOptions m_cells;
+    int m_previews = 0;
 };
 } // namespace
 
@@ -320,6 +324,8 @@ torch::Tensor StyleJob::refineNetworkResult(const torch::Tensor& styled, const t
     CellPreviews observer(ctx, rgb, mask, cells);
     engine::JobContext inner(ctx.token(), &observer, ctx.gate());
     const torch::Tensor refined = optimise(rgb, shown, scale, inner);
+    if (m_report.acceptedEarly && observer.previews() == 0)
+        return refined; // accepted before any pass was shown: the network's (celled) result, kept as it is
     return observer.paint(refined.detach()).to(refined.device());
 }
 
