@@ -41,6 +41,12 @@ qint64 configuredMaxPixels()
     return qint64(maxMegapixels()) * 1024 * 1024;
 }
 
+void setDecodeAllocationLimit(qint64 maxPixels)
+{
+    // In MB of decoded image (4 bytes a pixel).
+    QImageReader::setAllocationLimit(static_cast<int>(qMin<qint64>(maxPixels * 4 / (1024 * 1024) + 1, 1 << 30)));
+}
+
 QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& limits)
 {
     const QString name = QFileInfo(path).fileName();
@@ -50,8 +56,7 @@ QImage loadImage(const QString& path, QString* error, const ImageLoadLimits& lim
     }
     QImageReader reader(path);
     reader.setAutoTransform(true);
-    // Qt's own guard against decompression bombs, in MB of decoded image.
-    reader.setAllocationLimit(static_cast<int>(qMin<qint64>(limits.maxPixels * 4 / (1024 * 1024) + 1, 1 << 30)));
+    setDecodeAllocationLimit(limits.maxPixels);
     const QSize size = reader.size();
     if (size.isValid() && qint64(size.width()) * size.height() > limits.maxPixels) {
         *error = tr("Cannot open %1: it is %2 x %3 pixels, more than the %4 megapixel limit (setting "

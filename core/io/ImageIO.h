@@ -22,6 +22,11 @@ qint64 configuredMaxPixels();
 /// The QSettings key of the limit.
 inline constexpr const char* kMaxMegapixelsKey = "limits/maxMegapixels";
 
+/// Qt's guard against decompression bombs (QImageReader::setAllocationLimit, one setting for the
+/// whole process) sized for pictures of up to @p maxPixels. Every decoder of Ganvas sets it for
+/// its own limit before it reads, so one with a low limit never constrains the next.
+void setDecodeAllocationLimit(qint64 maxPixels);
+
 struct ImageLoadLimits {
     qint64 maxPixels = configuredMaxPixels(); ///< default: the configured limit (256 megapixels)
 };

@@ -118,6 +118,7 @@ public:
         QBuffer buffer(&bytes);
         buffer.open(QIODevice::ReadOnly);
         QImageReader reader(&buffer);
+        setDecodeAllocationLimit(m_limits.maxPixels);
         const QSize size = reader.size();
         if (!size.isValid() || qint64(size.width()) * size.height() > m_limits.maxPixels) {
             *error = tr("the image \"%1\" is %2 x %3 pixels, not a valid size within the limit")

@@ -2,6 +2,7 @@
 // OpenRaster: lossless round trip, the archive layout other programs expect, and hostile files.
 #include "core/document/Document.h"
 #include "core/engine/jobs/Job.h"
+#include "core/io/ImageIO.h"
 #include "core/io/OraFile.h"
 
 #include "PngHeaderBomb.h"
@@ -164,6 +165,31 @@ private Q_SLOTS:
         QCOMPARE(back->composite(), doc.composite());
         QCOMPARE(back->filePath(), path);
         QCOMPARE(back->dpi(), 300);
+    }
+
+    /// Qt's decode guard is one setting for the whole process: a picture opened under a low
+    /// limit must not keep a later project's layers from decoding (found with Preferences).
+    void aLowLimitForOnePictureDoesNotStopTheNextProject()
+    {
+        const QSize size(2048, 1200); // a layer of 9.4 MB decoded: above Qt's guard once set for 1 megapixel
+        Document doc(size, QColor(250, 240, 230));
+        doc.addLayer("ink", pattern(size, 1));
+        QTemporaryDir dir;
+        const QString project = dir.filePath("big.ora"), picture = dir.filePath("small.png");
+        QString error;
+        QVERIFY2(saveOra(doc, project, &error), qPrintable(error));
+        QVERIFY(pattern(QSize(600, 600), 2).save(picture));
+        ImageLoadLimits tight;
+        tight.maxPixels = 1024 * 1024;
+        QVERIFY2(!loadImage(picture, &error, tight).isNull(), qPrintable(error));
+        const auto back = loadOra(project, &error);
+        QVERIFY2(back, qPrintable(error));
+        QVERIFY(back->layer(1).pixels == doc.layer(1).pixels);
+        // And the tight limit still holds for what is opened under it.
+        const QString large = dir.filePath("large.png");
+        QVERIFY(pattern(size, 1).save(large));
+        QVERIFY(loadImage(large, &error, tight).isNull());
+        QVERIFY2(error.contains("megapixel limit"), qPrintable(error));
     }
 
     void archiveLayoutIsOpenRaster()
