@@ -2,17 +2,17 @@
 #include "ui/MainWindow.h"
 
 #include "core/app/RuntimeReport.h"
-#include "core/brush/BrushSettings.h"
 #include "core/bench/BenchmarkJob.h"
+#include "core/brush/BrushSettings.h"
 #include "core/document/Document.h"
 #include "core/io/ExportJob.h"
 #include "core/io/ImageIO.h"
 #include "core/io/OraFile.h"
 #include "core/io/Provenance.h"
+#include "core/jobs/JobRunner.h"
 #include "core/journal/AutosaveSession.h"
 #include "core/journal/Journal.h"
 #include "core/journal/JournalPlayer.h"
-#include "core/jobs/JobRunner.h"
 #include "core/settings/ComputeSettings.h"
 #include "core/upscale/UpscaleTask.h"
 #include "ui/canvas/CanvasView.h"
@@ -20,6 +20,7 @@
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/dialogs/MemoryPreflightDialog.h"
 #include "ui/dialogs/NewCanvasDialog.h"
+#include "ui/dialogs/PreferencesDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/dialogs/UpscaleDialog.h"
 #include "ui/panels/BrushPanel.h"
@@ -84,15 +85,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_runner(new core
     m_statusZoom = new QLabel(this);
     statusBar()->addPermanentWidget(m_statusZoom);
     statusBar()->addPermanentWidget(m_statusDevice);
-    const auto compute = core::currentCompute();
-    // The precision says why ("fp32: this CPU has no native bf16"); a forced, emulated bf16 says
-    // what it costs (issue #18).
-    m_statusDevice->setText(tr("%1 · %2 threads · %3")
-                                .arg(compute.device)
-                                .arg(compute.threads)
-                                .arg(compute.warning.isEmpty() ? compute.precisionReason
-                                                               : tr("%1 (emulated, slow)").arg(compute.precision)));
-    m_statusDevice->setToolTip(compute.warning.isEmpty() ? compute.precisionReason : compute.warning);
+    updateComputeStatus();
     connect(m_canvas, &CanvasView::zoomChanged, this,
             [this](qreal) { m_statusZoom->setText(tr("%1 %").arg(qRound(m_canvas->devicePixelZoom() * 100))); });
 
@@ -346,11 +339,42 @@ void MainWindow::createActions()
     connect(addNamedAction(tools, "actionReloadModels", tr("&Reload Models"), {}), &QAction::triggered, this,
             &MainWindow::reloadModels);
 
+    QMenu* settings = menuBar()->addMenu(tr("Se&ttings"));
+    QAction* preferences =
+        addNamedAction(settings, "actionPreferences", tr("&Preferences…"), QKeySequence::Preferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
+    connect(preferences, &QAction::triggered, this, &MainWindow::showPreferences);
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = addNamedAction(help, "actionAbout", tr("&About Ganvas"), {});
     about->setMenuRole(QAction::AboutRole);
     connect(about, &QAction::triggered, this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::updateComputeStatus()
+{
+    const auto compute = core::currentCompute();
+    // The precision says why ("fp32: this CPU has no native bf16"); a forced, emulated bf16 says
+    // what it costs (issue #18).
+    m_statusDevice->setText(tr("%1 · %2 threads · %3")
+                                .arg(compute.device)
+                                .arg(compute.threads)
+                                .arg(compute.warning.isEmpty() ? compute.precisionReason
+                                                               : tr("%1 (emulated, slow)").arg(compute.precision)));
+    m_statusDevice->setToolTip(compute.warning.isEmpty() ? compute.precisionReason : compute.warning);
+}
+
+void MainWindow::showPreferences()
+{
+    PreferencesDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    updateComputeStatus();
+    statusBar()->showMessage(
+        dialog.needsRestart() ? tr("Preferences saved; the new number of CPU threads applies when Ganvas starts again.")
+                              : tr("Preferences saved."),
+        8000);
 }
 
 void MainWindow::loadBrushes()

@@ -102,6 +102,8 @@ public Q_SLOTS:
     void showAbout();
     void reloadModels();
     void configureShortcuts();
+    /// Settings ▸ Preferences…: device, threads, precision, limits, the default canvas.
+    void showPreferences();
     /// Tab: hides every dock, or brings back the ones that were shown.
     void toggleDocks();
 
@@ -115,6 +117,8 @@ private:
     void createActions();
     void restoreWindowState();
     void updateTitle();
+    /// The status bar's device · threads · precision, from core::currentCompute().
+    void updateComputeStatus();
     void loadBrushes();
     QAction* addNamedAction(QMenu* menu, const QString& name, const QString& text, const QKeySequence& key);
     /// The installed upscalers that can be used (broken ones left out).

@@ -3,13 +3,25 @@
 
 #include "core/engine/jobs/MemoryBudget.h"
 
+#include <QCoreApplication>
+#include <QSettings>
+
+#include <algorithm>
+
 namespace ganvas::core {
 
 static_assert(kUnknownMemory == engine::kUnknownMemory, "one meaning of 'unknown'");
 
 int64_t availableMemory(const QString& device)
 {
-    return engine::availableBytes(device.toStdString());
+    const int64_t measured = engine::availableBytes(device.toStdString());
+    if (engine::memoryLimitOverride() != engine::kUnknownMemory || !QCoreApplication::instance())
+        return measured; // the environment's figure is final; no application, no settings
+    const qint64 mb = QSettings().value(QLatin1String(kMemoryLimitKey), 0).toLongLong();
+    if (mb <= 0)
+        return measured;
+    const int64_t limit = static_cast<int64_t>(std::min<qint64>(mb, qint64(1) << 30)) * 1024 * 1024;
+    return measured == kUnknownMemory ? limit : std::min(measured, limit);
 }
 
 bool fitsInMemory(const MemoryEstimate& estimate, int64_t available, double headroom)

@@ -22,8 +22,13 @@ struct MemoryEstimate {
     std::string what;
 };
 
-/// Bytes free for a new job on @p device ("cpu", "cuda", "cuda:N"), or kUnknownMemory.
-/// GANVAS_MEMORY_LIMIT_MB overrides it (tests).
+/// The QSettings key of the memory limit a job may plan for, in MB (0 or unset: no limit but
+/// what is free). Preferences sets it.
+inline constexpr const char* kMemoryLimitKey = "limits/memoryLimitMB";
+
+/// Bytes free for a new job on @p device ("cpu", "cuda", "cuda:N"), or kUnknownMemory; at most
+/// the limit set in Preferences (kMemoryLimitKey; a CUDA device's unknown free memory becomes
+/// that limit). GANVAS_MEMORY_LIMIT_MB overrides both (tests).
 int64_t availableMemory(const QString& device);
 /// True when @p estimate needs at most @p headroom of @p available (always when unknown).
 bool fitsInMemory(const MemoryEstimate& estimate, int64_t available, double headroom = 0.9);

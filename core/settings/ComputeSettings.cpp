@@ -30,7 +30,7 @@ void ComputeSettings::save(QSettings& settings) const
     settings.setValue(QStringLiteral("compute/precision"), precision);
 }
 
-ComputeStatus applyComputeSettings(const ComputeSettings& settings)
+ComputeStatus applyComputeSettings(const ComputeSettings& settings, bool setThreads)
 {
     ComputeStatus status;
     try {
@@ -44,7 +44,12 @@ ComputeStatus applyComputeSettings(const ComputeSettings& settings)
         status.requestedPrecision = settings.precision.isEmpty() ? QStringLiteral("auto") : settings.precision;
         status.precisionReason = QString::fromStdString(engine::precisionReason(precision, device));
         status.warning = QString::fromStdString(warning);
-        status.threads = engine::initThreads(settings.threads);
+        if (setThreads) {
+            status.threads = engine::initThreads(settings.threads);
+        } else {
+            QMutexLocker lock(&g_mutex);
+            status.threads = g_current.threads;
+        }
     } catch (const std::exception& e) {
         status.error = QString::fromStdString(e.what());
         return status;
@@ -52,6 +57,12 @@ ComputeStatus applyComputeSettings(const ComputeSettings& settings)
     QMutexLocker lock(&g_mutex);
     g_current = status;
     return status;
+}
+
+ComputeChoices computeChoices()
+{
+    const auto info = engine::runtimeInfo();
+    return {engine::machineCores(), info.cudaDeviceCount, engine::cpuSupportsBf16()};
 }
 
 ComputeStatus currentCompute()

@@ -36,7 +36,18 @@ struct ComputeStatus {
 /// Validates @p settings, then sets LibTorch's intra-op threads (all cores when threads == 0).
 /// Call once at start-up on the main thread, before any job runs. Invalid settings change
 /// nothing and are reported in ComputeStatus::error.
-ComputeStatus applyComputeSettings(const ComputeSettings& settings);
+/// With @p setThreads false (Preferences while the studio runs: LibTorch's thread pool cannot
+/// be resized once it has worked) the device and precision change for the jobs submitted from
+/// now on and the thread count stays what it is.
+ComputeStatus applyComputeSettings(const ComputeSettings& settings, bool setThreads = true);
+
+/// What this machine offers the settings: CPU cores and CUDA devices of this build.
+struct ComputeChoices {
+    int cores = 1;
+    int cudaDevices = 0;
+    bool bf16Native = false; ///< the CPU computes bf16 natively (else "bf16" is emulated and slow)
+};
+ComputeChoices computeChoices();
 
 /// The status of the last successful applyComputeSettings() (for jobs and the About dialog).
 ComputeStatus currentCompute();

@@ -7,6 +7,7 @@
 #include "core/io/ImageIO.h"
 #include "core/io/OraFile.h"
 #include "core/jobs/JobRunner.h"
+#include "core/jobs/MemoryPreflight.h"
 #include "core/journal/AutosaveSession.h"
 #include "core/settings/ComputeSettings.h"
 #include "ui/MainWindow.h"
@@ -14,6 +15,7 @@
 #include "ui/dialogs/AboutDialog.h"
 #include "ui/dialogs/ExportDialog.h"
 #include "ui/dialogs/NewCanvasDialog.h"
+#include "ui/dialogs/PreferencesDialog.h"
 #include "ui/dialogs/ShortcutsDialog.h"
 #include "ui/panels/BrushPanel.h"
 #include "ui/panels/ColourPanel.h"
@@ -26,6 +28,7 @@
 #include <torch/version.h>
 
 #include "JobSpy.h"
+#include "WhenModal.h"
 
 #include "tests/TestMain.h"
 #include <QtTest>
@@ -139,7 +142,7 @@ private Q_SLOTS:
                 out << a->text().remove(QLatin1Char('&'));
             return out;
         }();
-        QCOMPARE(menus, QStringList({"File", "Edit", "View", "Image", "Select", "Tools", "Help"}));
+        QCOMPARE(menus, QStringList({"File", "Edit", "View", "Image", "Select", "Tools", "Settings", "Help"}));
         QCOMPARE(findAction(&w, "Open…")->shortcut(), QKeySequence(QKeySequence::Open));
         QCOMPARE(findAction(&w, "Undo")->shortcut(), QKeySequence(QKeySequence::Undo));
         QCOMPARE(findAction(&w, "Export…")->shortcut(), QKeySequence("Ctrl+Shift+E"));
@@ -539,6 +542,87 @@ private Q_SLOTS:
         dialog.findChildren<QSpinBox*>().at(0)->setValue(1000); // editing the size means Custom
         QCOMPARE(dialog.presetBox()->currentIndex(), dialog.presetBox()->count() - 1);
         QCOMPARE(dialog.canvasSize(), QSize(1000, 3508));
+    }
+
+    /// Settings ▸ Preferences… (issue #17, deliverable 6): the values are stored, device and
+    /// precision apply to the next jobs at once, the limits at once, threads at the next start;
+    /// Cancel changes nothing.
+    void preferencesStoreAndApplyTheSettings()
+    {
+        ui::MainWindow w;
+        w.show();
+        const auto before = core::currentCompute();
+        auto* action = w.findChild<QAction*>(QStringLiteral("actionPreferences"));
+        QVERIFY(action);
+        QCOMPARE(action->shortcut(), QKeySequence(QKeySequence::Preferences));
+
+        // Cancel: nothing stored, nothing applied.
+        test::whenModal<ui::PreferencesDialog>([](ui::PreferencesDialog* d) {
+            d->precisionBox()->setCurrentIndex(d->precisionBox()->findData(QStringLiteral("fp32")));
+            d->megapixelsBox()->setValue(3);
+            d->reject();
+        });
+        action->trigger();
+        QVERIFY(!QSettings().contains(QStringLiteral("compute/precision")));
+        QVERIFY(core::maxMegapixels() != 3);
+
+        const int threadsStored = QSettings().value(QStringLiteral("compute/threads"), 0).toInt();
+        bool restartSaid = false;
+        test::whenModal<ui::PreferencesDialog>([&](ui::PreferencesDialog* d) {
+            // What the machine offers: the CPU always; a CUDA device only when this build sees one.
+            QVERIFY(d->deviceBox()->findData(QStringLiteral("cpu")) >= 0);
+            QCOMPARE(d->deviceBox()->findData(QStringLiteral("cuda:0")) >= 0, core::computeChoices().cudaDevices > 0);
+            d->deviceBox()->setCurrentIndex(d->deviceBox()->findData(QStringLiteral("cpu")));
+            d->precisionBox()->setCurrentIndex(d->precisionBox()->findData(QStringLiteral("fp32")));
+            d->threadsBox()->setValue(threadsStored == 1 ? 2 : 1);
+            d->megapixelsBox()->setValue(3);
+            d->memoryBox()->setValue(1024);
+            d->canvasBox()->setCurrentIndex(2); // Square 1024 × 1024
+            QTest::mouseClick(d->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            restartSaid = d->needsRestart();
+        });
+        action->trigger();
+        QVERIFY(restartSaid);
+        QSettings settings;
+        QCOMPARE(settings.value(QStringLiteral("compute/device")).toString(), QStringLiteral("cpu"));
+        QCOMPARE(settings.value(QStringLiteral("compute/precision")).toString(), QStringLiteral("fp32"));
+        QCOMPARE(settings.value(QStringLiteral("compute/threads")).toInt(), threadsStored == 1 ? 2 : 1);
+        // Applied: the next jobs compute in fp32 on the CPU; the thread pool kept its size.
+        const auto now = core::currentCompute();
+        QCOMPARE(now.precision, QStringLiteral("fp32"));
+        QCOMPARE(now.device, QStringLiteral("cpu"));
+        QCOMPARE(now.threads, before.threads);
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("starts again")));
+        const auto labels = w.statusBar()->findChildren<QLabel*>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(),
+                            [](QLabel* l) { return l->text().contains(QStringLiteral("fp32")); }));
+        // The limits apply at once: a 4-megapixel picture is refused, a job plans for 1 GB at most.
+        QCOMPARE(core::maxMegapixels(), 3);
+        QImage big(2048, 2048, QImage::Format_RGB32);
+        big.fill(Qt::white);
+        QTemporaryDir dir;
+        QVERIFY(big.save(dir.filePath(QStringLiteral("big.png"))));
+        QString error;
+        QVERIFY(core::loadImage(dir.filePath(QStringLiteral("big.png")), &error).isNull());
+        QVERIFY(!error.isEmpty());
+        if (qEnvironmentVariableIsEmpty("GANVAS_MEMORY_LIMIT_MB")) {
+            const qint64 free = core::availableMemory(QStringLiteral("cpu"));
+            QVERIFY(free != core::kUnknownMemory);
+            QVERIFY(free <= qint64(1024) * 1024 * 1024);
+        }
+        // File ▸ New starts from the chosen canvas.
+        ui::NewCanvasDialog canvas;
+        QCOMPARE(canvas.canvasSize(), QSize(1024, 1024));
+
+        // Restored for the other tests.
+        for (const char* key : {"compute/device", "compute/precision", "compute/threads", "limits/maxMegapixels",
+                                "limits/memoryLimitMB", "newCanvas/preset"})
+            settings.remove(QLatin1String(key));
+        core::ComputeSettings restore;
+        restore.device = before.device;
+        restore.precision = before.requestedPrecision;
+        QVERIFY(core::applyComputeSettings(restore, false).error.isEmpty());
+        QCOMPARE(core::currentCompute().precision, before.precision);
     }
 
     void recoversStrokesAfterKill9()

@@ -17,6 +17,7 @@
 #include "ui/panels/LatentStudioPanel.h"
 
 #include "JobSpy.h"
+#include "WhenModal.h"
 
 #include <QtTest>
 #include <QPainter>
@@ -56,23 +57,7 @@ QImage nearest(const QImage& image, int s)
     return out;
 }
 
-
-/// Runs @p handle on the modal dialog of type T as soon as it is shown (a timer polls for it, so
-/// the caller may then start the code that opens it with exec()).
-template <typename T>
-void whenModal(std::function<void(T*)> handle)
-{
-    auto* timer = new QTimer(qApp);
-    timer->setInterval(10);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, handle] {
-        if (auto* dialog = qobject_cast<T*>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            handle(dialog);
-        }
-    });
-    timer->start();
-}
+using test::whenModal;
 
 /// The window, shown, with @p picture as its (clean) document.
 void showWithPicture(ui::MainWindow& w, const QImage& picture)

@@ -28,13 +28,20 @@ const Preset kPresets[] = {
 };
 } // namespace
 
+QStringList NewCanvasDialog::presetNames()
+{
+    QStringList names;
+    for (const auto& p : kPresets)
+        names << tr(p.name);
+    return names;
+}
+
 NewCanvasDialog::NewCanvasDialog(QWidget* parent) : QDialog(parent)
 {
     setObjectName(QStringLiteral("newCanvasDialog"));
     setWindowTitle(tr("New Canvas"));
     m_preset = new QComboBox(this);
-    for (const auto& p : kPresets)
-        m_preset->addItem(tr(p.name));
+    m_preset->addItems(presetNames());
     m_width = new QSpinBox(this);
     m_height = new QSpinBox(this);
     for (QSpinBox* s : {m_width, m_height}) {

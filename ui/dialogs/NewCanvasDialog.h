@@ -7,6 +7,7 @@
 #include <QColor>
 #include <QDialog>
 #include <QSize>
+#include <QStringList>
 
 class QComboBox;
 class QSpinBox;
@@ -22,6 +23,8 @@ public:
     int dpi() const;
     QColor background() const;
     QComboBox* presetBox() const { return m_preset; }
+    /// The presets' names, in order (the "newCanvas/preset" setting is an index into them).
+    static QStringList presetNames();
 
 private:
     void applyPreset(int index);
